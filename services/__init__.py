@@ -1,0 +1,1 @@
+"""Jatkumo: keeps a person's service path unbroken when they leave prison."""

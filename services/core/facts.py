@@ -1,0 +1,68 @@
+"""Case facts: accepted changes to a case, published on `case-facts` keyed by `person_ref`.
+
+Each fact carries the case as it stands after the change (event-carried state), so handover
+and followup decide from the fact alone.
+"""
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from services.core.case import CaseState, ContactPerson
+from services.core.timeutil import Instant
+from services.core.vocabulary import TaskStatus
+
+
+class FactKind(StrEnum):
+    CASE_OPENED = "case_opened"
+    RELEASE_DATE_SET = "release_date_set"
+    RELEASE_DATE_CHANGED = "release_date_changed"
+    RELEASE_DATE_CHANGE_SUPERSEDED = "release_date_change_superseded"
+    TRANSFERRED = "transferred"
+    RELEASED = "released"
+    CONTACT_PERSON_ASSIGNED = "contact_person_assigned"
+    CONTACT_PERSON_ENDED = "contact_person_ended"
+    REFERRAL_SUBMITTED = "referral_submitted"
+    REFERRAL_ACKNOWLEDGED = "referral_acknowledged"
+    ASSESSMENT_STARTED = "assessment_started"
+    ASSESSMENT_COMPLETED = "assessment_completed"
+    CONSENT_GIVEN = "consent_given"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    PLAN_AGREED = "plan_agreed"
+    PLAN_REVIEWED = "plan_reviewed"
+    CASE_CLOSED = "case_closed"
+    TASK_STATUS_CHANGED = "task_status_changed"
+    RESPONSIBLE_AREA_CHANGED = "responsible_area_changed"
+    ROUTING_PROBLEM = "routing_problem"
+
+
+class FactDetail(BaseModel):
+    """What the change was, beyond the state after it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    previous_release_date: date | None = None
+    previous_area: str | None = None
+    previous_prison: str | None = None
+    contact: ContactPerson | None = None
+    successor_worker_ref: str | None = None
+    referral_id: str | None = None
+    consent_id: str | None = None
+    task_id: str | None = None
+    task_status: TaskStatus | None = None
+    routing_reason: str | None = None
+
+
+class CaseFact(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    fact_id: str
+    kind: FactKind
+    person_ref: str
+    case_id: str
+    event_id: str
+    source_org: str
+    occurred_at: Instant
+    case: CaseState
+    detail: FactDetail

@@ -1,0 +1,86 @@
+"""Records of what the service did: disclosures, alerts and dead letters."""
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.core.tasks import Basis, TaskKind
+from services.core.timeutil import Instant
+from services.core.vocabulary import Category
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class DisclosureRecord(Frozen):
+    """Who received what about a person, under which basis and rules version."""
+
+    disclosure_id: str
+    task_id: str
+    task_kind: TaskKind
+    person_ref: str
+    case_id: str
+    recipient_org: str
+    categories: list[Category]
+    bases: list[Basis]
+    consent_ids: list[str] = Field(default_factory=list)
+    rules_version: str
+    disclosed_at: Instant
+
+
+class AlertRule(StrEnum):
+    NO_CONTACT_BEFORE_RELEASE = "no_contact_before_release"
+    REFERRAL_NOT_ACKNOWLEDGED = "referral_not_acknowledged"
+    ASSESSMENT_NOT_STARTED = "assessment_not_started"
+    NO_NAMED_WORKER_AT_RELEASE = "no_named_worker_at_release"
+    NO_CLIENT_PLAN = "no_client_plan"
+    CONTACT_VACANCY = "contact_vacancy"
+    TASK_NOT_ACCEPTED = "task_not_accepted"
+    PLAN_REVIEW_OVERDUE = "plan_review_overdue"
+    RELEASE_MOVED_EARLIER = "release_moved_earlier"
+    CONTACT_LOST = "contact_lost"
+    CONSENT_LAPSED = "consent_lapsed"
+    ROUTING_PROBLEM = "routing_problem"
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+
+class AlertState(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class Alert(Frozen):
+    """A broken service path: opens once, resolves itself when the condition clears."""
+
+    alert_id: str
+    rule: AlertRule
+    state: AlertState
+    person_ref: str
+    case_id: str
+    area: str | None
+    severity: Severity
+    opened_at: Instant
+    resolved_at: Instant | None = None
+    subject: str | None = None
+    """What the rule is about within the case (a task id, a role), never personal data."""
+
+
+class DeadLetter(Frozen):
+    """A message that could not be processed, with everything needed to replay it."""
+
+    dead_letter_id: str
+    stage: str
+    reason_code: str
+    detail: str
+    topic: str
+    partition: int
+    offset: int
+    original: bytes
+    original_key: bytes | None = None
+    at: Instant

@@ -1,0 +1,129 @@
+"""Tasks for the organisation that must act next, and the payload fields with their categories.
+
+Every payload field declares its data category once, here; the sharing policy reads it, and the
+generated Avro schema carries it as the field attribute `category`, so the contract shows what
+is sensitive.
+"""
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.core.timeutil import Instant
+from services.core.vocabulary import (
+    Category,
+    ContactRole,
+    HousingStatus,
+    Need,
+    ReleaseType,
+    SentenceType,
+    Urgency,
+)
+
+
+def category(value: Category) -> Any:
+    """Field metadata that assigns a payload field to its data category."""
+    return Field(default=None, json_schema_extra={"category": value.value})
+
+
+class TaskKind(StrEnum):
+    RELEASE_PREPARATION = "release_preparation"
+    RELEASE_DATE_CHANGED = "release_date_changed"
+    SHORT_SENTENCE_CONTACT = "short_sentence_contact"
+    TRANSFER_NOTICE = "transfer_notice"
+    CONTACT_PERSON_CHANGED = "contact_person_changed"
+    ASSIGN_SUCCESSOR = "assign_successor"
+    RELEASED = "released"
+    REFERRAL_FEEDBACK = "referral_feedback"
+    RESPONSIBLE_AREA_CHANGED = "responsible_area_changed"
+    CONSENT_REVOKED = "consent_revoked"
+    PLAN_REVIEW_DUE = "plan_review_due"
+    FOLLOWUP_CHECK = "followup_check"
+    RELEASE_IMMINENT = "release_imminent"
+
+
+class Priority(StrEnum):
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class BasisKind(StrEnum):
+    CONSENT = "consent"
+    SHL35_NOTIFICATION = "shl35_notification"
+    REGIONAL_AGREEMENT = "regional_agreement"
+
+
+class Basis(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: BasisKind
+    ref: str
+    """The consent id, the statute reference, or the agreement name."""
+
+
+class PayloadContact(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    role: ContactRole
+    org: str
+    worker_ref: str
+
+
+class TaskPayload(BaseModel):
+    """Everything a task may tell its recipient; each field is in exactly one category."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    identity_code: Annotated[str | None, category(Category.IDENTITY)]
+    full_name: Annotated[str | None, category(Category.IDENTITY)]
+    phone: Annotated[str | None, category(Category.CONTACT_DETAILS)]
+    release_date: Annotated[date | None, category(Category.RELEASE_SCHEDULE)]
+    release_type: Annotated[ReleaseType | None, category(Category.RELEASE_SCHEDULE)]
+    previous_release_date: Annotated[date | None, category(Category.RELEASE_SCHEDULE)]
+    released_at: Annotated[Instant | None, category(Category.RELEASE_SCHEDULE)]
+    prison: Annotated[str | None, category(Category.PLACEMENT)]
+    destination_municipality: Annotated[str | None, category(Category.PLACEMENT)]
+    housing_status: Annotated[HousingStatus | None, category(Category.PLACEMENT)]
+    sentence_type: Annotated[SentenceType | None, category(Category.SENTENCE)]
+    needs: Annotated[list[Need] | None, category(Category.NEEDS)]
+    urgency: Annotated[Urgency | None, category(Category.NEEDS)]
+    referral_summary: Annotated[str | None, category(Category.REFERRAL_SUMMARY)]
+    contact_persons: Annotated[list[PayloadContact] | None, category(Category.CONTACT_PERSONS)]
+    plan_review_date: Annotated[date | None, category(Category.CLIENT_PLAN)]
+    plan_network: Annotated[list[str] | None, category(Category.CLIENT_PLAN)]
+    referral_status: Annotated[str | None, category(Category.SERVICE_STATUS)]
+    assessment_status: Annotated[str | None, category(Category.SERVICE_STATUS)]
+    open_task_kinds: Annotated[list[str] | None, category(Category.SERVICE_STATUS)]
+
+
+def field_categories() -> dict[str, Category]:
+    """Payload field name -> its data category, read from the declarations above."""
+    result: dict[str, Category] = {}
+    for name, info in TaskPayload.model_fields.items():
+        extra = info.json_schema_extra
+        assert isinstance(extra, dict), name
+        result[name] = Category(str(extra["category"]))
+    return result
+
+
+class Task(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    task_id: str
+    kind: TaskKind
+    case_id: str
+    person_ref: str
+    recipient_org: str
+    created_at: Instant
+    due_at: Instant
+    priority: Priority
+    reason_code: str
+    payload: TaskPayload
+    withheld_categories: list[Category] = Field(default_factory=list)
+    bases: list[Basis] = Field(default_factory=list)
+    rules_version: str
+    recipient_worker_ref: str | None = None
+    supersedes: str | None = None

@@ -1,0 +1,99 @@
+"""Closed vocabularies shared by events, case state, tasks and the sharing policy."""
+
+from enum import StrEnum
+
+
+class SentenceType(StrEnum):
+    LONG_TERM = "long_term"
+    SHORT_TERM = "short_term"
+    FINE_CONVERSION = "fine_conversion"
+    REMAND = "remand"
+
+
+class ReleaseType(StrEnum):
+    END_OF_SENTENCE = "end_of_sentence"
+    CONDITIONAL_RELEASE = "conditional_release"
+    SUPERVISED_PROBATIONARY_FREEDOM = "supervised_probationary_freedom"
+    REMAND_ENDED = "remand_ended"
+    OTHER = "other"
+
+
+class HousingStatus(StrEnum):
+    SECURED = "secured"
+    TEMPORARY = "temporary"
+    NONE = "none"
+    UNKNOWN = "unknown"
+
+
+class ContactRole(StrEnum):
+    PRISON_CASE_WORKER = "prison_case_worker"
+    PROBATION_OFFICER = "probation_officer"
+    NAMED_WORKER = "named_worker"
+    NGO_SUPPORT = "ngo_support"
+    EXPERT_BY_EXPERIENCE = "expert_by_experience"
+
+
+class ReferralKind(StrEnum):
+    CONTACT_WITH_CONSENT = "contact_with_consent"
+    NOTIFICATION_WITHOUT_CONSENT = "notification_without_consent"
+    SELF_REFERRAL = "self_referral"
+
+
+class Need(StrEnum):
+    HOUSING = "housing"
+    INCOME = "income"
+    SUBSTANCE_USE = "substance_use"
+    MENTAL_HEALTH = "mental_health"
+    EMPLOYMENT = "employment"
+    EDUCATION = "education"
+    DEBT = "debt"
+    FAMILY = "family"
+    HEALTH_CARE = "health_care"
+    DAILY_LIVING = "daily_living"
+
+
+class Urgency(StrEnum):
+    NORMAL = "normal"
+    URGENT = "urgent"
+    IMMEDIATE = "immediate"
+
+
+class Category(StrEnum):
+    """Data categories: every field that leaves the service belongs to exactly one."""
+
+    IDENTITY = "identity"
+    CONTACT_DETAILS = "contact_details"
+    RELEASE_SCHEDULE = "release_schedule"
+    PLACEMENT = "placement"
+    SENTENCE = "sentence"
+    NEEDS = "needs"
+    REFERRAL_SUMMARY = "referral_summary"
+    CONTACT_PERSONS = "contact_persons"
+    CLIENT_PLAN = "client_plan"
+    SERVICE_STATUS = "service_status"
+    HEALTH = "health"
+    OFFENCE = "offence"
+
+
+class ConsentCollection(StrEnum):
+    WRITTEN = "written"
+    ORAL_RECORDED = "oral_recorded"
+    ELECTRONIC = "electronic"
+
+
+class CaseClosure(StrEnum):
+    NO_LONGER_NEEDED = "no_longer_needed"
+    MOVED_ABROAD = "moved_abroad"
+    CLIENT_DECLINED = "client_declined"
+    DECEASED = "deceased"
+    OTHER = "other"
+
+
+class TaskStatus(StrEnum):
+    """FHIR-Task-like lifecycle as seen by the receiving organisation."""
+
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"

@@ -1,0 +1,1 @@
+"""The edge: codec, topics, faust apps, clock, settings, logging, broker control, dead letters."""
