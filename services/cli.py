@@ -1,0 +1,22 @@
+"""The `jatkumo` command: broker, topics, schemas, workers, simulator and subscriber tools."""
+
+import typer
+
+from services.commands import broker_cmd, schemas_cmd, topics_cmd, worker_cmd
+from services.platform.logging import configure
+
+app = typer.Typer(help="Jatkumo: an unbroken service path from prison to the community.",
+                  no_args_is_help=True)
+app.add_typer(broker_cmd.app, name="broker")
+app.add_typer(topics_cmd.app, name="topics")
+app.add_typer(schemas_cmd.app, name="schemas")
+app.command("worker")(worker_cmd.worker)
+
+
+def main() -> None:
+    configure()
+    app()
+
+
+if __name__ == "__main__":
+    main()

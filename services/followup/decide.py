@@ -1,0 +1,127 @@
+"""The followup service's decisions: state + case fact or tick + now -> alerts and task drafts.
+
+`on_fact` and `on_tick` both end in `evaluate`, so every rule and timer is written once and
+answers the same at the same `now` whichever way time reached it. Everything here is pure.
+
+Alert identity: the first alert of a (case, rule, subject) has
+`alert_id = stable_id(case_id, rule, subject)`. An alert opens once and resolves once; when
+its condition comes back after it resolved (contact lost again, the next plan review overdue),
+a new episode opens with `stable_id(case_id, rule, subject, episode)` for episode 2, 3, ...
+"""
+
+from datetime import datetime
+
+from services.core.case import CaseStatus
+from services.core.drafts import TaskDraft
+from services.core.facts import CaseFact
+from services.core.ids import stable_id
+from services.core.records import Alert, AlertRule, AlertState
+from services.followup.levels import LevelsConfig
+from services.followup.rules import Breach, find_breaches
+from services.followup.state import FollowupOutcome, FollowupState, fresh_state, is_stale, observe
+from services.followup.timers import due_drafts
+
+
+def alert_id(case_id: str, rule: AlertRule, subject: str | None, episode: int = 1) -> str:
+    """The deterministic id of the `episode`-th alert of a rule about a subject in a case."""
+    if episode == 1:
+        return stable_id(case_id, rule, subject)
+    return stable_id(case_id, rule, subject, episode)
+
+
+def _resolve(alert: Alert, now: datetime) -> Alert:
+    return alert.model_copy(update={"state": AlertState.RESOLVED, "resolved_at": now})
+
+
+def _reconcile(
+    state: FollowupState, breaches: list[Breach], now: datetime
+) -> tuple[dict[str, Alert], list[Alert]]:
+    """Open an alert for each new breach, resolve each open alert whose breach cleared."""
+    case = state.case
+    alerts = dict(state.alerts)
+    changed: list[Alert] = []
+    wanted: dict[tuple[AlertRule, str | None], Breach] = {}
+    for breach in breaches:
+        wanted.setdefault((breach.rule, breach.subject), breach)
+
+    for alert in state.alerts.values():
+        if alert.state == AlertState.OPEN and (alert.rule, alert.subject) not in wanted:
+            alerts[alert.alert_id] = _resolve(alert, now)
+            changed.append(alerts[alert.alert_id])
+
+    for (rule, subject), breach in wanted.items():
+        episodes = sum(1 for a in state.alerts.values() if (a.rule, a.subject) == (rule, subject))
+        latest = alerts.get(alert_id(case.case_id, rule, subject, episodes)) if episodes else None
+        if latest is not None and latest.state == AlertState.OPEN:
+            continue
+        opened = Alert(
+            alert_id=alert_id(case.case_id, rule, subject, episodes + 1),
+            rule=rule,
+            state=AlertState.OPEN,
+            person_ref=case.person_ref,
+            case_id=case.case_id,
+            area=case.responsible_area,
+            severity=breach.severity,
+            opened_at=now,
+            subject=subject,
+        )
+        alerts[opened.alert_id] = opened
+        changed.append(opened)
+    return alerts, changed
+
+
+def evaluate(
+    state: FollowupState, levels: LevelsConfig, now: datetime
+) -> tuple[FollowupState, list[Alert], list[TaskDraft]]:
+    """Apply every rule and timer at `now`: the new state, the changed alerts, the new drafts.
+
+    A closed case has no breaches (so every open alert resolves), no drafts and nothing due.
+    """
+    if state.case.status == CaseStatus.CLOSED:
+        alerts, changed = _reconcile(state, [], now)
+        return state.model_copy(update={"alerts": alerts, "next_due": None}), changed, []
+
+    area_levels = levels.for_area(state.case.responsible_area)
+    findings = find_breaches(state, area_levels, now)
+    drafts, timer_wakeups = due_drafts(state, area_levels, now)
+    alerts, changed = _reconcile(state, findings.breaches, now)
+    wakeups = [w for w in (*findings.wakeups, *timer_wakeups) if w > now]
+    new_state = state.model_copy(
+        update={
+            "alerts": alerts,
+            "issued": (*state.issued, *(d.trigger for d in drafts)),
+            "next_due": min(wakeups) if wakeups else None,
+        }
+    )
+    return new_state, changed, drafts
+
+
+def _outcome(result: tuple[FollowupState, list[Alert], list[TaskDraft]]) -> FollowupOutcome:
+    state, alerts, drafts = result
+    return FollowupOutcome(state=state, alerts=alerts, drafts=drafts)
+
+
+def on_fact(
+    state: FollowupState | None, fact: CaseFact, levels: LevelsConfig, now: datetime
+) -> FollowupOutcome:
+    """Take in one case fact, then evaluate at `now`.
+
+    A redelivered fact, or one about an older custody period, changes nothing but is still
+    evaluated at `now` like a tick. A fact about a newer custody period resolves the previous
+    case's open alerts and starts afresh.
+    """
+    if state is not None and is_stale(state, fact):
+        return _outcome(evaluate(state, levels, now))
+    superseded: list[Alert] = []
+    if state is None:
+        state = fresh_state(fact)
+    elif fact.case.case_id != state.case.case_id:
+        superseded = [_resolve(a, now) for a in state.alerts.values() if a.state == AlertState.OPEN]
+        state = fresh_state(fact)
+    new_state, alerts, drafts = evaluate(observe(state, fact), levels, now)
+    return FollowupOutcome(state=new_state, alerts=[*superseded, *alerts], drafts=drafts)
+
+
+def on_tick(state: FollowupState, levels: LevelsConfig, now: datetime) -> FollowupOutcome:
+    """Let time pass to `now`: open, resolve and issue whatever became due. Idempotent."""
+    return _outcome(evaluate(state, levels, now))

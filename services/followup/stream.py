@@ -1,0 +1,119 @@
+"""The followup shell: time. Case facts and ticks in; alerts and time-triggered tasks out.
+
+Timers never write tables: a timer looks at the due index and sends a `Tick` keyed by the
+person to `followup.ticks`, and that topic's agent does the work, so table writes always happen
+inside stream iteration on the key's own partition. A tick with `person_ref` "*" only moves the
+event clock forward (replays and tests advance time this way, without sleeping).
+"""
+
+from datetime import datetime
+from typing import Any
+
+import faust
+
+from services.core.envelopes import Tick
+from services.core.facts import CaseFact
+from services.core.policy import issue
+from services.followup.decide import on_fact, on_tick
+from services.followup.state import FollowupOutcome, FollowupState
+from services.platform.config_files import service_levels, sharing_rules
+from services.platform.metrics import MESSAGES
+from services.platform.privacy import open_personal
+from services.platform.runtime import Runtime, make_runtime, publish_issued
+from services.platform.settings import Settings
+
+SERVICE = "followup"
+BROADCAST = "*"
+
+
+def build_app(settings: Settings, worker_id: str = "0") -> faust.App:
+    shell = FollowupShell(make_runtime(SERVICE, settings, worker_id))
+    shell.wire()
+    return shell.rt.app
+
+
+class FollowupShell:
+    def __init__(self, runtime: Runtime) -> None:
+        self.rt = runtime
+        self.rules = sharing_rules(runtime.settings.sharing_rules)
+        self.levels = service_levels(runtime.settings.service_levels)
+        partitions = runtime.settings.internal_partitions
+        self.states = runtime.app.Table(
+            "followup-state", default=None, partitions=partitions,
+            key_type=bytes, value_type=bytes,
+        )
+        self.due = runtime.app.Table(
+            "followup-due", default=None, partitions=partitions,
+            key_type=bytes, value_type=bytes,
+        )
+        self._ticked: dict[bytes, bytes] = {}
+
+    def wire(self) -> None:
+        rt = self.rt
+        rt.app.agent(rt.topic(rt.names.case_facts), name="followup-facts")(self._facts_agent)
+        rt.app.agent(rt.topic(rt.names.followup_ticks), name="followup-ticks")(self._tick_agent)
+        rt.app.timer(rt.settings.tick_interval_seconds)(self._send_due_ticks)
+
+    async def _facts_agent(self, stream: Any) -> None:
+        async for event in stream.events():
+            message = event.message
+            try:
+                fact = self.rt.catalogue.decode_as(message.value, CaseFact)
+                self.rt.clock.observe(fact.occurred_at)
+                outcome = on_fact(self._load(message.key), fact, self.levels, self.rt.clock.now())
+                await self._publish(message.key, outcome)
+            except Exception as error:
+                self.rt.log.exception("followup_fact_failed", error=type(error).__name__)
+                await self.rt.dead_letter("internal_error", type(error).__name__, message)
+
+    async def _tick_agent(self, stream: Any) -> None:
+        async for event in stream.events():
+            message = event.message
+            try:
+                tick = self.rt.catalogue.decode_as(message.value, Tick)
+                self.rt.clock.observe(tick.now)
+                if tick.person_ref == BROADCAST:
+                    continue
+                state = self._load(message.key)
+                if state is not None:
+                    outcome = on_tick(state, self.levels, self.rt.clock.now())
+                    await self._publish(message.key, outcome)
+            except Exception as error:
+                self.rt.log.exception("followup_tick_failed", error=type(error).__name__)
+                await self.rt.dead_letter("internal_error", type(error).__name__, message)
+
+    def _load(self, key: bytes) -> FollowupState | None:
+        raw = self.states.get(key)
+        return FollowupState.model_validate_json(raw) if raw else None
+
+    async def _publish(self, key: bytes, outcome: FollowupOutcome) -> None:
+        rt = self.rt
+        self.states[key] = outcome.state.model_dump_json().encode()
+        due = outcome.state.next_due.isoformat().encode() if outcome.state.next_due else None
+        if due != self.due.get(key):
+            if due is None:
+                del self.due[key]
+            else:
+                self.due[key] = due
+        for alert in outcome.alerts:
+            await rt.send(rt.names.alerts, key, alert)
+        case = outcome.state.case
+        if outcome.drafts and case is not None:
+            personal = open_personal(case, rt.sealer)
+            for draft in outcome.drafts:
+                filled = draft.model_copy(update={"payload": draft.payload.model_copy(update={
+                    "identity_code": personal.identity_code, "full_name": personal.full_name,
+                })})
+                await publish_issued(rt, key, issue(filled, case, self.rules, rt.clock.now()))
+        MESSAGES.labels(SERVICE, "accepted").inc()
+
+    async def _send_due_ticks(self) -> None:
+        """Tick every person whose next deadline has passed on this worker's clock."""
+        rt = self.rt
+        if not rt.clock.started():
+            return
+        now = rt.clock.now()
+        for key, due in list(self.due.items()):
+            if due and datetime.fromisoformat(due.decode()) <= now and self._ticked.get(key) != due:
+                self._ticked[key] = due
+                await rt.send(rt.names.followup_ticks, key, Tick(person_ref=key.decode(), now=now))

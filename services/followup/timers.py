@@ -1,0 +1,204 @@
+"""Time-triggered tasks: plan review reminders, post-release follow-up checks, release imminent.
+
+Each timer names a stable trigger (`plan_review:<review date>`, `checkpoint:<days>`,
+`release_imminent:<release day>`); a trigger fires at most once per case, so ticks and
+redelivered facts are harmless. Drafts carry every field that could help; the sharing policy
+decides what the recipient sees.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from services.core.calendar import add_working_days, end_of_local_day, local_date
+from services.core.calendar import start_of_local_day as midnight
+from services.core.case import CaseState
+from services.core.drafts import TaskDraft
+from services.core.tasks import PayloadContact, Priority, TaskKind, TaskPayload
+from services.core.vocabulary import Need, Urgency
+from services.followup.deadlines import (
+    checkpoint_at,
+    plan_review_window_start,
+    plan_reviewed,
+    release_day,
+    release_near_at,
+)
+from services.followup.levels import ServiceLevels
+from services.followup.state import FollowupState
+
+RELEASE_PLANNING = "release_planning"
+FOLLOW_UP = "follow_up"
+_URGENCY_ORDER = (Urgency.NORMAL, Urgency.URGENT, Urgency.IMMEDIATE)
+
+
+@dataclass(frozen=True)
+class Timer:
+    """A draft that becomes due at `at`, identified by `trigger`."""
+
+    trigger: str
+    at: datetime
+    draft: TaskDraft
+
+
+def _status(case: CaseState) -> dict[str, object]:
+    """Fields every followup draft may carry about the case's progress and network."""
+    needs: list[Need] = []
+    for referral in case.referrals:
+        needs.extend(n for n in referral.needs if n not in needs)
+    urgencies = [r.urgency for r in case.referrals]
+    acknowledged = any(r.acknowledged_at is not None for r in case.referrals)
+    return {
+        "needs": needs or None,
+        "urgency": max(urgencies, key=_URGENCY_ORDER.index) if urgencies else None,
+        "referral_status": (
+            "none" if not case.referrals else "acknowledged" if acknowledged else "submitted"
+        ),
+        "assessment_status": (
+            "completed"
+            if case.assessment_completed_at
+            else "started"
+            if case.assessment_started_at
+            else "not_started"
+        ),
+        "contact_persons": [
+            PayloadContact(role=c.role, org=c.org, worker_ref=c.worker_ref) for c in case.contacts
+        ]
+        or None,
+        "plan_review_date": case.plan.review_date if case.plan else None,
+        "plan_network": list(case.plan.network) if case.plan else None,
+    }
+
+
+def _draft(
+    case: CaseState,
+    kind: TaskKind,
+    *,
+    recipient: str,
+    trigger: str,
+    now: datetime,
+    due_on: date,
+    priority: Priority,
+    reason: str,
+    purpose: str,
+    worker: str | None = None,
+    **fields: object,
+) -> TaskDraft:
+    payload = TaskPayload.model_validate({**_status(case), **fields})
+    return TaskDraft(
+        kind=kind,
+        case_id=case.case_id,
+        person_ref=case.person_ref,
+        recipient_org=recipient,
+        trigger=trigger,
+        created_at=now,
+        due_at=end_of_local_day(due_on),
+        priority=priority,
+        reason_code=reason,
+        purpose=purpose,
+        payload=payload,
+        recipient_worker_ref=worker,
+    )
+
+
+def plan_review_due(state: FollowupState, levels: ServiceLevels, now: datetime) -> list[Timer]:
+    """To the named worker (or the county), `plan_review_lead_days` before the review date."""
+    case = state.case
+    plan, worker = case.plan, case.named_worker()
+    recipient = worker.org if worker else case.responsible_area
+    if plan is None or recipient is None or plan_reviewed(plan, levels):
+        return []
+    trigger = f"plan_review:{plan.review_date.isoformat()}"
+    draft = _draft(
+        case,
+        TaskKind.PLAN_REVIEW_DUE,
+        recipient=recipient,
+        worker=worker.worker_ref if worker else None,
+        trigger=trigger,
+        now=now,
+        due_on=plan.review_date,
+        priority=Priority.NORMAL,
+        reason="plan_review_due",
+        purpose=FOLLOW_UP,
+    )
+    return [Timer(trigger, midnight(plan_review_window_start(plan, levels)), draft)]
+
+
+def followup_check(state: FollowupState, levels: ServiceLevels, now: datetime) -> list[Timer]:
+    """To the responsible county at each checkpoint after release.
+
+    Only the latest checkpoint reached fires: when a check is found late (a worker was down,
+    the release became known late), the earlier, superseded checks are skipped.
+    """
+    case = state.case
+    if case.released_at is None or case.responsible_area is None:
+        return []
+    released_at, timers = case.released_at, []
+    points = levels.followup_checkpoints
+    for index, days in enumerate(points):
+        at = checkpoint_at(released_at, days)
+        later = points[index + 1] if index + 1 < len(points) else None
+        if later is not None and now >= checkpoint_at(released_at, later):
+            continue
+        trigger = f"checkpoint:{days}"
+        draft = _draft(
+            case,
+            TaskKind.FOLLOWUP_CHECK,
+            recipient=case.responsible_area,
+            trigger=trigger,
+            now=now,
+            due_on=add_working_days(local_date(at), levels.first_meeting_working_days),
+            priority=Priority.NORMAL,
+            reason=f"followup_checkpoint_{days}_days",
+            purpose=FOLLOW_UP,
+            released_at=released_at,
+            destination_municipality=case.destination_municipality,
+            housing_status=case.housing_status,
+        )
+        timers.append(Timer(trigger, at, draft))
+    return timers
+
+
+def release_imminent(state: FollowupState, levels: ServiceLevels, now: datetime) -> list[Timer]:
+    """To the responsible county when release is near and the assessment has not started."""
+    case = state.case
+    day, near = release_day(case), release_near_at(case, levels)
+    started = case.assessment_started_at or case.assessment_completed_at
+    if day is None or near is None or case.released_at is not None or started:
+        return []
+    if case.responsible_area is None or local_date(now) > day:
+        return []
+    trigger = f"release_imminent:{day.isoformat()}"
+    draft = _draft(
+        case,
+        TaskKind.RELEASE_IMMINENT,
+        recipient=case.responsible_area,
+        trigger=trigger,
+        now=now,
+        due_on=min(add_working_days(local_date(now), 1), max(day, local_date(now))),
+        priority=Priority.URGENT,
+        reason="release_near_assessment_not_started",
+        purpose=RELEASE_PLANNING,
+        release_date=day,
+        release_type=case.release_type,
+        prison=case.prison,
+        sentence_type=case.sentence_type,
+        housing_status=case.housing_status,
+    )
+    return [Timer(trigger, near, draft)]
+
+
+TIMERS = (plan_review_due, followup_check, release_imminent)
+
+
+def due_drafts(
+    state: FollowupState, levels: ServiceLevels, now: datetime
+) -> tuple[list[TaskDraft], list[datetime]]:
+    """The drafts due at `now` and not yet issued, and the future instants when more fall due."""
+    drafts: list[TaskDraft] = []
+    wakeups: list[datetime] = []
+    for timer_fn in TIMERS:
+        for timer in timer_fn(state, levels, now):
+            if now < timer.at:
+                wakeups.append(timer.at)
+            elif timer.trigger not in state.issued:
+                drafts.append(timer.draft)
+    return drafts, wakeups

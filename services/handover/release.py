@@ -1,0 +1,168 @@
+"""Tasks about the release itself: preparation, a moved date, a short sentence, the release."""
+
+from datetime import date, timedelta
+
+from services.core.calendar import local_date
+from services.core.case import CaseState
+from services.core.drafts import TaskDraft
+from services.core.policy import Purpose
+from services.core.tasks import Priority, TaskKind
+from services.core.vocabulary import ReleaseType, SentenceType
+from services.handover.context import Context
+from services.handover.network import network_orgs, sanctions_office_for
+from services.handover.payloads import IDENTITY_FIELDS, SCHEDULE_FIELDS, only
+
+ALWAYS_SHORT = frozenset({SentenceType.FINE_CONVERSION, SentenceType.REMAND})
+RELEASE_TASKS = (TaskKind.RELEASE_PREPARATION, TaskKind.RELEASE_DATE_CHANGED)
+
+
+def release_day(case: CaseState) -> date | None:
+    return case.release_date or case.expected_release
+
+
+def is_short_sentence(case: CaseState, threshold_days: int) -> bool:
+    """Fine conversion and remand always; otherwise a known custody shorter than the threshold."""
+    if case.sentence_type in ALWAYS_SHORT:
+        return True
+    end = release_day(case)
+    if case.sentence_start is None or end is None:
+        return False
+    return (end - case.sentence_start).days < threshold_days
+
+
+def release_preparation(ctx: Context) -> list[TaskDraft]:
+    """The county starts preparing the release the lead time before it.
+
+    The trigger is the release date, so the same date learnt twice (expected at custody start,
+    then decided) gives one task; a different date gives a new task that supersedes the old.
+    """
+    county, release = ctx.case.responsible_area, release_day(ctx.case)
+    if county is None or release is None:
+        return []
+    lead = timedelta(days=ctx.settings.release_preparation_lead_days)
+    return [
+        ctx.draft(
+            TaskKind.RELEASE_PREPARATION,
+            county,
+            reason_code="release_date_known",
+            due_at=ctx.due_on(release - lead),
+            payload=ctx.summary(),
+            trigger=f"release:{release.isoformat()}",
+            supersedes=ctx.supersedable((TaskKind.RELEASE_PREPARATION,), county),
+        )
+    ]
+
+
+def short_sentence_contact(ctx: Context, referral_id: str | None = None) -> list[TaskDraft]:
+    """An immediate contact to the county, due the next working day: no time for planning."""
+    county = ctx.case.responsible_area
+    if county is None:
+        return []
+    return [
+        ctx.draft(
+            TaskKind.SHORT_SENTENCE_CONTACT,
+            county,
+            reason_code="short_sentence",
+            due_at=ctx.due_in_working_days(ctx.settings.short_sentence_working_days),
+            payload=ctx.summary(referral_id),
+            priority=Priority.HIGH,
+            supersedes=ctx.supersedable((TaskKind.SHORT_SENTENCE_CONTACT,), county),
+        )
+    ]
+
+
+def on_case_opened(ctx: Context) -> list[TaskDraft]:
+    if is_short_sentence(ctx.case, ctx.settings.short_sentence_days):
+        return short_sentence_contact(ctx)
+    return release_preparation(ctx)
+
+
+def on_release_date_set(ctx: Context) -> list[TaskDraft]:
+    """Release preparation; a date that reveals a short sentence gets the contact instead."""
+    if not is_short_sentence(ctx.case, ctx.settings.short_sentence_days):
+        return release_preparation(ctx)
+    already = any(
+        ref.kind == TaskKind.SHORT_SENTENCE_CONTACT for ref in ctx.state.active(ctx.case.case_id)
+    )
+    return [] if already else short_sentence_contact(ctx)
+
+
+def on_referral_submitted(ctx: Context) -> list[TaskDraft]:
+    """For a short sentence the referral renews the contact with what it adds (SHL §35)."""
+    if not is_short_sentence(ctx.case, ctx.settings.short_sentence_days):
+        return []
+    return short_sentence_contact(ctx, ctx.fact.detail.referral_id)
+
+
+def _change_priority(ctx: Context, new: date, previous: date | None) -> Priority:
+    moved_earlier = previous is not None and new < previous
+    remaining = (new - ctx.today).days
+    if moved_earlier and remaining <= ctx.settings.urgent_remaining_days:
+        return Priority.URGENT
+    return Priority.NORMAL
+
+
+def on_release_date_changed(ctx: Context) -> list[TaskDraft]:
+    """The county and the current network hear of the new date; the county's earlier
+    release task is superseded."""
+    new, previous = ctx.case.release_date, ctx.fact.detail.previous_release_date
+    if new is None:
+        return []
+    priority = _change_priority(ctx, new, previous)
+    due = ctx.due_on(new - timedelta(days=ctx.settings.release_preparation_lead_days))
+    summary = ctx.summary().model_copy(update={"previous_release_date": previous})
+    county = ctx.case.responsible_area
+    drafts = []
+    for org in network_orgs(ctx.case):
+        if org != county and org == ctx.fact.source_org:
+            continue  # the sender already knows
+        is_county = org == county
+        drafts.append(
+            ctx.draft(
+                TaskKind.RELEASE_DATE_CHANGED,
+                org,
+                reason_code="release_date_changed",
+                due_at=due,
+                payload=summary if is_county else only(summary, *IDENTITY_FIELDS, *SCHEDULE_FIELDS),
+                priority=priority,
+                supersedes=ctx.supersedable(
+                    RELEASE_TASKS if is_county else (TaskKind.RELEASE_DATE_CHANGED,), org
+                ),
+            )
+        )
+    return drafts
+
+
+def on_released(ctx: Context) -> list[TaskDraft]:
+    """Warm handover: the county's first meeting within the set working days, and for
+    supervised probationary freedom the sanctions office of the prison's region."""
+    case = ctx.case
+    released_on = local_date(case.released_at) if case.released_at else ctx.today
+    due = ctx.due_in_working_days(ctx.settings.first_meeting_working_days, released_on)
+    summary = ctx.summary()
+    drafts = []
+    if case.responsible_area is not None:
+        drafts.append(
+            ctx.draft(
+                TaskKind.RELEASED,
+                case.responsible_area,
+                reason_code="first_meeting",
+                due_at=due,
+                payload=summary,
+                priority=Priority.HIGH,
+            )
+        )
+    office = sanctions_office_for(case.prison) if case.prison else None
+    if case.release_type == ReleaseType.SUPERVISED_PROBATIONARY_FREEDOM and office is not None:
+        drafts.append(
+            ctx.draft(
+                TaskKind.RELEASED,
+                office,
+                reason_code="supervision_starts",
+                due_at=due,
+                payload=summary,
+                purpose=Purpose.SUPERVISION,
+                priority=Priority.HIGH,
+            )
+        )
+    return drafts

@@ -1,0 +1,70 @@
+"""What the handover has issued for one person: who received what, under which consent."""
+
+from collections.abc import Collection
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.core.policy import IssuedTask
+from services.core.tasks import TaskKind
+
+
+class IssuedRef(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    task_id: str
+    kind: TaskKind
+    case_id: str
+    recipient_org: str
+    consent_ids: list[str] = Field(default_factory=list)
+    superseded: bool = False
+
+
+class HandoverState(BaseModel):
+    """Per person: every task issued so far, in issue order."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    person_ref: str
+    tasks: list[IssuedRef] = Field(default_factory=list)
+
+    def has(self, task_id: str) -> bool:
+        return any(ref.task_id == task_id for ref in self.tasks)
+
+    def active(self, case_id: str) -> list[IssuedRef]:
+        return [ref for ref in self.tasks if ref.case_id == case_id and not ref.superseded]
+
+    def latest_active(
+        self, case_id: str, kinds: Collection[TaskKind], recipient_org: str
+    ) -> IssuedRef | None:
+        """The newest task of one of `kinds` to the recipient that nothing has superseded."""
+        matches = [
+            ref
+            for ref in self.active(case_id)
+            if ref.kind in kinds and ref.recipient_org == recipient_org
+        ]
+        return matches[-1] if matches else None
+
+    def recipients_under(self, consent_id: str) -> list[str]:
+        """Every organisation that received data under the consent, each once."""
+        found: list[str] = []
+        for ref in self.tasks:
+            if consent_id in ref.consent_ids and ref.recipient_org not in found:
+                found.append(ref.recipient_org)
+        return found
+
+    def with_issued(self, issued: IssuedTask) -> "HandoverState":
+        task = issued.task
+        tasks = [
+            ref.model_copy(update={"superseded": True}) if ref.task_id == task.supersedes else ref
+            for ref in self.tasks
+        ]
+        tasks.append(
+            IssuedRef(
+                task_id=task.task_id,
+                kind=task.kind,
+                case_id=task.case_id,
+                recipient_org=task.recipient_org,
+                consent_ids=list(issued.disclosure.consent_ids),
+            )
+        )
+        return self.model_copy(update={"tasks": tasks})

@@ -1,0 +1,106 @@
+"""Kafka administration with kafka-python: topics (idempotent), readiness checks."""
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from kafka import KafkaAdminClient
+from kafka.admin import ConfigResource, ConfigResourceType, NewPartitions, NewTopic
+from kafka.errors import KafkaError, TopicAlreadyExistsError
+
+from services.platform.topics import TopicSpec
+
+
+@dataclass
+class ApplyReport:
+    created: list[str] = field(default_factory=list)
+    grown: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def admin_client(bootstrap: str, **security: Any) -> KafkaAdminClient:
+    return KafkaAdminClient(
+        bootstrap_servers=bootstrap,
+        client_id="jatkumo-admin",
+        request_timeout_ms=15000,
+        **security,
+    )
+
+
+@contextlib.contextmanager
+def _quiet_client_logs() -> Iterator[None]:
+    """While probing a starting broker, every refused connection would be logged."""
+    logger = logging.getLogger("kafka")
+    previous = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
+def cluster_ready(bootstrap: str, **security: Any) -> bool:
+    """True when a metadata request succeeds."""
+    with _quiet_client_logs():
+        return _metadata_answers(bootstrap, **security)
+
+
+def _metadata_answers(bootstrap: str, **security: Any) -> bool:
+    try:
+        client = admin_client(bootstrap, **security)
+    except KafkaError:
+        return False
+    try:
+        client.describe_cluster()
+        return True
+    except KafkaError:
+        return False
+    finally:
+        client.close()
+
+
+def apply_topics(
+    bootstrap: str,
+    specs: list[TopicSpec],
+    progress: Callable[[str], None] = lambda _: None,
+    **security: Any,
+) -> ApplyReport:
+    """Create missing topics, grow partitions that are too few, set configs. Safe to rerun."""
+    report = ApplyReport()
+    client = admin_client(bootstrap, **security)
+    try:
+        names = set(client.list_topics())
+        wanted_existing = [s.name for s in specs if s.name in names]
+        existing = {
+            topic.get("name", topic.get("topic")): len(topic["partitions"])
+            for topic in (client.describe_topics(wanted_existing) if wanted_existing else [])
+        }
+        missing = [s for s in specs if s.name not in existing]
+        if missing:
+            with contextlib.suppress(TopicAlreadyExistsError):
+                client.create_topics(
+                    [
+                        NewTopic(s.name, s.partitions, 1, topic_configs=s.configs())
+                        for s in missing
+                    ],
+                    validate_only=False,
+                )
+            report.created = [s.name for s in missing]
+            progress(f"created {len(missing)} topics")
+        for spec in specs:
+            if spec.name in existing and existing[spec.name] < spec.partitions:
+                client.create_partitions({spec.name: NewPartitions(spec.partitions)})
+                report.grown.append(spec.name)
+            elif spec.name in existing:
+                report.unchanged.append(spec.name)
+        present = [s for s in specs if s.name in existing]
+        if present:
+            client.alter_configs(
+                [ConfigResource(ConfigResourceType.TOPIC, s.name, configs=s.configs())
+                 for s in present]
+            )
+    finally:
+        client.close()
+    return report

@@ -1,0 +1,255 @@
+"""A local single-node Apache Kafka (KRaft, broker + controller) run from Maven Central jars.
+
+For machines without Docker: `jatkumo broker start` fetches the jars once with Maven (cached in
+`infra/kafka/libs`, git-ignored), formats KRaft storage, starts the broker as a background
+process, waits until a metadata request succeeds, and records its pid; `stop` sends SIGTERM and
+kills after a timeout.
+"""
+
+import base64
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from services.platform.admin import cluster_ready
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+KAFKA_DIR = REPO_ROOT / "infra" / "kafka"
+LIBS = KAFKA_DIR / "libs"
+DEFAULT_STATE = REPO_ROOT / ".jatkumo" / "broker"
+
+
+class BrokerError(RuntimeError):
+    """The broker could not be fetched, started or stopped; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class BrokerConfig:
+    state_dir: Path = DEFAULT_STATE
+    port: int = 19092
+    controller_port: int = 19093
+    heap: str = "768m"
+    secure: bool = False
+    admin_password: str = "jatkumo-admin-secret"
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.state_dir / "broker.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return self.state_dir / "broker.log"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def ensure_jars(progress: Callable[[str], None] = print) -> Path:
+    """Fetch the Kafka jars with Maven unless the cache matches the pinned pom."""
+    stamp = LIBS / ".pom-stamp"
+    pom = (KAFKA_DIR / "pom.xml").read_bytes()
+    if stamp.exists() and stamp.read_bytes() == pom and any(LIBS.glob("kafka_2.13-*.jar")):
+        return LIBS
+    if shutil.which("mvn") is None or shutil.which("java") is None:
+        raise BrokerError("Java and Maven are needed for the local broker (apt-get install maven)")
+    progress("fetching Kafka jars from Maven Central (once) ...")
+    shutil.rmtree(LIBS, ignore_errors=True)
+    result = subprocess.run(
+        ["mvn", "-q", "-B", "-f", str(KAFKA_DIR / "pom.xml"), "dependency:copy-dependencies",
+         f"-DoutputDirectory={LIBS}", "-DincludeScope=runtime"],
+        capture_output=True, text=True, check=False,
+    )
+    if result.returncode != 0:
+        raise BrokerError("maven could not fetch the Kafka jars:\n" + result.stdout[-2000:])
+    stamp.write_bytes(pom)
+    return LIBS
+
+
+def _properties(config: BrokerConfig, data_dir: Path) -> str:
+    lines = [
+        "process.roles=broker,controller",
+        "node.id=1",
+        f"controller.quorum.voters=1@127.0.0.1:{config.controller_port}",
+        "controller.listener.names=CONTROLLER",
+        f"log.dirs={data_dir}",
+        "num.partitions=1",
+        "offsets.topic.replication.factor=1",
+        "offsets.topic.num.partitions=6",
+        "transaction.state.log.replication.factor=1",
+        "transaction.state.log.min.isr=1",
+        "group.initial.rebalance.delay.ms=0",
+        "auto.create.topics.enable=true",
+        "log.retention.check.interval.ms=60000",
+        "log.segment.bytes=67108864",
+    ]
+    if config.secure:
+        lines += [
+            f"listeners=SASL_PLAINTEXT://127.0.0.1:{config.port},"
+            f"CONTROLLER://127.0.0.1:{config.controller_port}",
+            f"advertised.listeners=SASL_PLAINTEXT://127.0.0.1:{config.port}",
+            "listener.security.protocol.map=CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT",
+            "inter.broker.listener.name=SASL_PLAINTEXT",
+            "sasl.enabled.mechanisms=SCRAM-SHA-512",
+            "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
+            "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config="
+            "org.apache.kafka.common.security.scram.ScramLoginModule required "
+            f'username="admin" password="{config.admin_password}";',
+            "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+            "super.users=User:admin;User:ANONYMOUS",
+            "allow.everyone.if.no.acl.found=false",
+        ]
+    else:
+        lines += [
+            f"listeners=PLAINTEXT://127.0.0.1:{config.port},"
+            f"CONTROLLER://127.0.0.1:{config.controller_port}",
+            f"advertised.listeners=PLAINTEXT://127.0.0.1:{config.port}",
+            "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+            "inter.broker.listener.name=PLAINTEXT",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+LOG4J = """log4j.rootLogger=WARN, file
+log4j.appender.file=org.apache.log4j.FileAppender
+log4j.appender.file.File={log}
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.server.KafkaServer=INFO
+log4j.logger.kafka.server.BrokerServer=INFO
+"""
+
+
+def _java(config: BrokerConfig, main: str, *args: str) -> list[str]:
+    return [
+        "java", f"-Xmx{config.heap}", "-Xms128m", "-XX:+UseG1GC",
+        "-Djava.awt.headless=true",
+        f"-Dlog4j.configuration=file:{config.state_dir / 'log4j.properties'}",
+        "-cp", f"{LIBS}/*", main, *args,
+    ]
+
+
+def read_pid(config: BrokerConfig) -> int | None:
+    """The pid of our running broker, or None (a stale pid file is removed)."""
+    try:
+        pid = int(config.pid_file.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        config.pid_file.unlink(missing_ok=True)
+        return None
+    return pid
+
+
+def _format(config: BrokerConfig, properties: Path) -> None:
+    cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    args = ["format", "-t", cluster_id, "-c", str(properties), "--ignore-formatted"]
+    if config.secure:
+        args += ["--add-scram",
+                 f"SCRAM-SHA-512=[name=admin,password={config.admin_password}]"]
+    result = subprocess.run(
+        _java(config, "kafka.tools.StorageTool", *args),
+        capture_output=True, text=True, check=False,
+    )
+    if result.returncode != 0:
+        raise BrokerError("formatting KRaft storage failed:\n" + (result.stderr or result.stdout))
+
+
+def start(
+    config: BrokerConfig, timeout: float = 60.0, progress: Callable[[str], None] = print
+) -> float:
+    """Start the broker unless ours already runs; return seconds until it answered metadata."""
+    if read_pid(config) is not None:
+        progress(f"broker already running on {config.bootstrap}")
+        return 0.0
+    ensure_jars(progress)
+    config.state_dir.mkdir(parents=True, exist_ok=True)
+    data_dir = config.state_dir / "data"
+    properties = config.state_dir / "server.properties"
+    properties.write_text(_properties(config, data_dir))
+    (config.state_dir / "log4j.properties").write_text(LOG4J.format(log=config.log_file))
+    if not (data_dir / "meta.properties").exists():
+        _format(config, properties)
+    began = time.monotonic()
+    with config.log_file.open("ab") as log:
+        process = subprocess.Popen(
+            _java(config, "kafka.Kafka", str(properties)),
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    config.pid_file.write_text(str(process.pid))
+    progress(f"broker starting on {config.bootstrap} (pid {process.pid})")
+    security = _admin_security(config)
+    while time.monotonic() - began < timeout:
+        if process.poll() is not None:
+            config.pid_file.unlink(missing_ok=True)
+            raise BrokerError(f"broker exited with {process.returncode}; see {config.log_file}")
+        if cluster_ready(config.bootstrap, **security):
+            elapsed = time.monotonic() - began
+            progress(f"broker ready on {config.bootstrap} after {elapsed:.1f} s")
+            return elapsed
+        time.sleep(0.5)
+    stop(config)
+    raise BrokerError(f"broker did not answer within {timeout:.0f} s; see {config.log_file}")
+
+
+def _admin_security(config: BrokerConfig) -> dict[str, str]:
+    if not config.secure:
+        return {}
+    return {
+        "security_protocol": "SASL_PLAINTEXT",
+        "sasl_mechanism": "SCRAM-SHA-512",
+        "sasl_plain_username": "admin",
+        "sasl_plain_password": config.admin_password,
+    }
+
+
+def stop(config: BrokerConfig, timeout: float = 30.0) -> bool:
+    """SIGTERM, then SIGKILL after `timeout`; True when a broker was stopped."""
+    pid = read_pid(config)
+    if pid is None:
+        return False
+    os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        _reap(pid)
+        time.sleep(0.2)
+    else:
+        os.killpg(pid, signal.SIGKILL)
+        _reap(pid)
+    config.pid_file.unlink(missing_ok=True)
+    return True
+
+
+def _reap(pid: int) -> None:
+    """Collect our own child's exit status so it does not linger as a zombie."""
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def status(config: BrokerConfig) -> str:
+    pid = read_pid(config)
+    if pid is None:
+        return "stopped"
+    ready = cluster_ready(config.bootstrap, **_admin_security(config))
+    return f"running (pid {pid}) on {config.bootstrap}: " + ("ready" if ready else "not ready")

@@ -1,0 +1,41 @@
+"""The faust app factory: one consumer group per service, raw-bytes topics, per-worker dirs."""
+
+from pathlib import Path
+from typing import Any
+
+import faust
+
+from services.platform.settings import Settings
+
+
+def make_app(service: str, settings: Settings, worker_id: str = "0") -> faust.App:
+    """A faust app for `service`; each worker gets its own data dir and web port."""
+    data_dir = Path(settings.data_dir) / service / worker_id
+    data_dir.mkdir(parents=True, exist_ok=True)
+    security: dict[str, Any] = {}
+    if settings.sasl_username:
+        security["broker_credentials"] = faust.SASLCredentials(
+            username=settings.sasl_username,
+            password=settings.sasl_password or "",
+            mechanism="SCRAM-SHA-512",
+        )
+    return faust.App(
+        "-".join(filter(None, ["jatkumo", settings.namespace, service])),
+        broker=[f"kafka://{server}" for server in settings.bootstrap_servers.split(",")],
+        store=settings.store,
+        datadir=str(data_dir),
+        topic_partitions=settings.internal_partitions,
+        topic_replication_factor=1,
+        topic_allow_declare=True,
+        key_serializer="raw",
+        value_serializer="raw",
+        web_enabled=False,
+        web_port=settings.web_port,
+        broker_commit_every=100,
+        broker_commit_interval=1.0,
+        stream_wait_empty=False,
+        producer_acks=-1,
+        consumer_auto_offset_reset="earliest",
+        table_cleanup_interval=60.0,
+        **security,
+    )

@@ -1,0 +1,89 @@
+"""What every service shell shares: the app, codec, topic names, clock, dead-lettering."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import faust
+from pydantic import BaseModel
+
+from services.core.organisations import Registry, default_registry
+from services.core.policy import IssuedTask
+from services.platform.clock import Clock
+from services.platform.codec import Catalogue
+from services.platform.dlq import dead_letter
+from services.platform.faust_app import make_app
+from services.platform.logging import get_logger
+from services.platform.metrics import DEAD_LETTERS, MESSAGES, TASKS
+from services.platform.sealing import Sealer
+from services.platform.settings import Settings
+from services.platform.topics import TopicNames
+
+
+@dataclass
+class Runtime:
+    service: str
+    settings: Settings
+    app: faust.App
+    names: TopicNames
+    catalogue: Catalogue
+    clock: Clock
+    sealer: Sealer
+    registry: Registry
+    log: Any
+    _topics: dict[str, Any] = field(default_factory=dict)
+
+    def topic(self, name: str) -> Any:
+        """A cached faust topic of raw bytes (created on first use)."""
+        if name not in self._topics:
+            self._topics[name] = self.app.topic(name, key_type=bytes, value_type=bytes)
+        return self._topics[name]
+
+    async def send(self, topic: str, key: str | bytes | None, record: BaseModel) -> None:
+        data = self.catalogue.encode(record)
+        raw_key = key.encode() if isinstance(key, str) else key
+        await self.topic(topic).send(key=raw_key, value=data)
+
+    async def dead_letter(
+        self, reason: str, detail: str, message: Any, stage: str | None = None
+    ) -> None:
+        """Dead-letter a consumed message: its original bytes, position and the reason."""
+        await self.dead_letter_at(
+            reason, detail, stage=stage, topic=message.topic, partition=message.partition,
+            offset=message.offset, value=bytes(message.value or b""), key=message.key,
+        )
+
+    async def dead_letter_at(
+        self, reason: str, detail: str, *, stage: str | None, topic: str, partition: int,
+        offset: int, value: bytes, key: bytes | None,
+    ) -> None:
+        """Send a dead letter to the DLQ and count it; the log names the position, no content."""
+        letter = dead_letter(
+            stage or self.service, reason, detail, topic=topic, partition=partition,
+            offset=offset, original=value, original_key=key, at=self.clock.now(),
+        )
+        await self.send(self.names.dlq, key, letter)
+        DEAD_LETTERS.labels(self.service, reason).inc()
+        MESSAGES.labels(self.service, "dead_lettered").inc()
+        self.log.warning("dead_lettered", reason=reason, topic=topic, partition=partition,
+                         offset=offset)
+
+
+async def publish_issued(rt: Runtime, key: bytes, issued: IssuedTask) -> None:
+    """Record the disclosure first, then send the task to its recipient's topic only."""
+    await rt.send(rt.names.disclosures, key, issued.disclosure)
+    await rt.send(rt.names.tasks(issued.task.recipient_org), key, issued.task)
+    TASKS.labels(issued.task.kind.value).inc()
+
+
+def make_runtime(service: str, settings: Settings, worker_id: str = "0") -> Runtime:
+    return Runtime(
+        service=service,
+        settings=settings,
+        app=make_app(service, settings, worker_id),
+        names=TopicNames(settings.namespace),
+        catalogue=Catalogue(),
+        clock=Clock(settings.clock),
+        sealer=Sealer(settings.fernet_key),
+        registry=default_registry(),
+        log=get_logger(f"jatkumo.{service}"),
+    )

@@ -1,0 +1,80 @@
+"""Deployment settings from the environment (prefix `JATKUMO_`), with safe refusals.
+
+Outside `dev` and `test` the service refuses to start with the built-in development secrets.
+"""
+
+import base64
+import hashlib
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "jatkumo-development-secret-not-for-production"
+
+
+class Environment(StrEnum):
+    DEV = "dev"
+    TEST = "test"
+    PROD = "prod"
+
+
+class ClockMode(StrEnum):
+    WALL = "wall"
+    EVENT = "event"
+
+
+class InsecureSettingsError(ValueError):
+    """Settings that would be unsafe in this environment."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="JATKUMO_", extra="ignore")
+
+    environment: Environment = Environment.DEV
+    bootstrap_servers: str = Field(
+        default="127.0.0.1:19092", validation_alias="KAFKA_BOOTSTRAP_SERVERS"
+    )
+    person_ref_secret: str = DEV_SECRET
+    sealing_secret: str = DEV_SECRET
+    operator_token: str = "dev-operator-token"
+    clock: ClockMode = ClockMode.WALL
+    data_dir: Path = Path(".jatkumo/data")
+    internal_partitions: int = 6
+    namespace: str = ""
+    """Prefix for topic names and consumer groups: several deployments on one cluster."""
+    store: str = "memory://"
+    web_port: int = 6066
+    tick_interval_seconds: float = 1.0
+    sharing_rules: Path | None = None
+    """A sharing rules YAML file; the rules shipped with the package when unset."""
+    service_levels: Path | None = None
+    """A service levels YAML file; the shipped defaults when unset."""
+    sasl_username: str | None = None
+    sasl_password: str | None = None
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> "Settings":
+        if self.environment == Environment.PROD:
+            defaults = [
+                name
+                for name in ("person_ref_secret", "sealing_secret", "operator_token")
+                if getattr(self, name) in (DEV_SECRET, "dev-operator-token")
+            ]
+            if defaults:
+                raise InsecureSettingsError(
+                    "refusing to start in prod with development defaults for: "
+                    + ", ".join(f"JATKUMO_{name.upper()}" for name in defaults)
+                )
+        return self
+
+    @property
+    def person_ref_key(self) -> bytes:
+        return self.person_ref_secret.encode("utf-8")
+
+    @property
+    def fernet_key(self) -> bytes:
+        """A Fernet key derived from the sealing secret (any length in, 32 bytes out)."""
+        digest = hashlib.sha256(("seal:" + self.sealing_secret).encode("utf-8")).digest()
+        return base64.urlsafe_b64encode(digest)

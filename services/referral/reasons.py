@@ -1,0 +1,32 @@
+"""Stable reason codes for events the referral service does not accept.
+
+They travel to the DLQ and into metrics, so they never change meaning; details that go with
+them name fields and rules, never values (values may hold personal data).
+"""
+
+from enum import StrEnum
+
+
+class Reason(StrEnum):
+    # the gate: who may send what, and who the event is about
+    UNAUTHORISED_SOURCE = "unauthorised_source"
+    UNKNOWN_ORGANISATION = "unknown_organisation"
+    UNAUTHORISED_EVENT_TYPE = "unauthorised_event_type"
+    INVALID_IDENTITY_CODE = "invalid_identity_code"
+    INVALID_PERSON_REF = "invalid_person_ref"
+    MISSING_SUBJECT = "missing_subject"
+    AMBIGUOUS_SUBJECT = "ambiguous_subject"
+    INVALID_EVENT = "invalid_event"
+    # the registry: the event does not fit the person's case
+    CASE_ALREADY_OPEN = "case_already_open"
+    CASE_CLOSED = "case_closed"
+    ALREADY_RELEASED = "already_released"
+    UNKNOWN_REFERRAL = "unknown_referral"
+    DUPLICATE_REFERRAL = "duplicate_referral"
+    UNKNOWN_CONSENT = "unknown_consent"
+    DUPLICATE_CONSENT = "duplicate_consent"
+    UNKNOWN_CONTACT = "unknown_contact"
+    NO_CLIENT_PLAN = "no_client_plan"
+    # the hold: events that arrived before their case
+    HELD_TOO_LONG = "held_too_long"
+    HOLD_FULL = "hold_full"

@@ -1,0 +1,160 @@
+"""Event-specific sanity checks run by the gate.
+
+Each check returns None when the event makes sense, or a short description of the problem that
+names the field and the rule but never the value: values may carry personal data.
+"""
+
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from services.core.events import (
+    ClientPlanAgreed,
+    ClientPlanReviewed,
+    ConsentGiven,
+    ConsentWithdrawn,
+    ContactPersonAssigned,
+    ContactPersonEnded,
+    CustodyStarted,
+    InboundEvent,
+    PrisonTransferred,
+    ReferralAcknowledged,
+    ReferralSubmitted,
+    Released,
+    ReleaseDateSet,
+    TaskStatusChanged,
+)
+from services.core.organisations import OrgKind, Registry
+
+PLAUSIBLE_SPAN = timedelta(days=30 * 365)
+"""A date further than this from the moment the event occurred is a typing error."""
+
+Check = Callable[[Any, str, Registry], str | None]
+
+
+def find_problem(event: InboundEvent, topic_org: str, registry: Registry) -> str | None:
+    check = _CHECKS.get(type(event))
+    return None if check is None else check(event, topic_org, registry)
+
+
+def _first(*problems: str | None) -> str | None:
+    return next((problem for problem in problems if problem is not None), None)
+
+
+def _municipality(field: str, code: str | None) -> str | None:
+    if code is None or (len(code) == 3 and code.isascii() and code.isdigit()):
+        return None
+    return f"{field} must be a three-digit municipality code"
+
+
+def _plausible(field: str, value: date | None, event: InboundEvent) -> str | None:
+    if value is None or abs(value - event.occurred_at.date()) <= PLAUSIBLE_SPAN:
+        return None
+    return f"{field} is more than 30 years from occurred_at"
+
+
+def _not_blank(field: str, value: str | None) -> str | None:
+    if value is None or value.strip():
+        return None
+    return f"{field} must not be blank"
+
+
+def _known(field: str, codes: Iterable[str], registry: Registry) -> str | None:
+    if all(registry.get(code) is not None for code in codes):
+        return None
+    return f"{field} names an organisation that is not in the registry"
+
+
+def _is_prison(code: str, registry: Registry) -> bool:
+    org = registry.get(code)
+    return org is not None and org.kind == OrgKind.PRISON
+
+
+def _custody_started(event: CustodyStarted, topic_org: str, registry: Registry) -> str | None:
+    ends_before_start = (
+        event.expected_release is not None and event.expected_release < event.sentence_start
+    )
+    return _first(
+        None if event.prison == topic_org else "prison must be the sending prison",
+        _municipality("home_municipality", event.home_municipality),
+        _plausible("sentence_start", event.sentence_start, event),
+        _plausible("expected_release", event.expected_release, event),
+        "expected_release is before sentence_start" if ends_before_start else None,
+    )
+
+
+def _release_date_set(event: ReleaseDateSet, topic_org: str, registry: Registry) -> str | None:
+    return _plausible("release_date", event.release_date, event)
+
+
+def _prison_transferred(event: PrisonTransferred, topic_org: str, registry: Registry) -> str | None:
+    prisons = (event.from_prison, event.to_prison)
+    return _first(
+        "from_prison and to_prison are the same" if event.from_prison == event.to_prison else None,
+        None if all(_is_prison(p, registry) for p in prisons) else "both ends must be prisons",
+        None if topic_org in prisons else "the sender must be one of the two prisons",
+        _plausible("transferred_on", event.transferred_on, event),
+    )
+
+
+def _released(event: Released, topic_org: str, registry: Registry) -> str | None:
+    return _first(
+        _municipality("destination_municipality", event.destination_municipality),
+        _plausible("released_at", event.released_at.date(), event),
+    )
+
+
+def _contact_assigned(
+    event: ContactPersonAssigned, topic_org: str, registry: Registry
+) -> str | None:
+    return _first(_known("org", [event.org], registry), _not_blank("worker_ref", event.worker_ref))
+
+
+def _contact_ended(event: ContactPersonEnded, topic_org: str, registry: Registry) -> str | None:
+    same = event.successor_worker_ref == event.worker_ref
+    return _first(
+        _known("org", [event.org], registry),
+        _not_blank("worker_ref", event.worker_ref),
+        _not_blank("successor_worker_ref", event.successor_worker_ref),
+        "successor_worker_ref is the worker who left" if same else None,
+    )
+
+
+def _consent_given(event: ConsentGiven, topic_org: str, registry: Registry) -> str | None:
+    return _first(
+        _not_blank("consent_id", event.consent_id),
+        _not_blank("purpose", event.purpose),
+        "valid_from is after valid_until" if event.valid_from > event.valid_until else None,
+        _plausible("valid_until", event.valid_until, event),
+        None if event.categories else "categories must not be empty",
+        None if event.recipients else "recipients must not be empty",
+        _known("recipients", event.recipients, registry),
+    )
+
+
+def _plan_agreed(event: ClientPlanAgreed, topic_org: str, registry: Registry) -> str | None:
+    return _first(
+        _plausible("review_date", event.review_date, event),
+        _known("network", event.network, registry),
+    )
+
+
+def _plan_reviewed(event: ClientPlanReviewed, topic_org: str, registry: Registry) -> str | None:
+    return _plausible("next_review_date", event.next_review_date, event)
+
+
+_CHECKS: dict[type[InboundEvent], Check] = {
+    CustodyStarted: _custody_started,
+    ReleaseDateSet: _release_date_set,
+    PrisonTransferred: _prison_transferred,
+    Released: _released,
+    ContactPersonAssigned: _contact_assigned,
+    ContactPersonEnded: _contact_ended,
+    ReferralSubmitted: lambda e, _t, _r: _not_blank("referral_id", e.referral_id),
+    ReferralAcknowledged: lambda e, _t, _r: _not_blank("referral_id", e.referral_id),
+    ConsentGiven: _consent_given,
+    ConsentWithdrawn: lambda e, _t, _r: _not_blank("consent_id", e.consent_id),
+    ClientPlanAgreed: _plan_agreed,
+    ClientPlanReviewed: _plan_reviewed,
+    TaskStatusChanged: lambda e, _t, _r: _not_blank("task_id", e.task_id),
+}

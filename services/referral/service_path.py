@@ -1,0 +1,101 @@
+"""Transitions of the service path: referral, assessment, client plan and task status."""
+
+from services.core.case import CaseState, ClientPlan, Referral
+from services.core.events import (
+    AssessmentCompleted,
+    AssessmentStarted,
+    ClientPlanAgreed,
+    ClientPlanReviewed,
+    ReferralAcknowledged,
+    ReferralSubmitted,
+    TaskStatusChanged,
+)
+from services.core.facts import FactDetail, FactKind
+from services.referral.change import Change, one_fact, refuse
+from services.referral.gate import Rejection
+from services.referral.reasons import Reason
+
+
+def referral_submitted(
+    event: ReferralSubmitted, case: CaseState, sealed: str | None
+) -> Change | Rejection:
+    """The free-text summary is kept only sealed."""
+    if any(r.referral_id == event.referral_id for r in case.referrals):
+        return refuse(Reason.DUPLICATE_REFERRAL, "a referral with this referral_id exists")
+    referral = Referral(
+        referral_id=event.referral_id,
+        kind=event.kind,
+        submitted_by=event.source_org,
+        submitted_at=event.occurred_at,
+        needs=event.needs,
+        urgency=event.urgency,
+        sealed_summary=sealed,
+    )
+    changed = case.model_copy(update={"referrals": [*case.referrals, referral]})
+    return one_fact(changed, FactKind.REFERRAL_SUBMITTED, FactDetail(referral_id=event.referral_id))
+
+
+def referral_acknowledged(
+    event: ReferralAcknowledged, case: CaseState, sealed: str | None
+) -> Change | Rejection:
+    """The first acknowledgement time stands."""
+    if not any(r.referral_id == event.referral_id for r in case.referrals):
+        return refuse(Reason.UNKNOWN_REFERRAL, "no referral with this referral_id on this case")
+    referrals = [
+        r.model_copy(update={"acknowledged_at": r.acknowledged_at or event.occurred_at})
+        if r.referral_id == event.referral_id
+        else r
+        for r in case.referrals
+    ]
+    changed = case.model_copy(update={"referrals": referrals})
+    return one_fact(
+        changed, FactKind.REFERRAL_ACKNOWLEDGED, FactDetail(referral_id=event.referral_id)
+    )
+
+
+def assessment_started(
+    event: AssessmentStarted, case: CaseState, sealed: str | None
+) -> Change | Rejection:
+    """The first start time stands."""
+    started = case.assessment_started_at or event.occurred_at
+    changed = case.model_copy(update={"assessment_started_at": started})
+    return one_fact(changed, FactKind.ASSESSMENT_STARTED)
+
+
+def assessment_completed(
+    event: AssessmentCompleted, case: CaseState, sealed: str | None
+) -> Change | Rejection:
+    changed = case.model_copy(update={"assessment_completed_at": event.occurred_at})
+    return one_fact(changed, FactKind.ASSESSMENT_COMPLETED)
+
+
+def plan_agreed(event: ClientPlanAgreed, case: CaseState, sealed: str | None) -> Change | Rejection:
+    """A newly agreed plan replaces the previous one."""
+    plan = ClientPlan(
+        agreed_at=event.occurred_at, review_date=event.review_date, network=event.network
+    )
+    return one_fact(case.model_copy(update={"plan": plan}), FactKind.PLAN_AGREED)
+
+
+def plan_reviewed(
+    event: ClientPlanReviewed, case: CaseState, sealed: str | None
+) -> Change | Rejection:
+    """Without a next review date the current one stays."""
+    if case.plan is None:
+        return refuse(Reason.NO_CLIENT_PLAN, "the case has no client plan to review")
+    plan = case.plan.model_copy(
+        update={
+            "reviewed_at": event.occurred_at,
+            "review_date": event.next_review_date or case.plan.review_date,
+        }
+    )
+    return one_fact(case.model_copy(update={"plan": plan}), FactKind.PLAN_REVIEWED)
+
+
+def task_status_changed(
+    event: TaskStatusChanged, case: CaseState, sealed: str | None
+) -> Change | Rejection:
+    statuses = {**case.task_statuses, event.task_id: event.status}
+    changed = case.model_copy(update={"task_statuses": statuses})
+    detail = FactDetail(task_id=event.task_id, task_status=event.status)
+    return one_fact(changed, FactKind.TASK_STATUS_CHANGED, detail)

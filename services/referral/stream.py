@@ -1,0 +1,181 @@
+"""The referral shell: decode, gate, seal and re-key inbound events; keep the case registry.
+
+Two agents: `gate` reads every `inbound.<org>` topic and forwards admitted, sealed events to
+`referral.intake` keyed by `person_ref`; `registry` applies them to the person's entry in a
+table co-partitioned with that topic and publishes case facts. Every refusal goes to the DLQ.
+"""
+
+from datetime import datetime
+from typing import Any
+
+import faust
+
+from services.core.envelopes import Intake, Origin, Tick
+from services.core.events import InboundEvent
+from services.platform.codec import DecodeError
+from services.platform.metrics import MESSAGES
+from services.platform.privacy import seal_event
+from services.platform.runtime import Runtime, make_runtime
+from services.platform.settings import Settings
+from services.referral.decide import (
+    Outcome,
+    PersonState,
+    ReferralSettings,
+    Rejection,
+    apply,
+    expire_held,
+    gate,
+)
+from services.referral.state import EVENT_TYPES, RejectedEvent
+
+SERVICE = "referral"
+
+
+def build_app(settings: Settings, worker_id: str = "0") -> faust.App:
+    runtime = make_runtime(SERVICE, settings, worker_id)
+    shell = ReferralShell(runtime, ReferralSettings(registry=runtime.registry))
+    shell.wire()
+    return runtime.app
+
+
+class ReferralShell:
+    def __init__(self, runtime: Runtime, decide_settings: ReferralSettings) -> None:
+        self.rt = runtime
+        self.decide_settings = decide_settings
+        partitions = runtime.settings.internal_partitions
+        self.persons = runtime.app.Table(
+            "referral-persons", default=None, partitions=partitions,
+            key_type=bytes, value_type=bytes,
+        )
+        self.held_due = runtime.app.Table(
+            "referral-held-due", default=None, partitions=partitions,
+            key_type=bytes, value_type=bytes,
+        )
+        self._ticked: dict[bytes, bytes] = {}
+
+    def wire(self) -> None:
+        rt = self.rt
+        inbound = rt.app.topic(
+            *[rt.names.inbound(org) for org in rt.registry.codes()],
+            key_type=bytes, value_type=bytes,
+        )
+        rt.app.agent(inbound, name="referral-gate")(self._gate_agent)
+        rt.app.agent(rt.topic(rt.names.intake), name="referral-registry")(self._registry_agent)
+        rt.app.agent(rt.topic(rt.names.referral_ticks), name="referral-ticks")(self._tick_agent)
+        rt.app.timer(rt.settings.tick_interval_seconds)(self._send_due_ticks)
+
+    async def _gate_agent(self, stream: Any) -> None:
+        async for event in stream.events():
+            try:
+                await self._gate_one(event.message)
+            except Exception as error:
+                self.rt.log.exception("gate_failed", error=type(error).__name__)
+                await self.rt.dead_letter("internal_error", type(error).__name__, event.message,
+                                          stage="referral.gate")
+
+    async def _gate_one(self, message: Any) -> None:
+        rt = self.rt
+        MESSAGES.labels(SERVICE, "received").inc()
+        try:
+            record = rt.catalogue.decode(message.value)
+        except DecodeError as error:
+            await rt.dead_letter(error.reason, error.detail, message, stage="referral.gate")
+            return
+        if not isinstance(record, InboundEvent):
+            await rt.dead_letter("not_an_inbound_event", type(record).__name__, message,
+                                 stage="referral.gate")
+            return
+        topic_org = rt.names.org_of(message.topic) or ""
+        verdict = gate(record, topic_org, rt.registry, rt.settings.person_ref_key)
+        if isinstance(verdict, Rejection):
+            await rt.dead_letter(verdict.reason_code, verdict.detail, message,
+                                 stage="referral.gate")
+            return
+        rt.clock.observe(record.occurred_at)
+        sanitised, sealed = seal_event(record, verdict.person_ref, rt.sealer)
+        intake = Intake(
+            person_ref=verdict.person_ref,
+            event_type=type(record).__name__,
+            event=rt.catalogue.encode(sanitised),
+            sealed=sealed,
+            origin=Origin(topic=message.topic, partition=message.partition,
+                          offset=message.offset),
+            received_at=rt.clock.now(),
+        )
+        await rt.send(rt.names.intake, verdict.person_ref, intake)
+
+    async def _registry_agent(self, stream: Any) -> None:
+        async for event in stream.events():
+            try:
+                intake = self.rt.catalogue.decode_as(event.message.value, Intake)
+                inner = self.rt.catalogue.decode_as(intake.event, InboundEvent)
+                state = self._load(event.message.key)
+                outcome = apply(state, inner, intake.sealed, intake.origin,
+                                self.decide_settings, self.rt.clock.now())
+                await self._publish(event.message.key, outcome)
+            except Exception as error:
+                self.rt.log.exception("registry_failed", error=type(error).__name__)
+                await self.rt.dead_letter("internal_error", type(error).__name__, event.message,
+                                          stage="referral.registry")
+
+    async def _tick_agent(self, stream: Any) -> None:
+        async for event in stream.events():
+            try:
+                tick = self.rt.catalogue.decode_as(event.message.value, Tick)
+                state = self._load(event.message.key)
+                if state is not None:
+                    await self._publish(event.message.key,
+                                        expire_held(state, self.decide_settings, tick.now))
+            except Exception as error:
+                self.rt.log.exception("tick_failed", error=type(error).__name__)
+                await self.rt.dead_letter("internal_error", type(error).__name__, event.message,
+                                          stage="referral.ticks")
+
+    def _load(self, key: bytes) -> PersonState | None:
+        raw = self.persons.get(key)
+        return PersonState.model_validate_json(raw) if raw else None
+
+    async def _publish(self, key: bytes, outcome: Outcome) -> None:
+        rt = self.rt
+        self.persons[key] = outcome.state.model_dump_json().encode()
+        self._index_held(key, outcome.state)
+        for fact in outcome.facts:
+            await rt.send(rt.names.case_facts, key, fact)
+        for rejected in outcome.rejections:
+            await self._dead_letter_rejected(key, rejected)
+        if outcome.accepted:
+            MESSAGES.labels(SERVICE, "duplicate" if outcome.duplicate else "accepted").inc()
+        if outcome.held:
+            MESSAGES.labels(SERVICE, "held").inc(outcome.held)
+
+    def _index_held(self, key: bytes, state: PersonState) -> None:
+        due = min((h.held_at for h in state.held), default=None)
+        if due is None:
+            if self.held_due.get(key) is not None:
+                del self.held_due[key]
+            return
+        deadline = (due + self.decide_settings.hold_timeout).isoformat().encode()
+        if self.held_due.get(key) != deadline:
+            self.held_due[key] = deadline
+
+    async def _dead_letter_rejected(self, key: bytes, rejected: RejectedEvent) -> None:
+        event = EVENT_TYPES[rejected.event_type].model_validate(rejected.event)
+        origin = rejected.origin
+        await self.rt.dead_letter_at(
+            rejected.reason_code, rejected.detail, stage="referral.registry",
+            topic=origin.topic, partition=origin.partition, offset=origin.offset,
+            value=self.rt.catalogue.encode(event), key=key,
+        )
+
+    async def _send_due_ticks(self) -> None:
+        """Ask the registry to expire held events whose wait is over (ticks, not table writes)."""
+        rt = self.rt
+        if not rt.clock.started():
+            return
+        now = rt.clock.now()
+        for key, deadline in list(self.held_due.items()):
+            if deadline and datetime.fromisoformat(deadline.decode()) <= now \
+                    and self._ticked.get(key) != deadline:
+                self._ticked[key] = deadline
+                await rt.send(rt.names.referral_ticks, key,
+                              Tick(person_ref=key.decode(), now=now))

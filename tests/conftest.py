@@ -1,0 +1,50 @@
+"""Shared fixtures: a real Kafka broker for integration tests, chosen once per session.
+
+`KAFKA_BOOTSTRAP_SERVERS` if set; else testcontainers when a Docker engine answers; else the
+local broker process from Maven Central jars, with a fresh data dir for this session.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from services.platform import broker
+
+
+def _docker_answers() -> bool:
+    if shutil.which("docker") is None:
+        return False
+    try:
+        import docker  # type: ignore[import-untyped]  # noqa: PLC0415 - optional dependency
+
+        docker.from_env(timeout=3).ping()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means no usable engine
+        return False
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A bootstrap address of a real, running Kafka broker."""
+    given = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    if given:
+        yield given
+        return
+    if _docker_answers():
+        from testcontainers.kafka import KafkaContainer  # noqa: PLC0415
+
+        with KafkaContainer("confluentinc/cp-kafka:7.7.1").with_kraft() as container:
+            yield container.get_bootstrap_server()
+        return
+    state: Path = tmp_path_factory.mktemp("kafka")
+    config = broker.BrokerConfig(
+        state_dir=state, port=broker.free_port(), controller_port=broker.free_port()
+    )
+    broker.start(config, timeout=90)
+    try:
+        yield config.bootstrap
+    finally:
+        broker.stop(config)

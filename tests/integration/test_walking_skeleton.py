@@ -1,0 +1,103 @@
+"""The thin slice on a real broker: a prison's release event becomes a county task."""
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import pytest
+
+from services.core.events import CustodyStarted, ReleaseDateSet
+from services.core.facts import CaseFact, FactKind
+from services.core.records import DeadLetter
+from services.core.tasks import Task, TaskKind
+from services.core.vocabulary import ReleaseType, SentenceType
+from services.sdk import Publisher
+from tests.support.kafka_io import TopicReader
+from tests.support.people import temporary_identity_code
+from tests.support.pipeline import Pipeline
+
+pytestmark = pytest.mark.integration
+
+PRISON = "prison-kuopion"
+AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def pipeline(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
+    running = Pipeline(kafka_bootstrap, tmp_path_factory.mktemp("skeleton"),
+                       services=("referral", "handover"))
+    running.start()
+    yield running
+    running.stop()
+
+
+def _custody(n: int) -> CustodyStarted:
+    return CustodyStarted(
+        event_id=f"custody-{n}", occurred_at=AT, source_org=PRISON,
+        identity_code=temporary_identity_code(date(1990, 1, 1 + n), 900 + n),
+        prison=PRISON, sentence_type=SentenceType.LONG_TERM, sentence_start=date(2026, 3, 1),
+        home_municipality="297",
+    )
+
+
+def _release(n: int) -> ReleaseDateSet:
+    return ReleaseDateSet(
+        event_id=f"release-{n}", occurred_at=AT, source_org=PRISON,
+        identity_code=temporary_identity_code(date(1990, 1, 1 + n), 900 + n),
+        release_date=date(2026, 12, 1), release_type=ReleaseType.CONDITIONAL_RELEASE,
+    )
+
+
+def test_release_event_becomes_release_preparation_task_for_home_county(
+    pipeline: Pipeline,
+) -> None:
+    """CustodyStarted + ReleaseDateSet from Kuopio prison give county 13 a release_preparation."""
+    names = pipeline.names
+    with Publisher(PRISON, pipeline.bootstrap, namespace=pipeline.namespace) as publisher:
+        publisher.publish(_custody(1))
+        publisher.publish(_release(1))
+    reader = TopicReader(pipeline.bootstrap, names.case_facts, names.tasks("county-13"))
+    reader.wait_for(lambda _: len(reader.of(Task)) >= 1, what="a task for county 13")
+    facts = reader.of(CaseFact)
+    assert [f.kind for f in facts][:2] == [FactKind.CASE_OPENED, FactKind.RELEASE_DATE_SET]
+    task = reader.of(Task)[0]
+    assert task.kind == TaskKind.RELEASE_PREPARATION
+    assert task.recipient_org == "county-13"
+    assert task.person_ref == facts[0].person_ref
+    reader.close()
+
+
+def test_garbage_goes_to_dlq_and_good_messages_still_flow(pipeline: Pipeline) -> None:
+    """A malformed message between two good ones is dead-lettered; both good ones get through."""
+    names = pipeline.names
+    with Publisher(PRISON, pipeline.bootstrap, namespace=pipeline.namespace) as publisher:
+        publisher.publish(_custody(2), wait=True)
+        publisher.publish_raw(b"\xc3\x01 definitely not avro", key=b"bad-1", wait=True)
+        publisher.publish(_release(2), wait=True)
+    reader = TopicReader(pipeline.bootstrap, names.dlq, names.case_facts)
+    reader.wait_for(
+        lambda _: bool(reader.of(DeadLetter))
+        and any(f.event_id == "release-2" for f in reader.of(CaseFact)),
+        what="a dead letter and the second good event's fact",
+    )
+    letter = reader.of(DeadLetter)[0]
+    assert letter.reason_code == "unknown_fingerprint"
+    assert letter.original == b"\xc3\x01 definitely not avro"
+    assert letter.topic == names.inbound(PRISON)
+    reader.close()
+
+
+def test_no_identity_code_on_internal_topics(pipeline: Pipeline) -> None:
+    """Identity codes and names never appear in the bytes of intake or case-fact messages."""
+    names = pipeline.names
+    code = temporary_identity_code(date(1990, 1, 3), 903)
+    event = _custody(3).model_copy(update={"identity_code": code, "full_name": "Testi Henkilö"})
+    with Publisher(PRISON, pipeline.bootstrap, namespace=pipeline.namespace) as publisher:
+        publisher.publish(event, wait=True)
+    reader = TopicReader(pipeline.bootstrap, names.intake, names.case_facts)
+    reader.wait_for(lambda _: any(f.event_id == "custody-3" for f in reader.of(CaseFact)),
+                    what="the fact of custody-3")
+    assert reader.raw
+    for message in reader.raw:
+        assert code.encode() not in message.value
+        assert "Testi Henkilö".encode() not in message.value
+    reader.close()
