@@ -1,0 +1,50 @@
+"""`jatkumo broker start | status | stop` as a newcomer runs them."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from services.platform.broker import free_port
+
+pytestmark = pytest.mark.integration
+
+
+def _jatkumo(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "services.cli", *args],
+        capture_output=True, text=True, check=False, timeout=120,
+    )
+
+
+def _our_java_processes(state_dir: Path) -> list[str]:
+    found = subprocess.run(["pgrep", "-af", str(state_dir)], capture_output=True, text=True,
+                           check=False)
+    return [line for line in found.stdout.splitlines() if "java" in line]
+
+
+def test_start_status_stop_leaves_nothing_running(tmp_path: Path) -> None:
+    """start reports ready, status says ready, stop leaves no java process of ours behind."""
+    state = tmp_path / "broker"
+    port = str(free_port())
+    common = ["--state-dir", str(state), "--port", port]
+    started = _jatkumo("broker", "start", *common, "--timeout", "60")
+    try:
+        assert started.returncode == 0, started.stderr
+        assert "ready" in started.stdout
+        status = _jatkumo("broker", "status", *common)
+        assert "ready" in status.stdout
+        assert _our_java_processes(state)
+    finally:
+        stopped = _jatkumo("broker", "stop", *common)
+    assert "stopped" in stopped.stdout
+    assert _our_java_processes(state) == []
+    assert "stopped" in _jatkumo("broker", "status", *common).stdout
+
+
+def test_stop_without_broker_says_so(tmp_path: Path) -> None:
+    """Stopping when nothing runs is harmless and says nothing was running."""
+    result = _jatkumo("broker", "stop", "--state-dir", str(tmp_path / "none"))
+    assert result.returncode == 0
+    assert "no broker" in result.stdout
