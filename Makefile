@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: test demo install system-deps lint typecheck unit integration bench clean
+.PHONY: test demo install system-deps lint typecheck unit integration bench bench-smoke bench-soak clean
 
 $(STAMP): pyproject.toml
 	@bash infra/install-system-deps.sh
@@ -32,6 +32,16 @@ unit: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/jatkumo demo
+
+# One broker, four measurements side by side; the table goes to docs/performance.md.
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+bench-smoke: $(STAMP)
+	$(BIN)/python -m bench --events 200 --latency-events 100 --output .jatkumo/bench-smoke.md
+
+bench-soak: $(STAMP)
+	$(BIN)/python -m bench.soak
 
 clean:
 	-$(BIN)/jatkumo broker stop

@@ -2,7 +2,16 @@
 
 import typer
 
-from services.commands import broker_cmd, schemas_cmd, topics_cmd, worker_cmd
+from services.commands import (
+    broker_cmd,
+    demo_cmd,
+    operator_cmd,
+    schemas_cmd,
+    simulate_cmd,
+    tasks_cmd,
+    topics_cmd,
+    worker_cmd,
+)
 from services.platform.logging import configure
 
 app = typer.Typer(help="Jatkumo: an unbroken service path from prison to the community.",
@@ -11,6 +20,11 @@ app.add_typer(broker_cmd.app, name="broker")
 app.add_typer(topics_cmd.app, name="topics")
 app.add_typer(schemas_cmd.app, name="schemas")
 app.command("worker")(worker_cmd.worker)
+app.add_typer(operator_cmd.app, name="operator")
+app.command("paths")(operator_cmd.paths)
+app.command("simulate")(simulate_cmd.simulate)
+app.add_typer(tasks_cmd.app, name="tasks")
+app.command("demo")(demo_cmd.demo)
 
 
 def main() -> None:

@@ -12,6 +12,12 @@ from pathlib import Path
 import pytest
 
 from services.platform import broker
+from tests.support.log_privacy import PrivacyPlugin
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Fail the session when an identity code or a fixture name reaches a log."""
+    config.pluginmanager.register(PrivacyPlugin(), "jatkumo-privacy-watch")
 
 
 def _docker_answers() -> bool:

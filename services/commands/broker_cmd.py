@@ -11,11 +11,19 @@ app = typer.Typer(help="Run a local single-node Kafka (KRaft) from Maven Central
 
 StateOption = Annotated[Path, typer.Option(help="Where the broker keeps data, pid and log.")]
 PortOption = Annotated[int, typer.Option(help="Client port.")]
+SecureOption = Annotated[bool, typer.Option(help="SASL/SCRAM with ACLs.")]
+AdminPasswordOption = Annotated[str, typer.Option(
+    envvar="JATKUMO_BROKER_ADMIN_PASSWORD", show_default=False,
+    help="The super user's password in the secure profile (local default when unset).")]
 
 
-def _config(state_dir: Path, port: int, secure: bool = False) -> broker.BrokerConfig:
+def _config(
+    state_dir: Path, port: int, secure: bool = False,
+    admin_password: str = broker.BrokerConfig.admin_password,
+) -> broker.BrokerConfig:
     return broker.BrokerConfig(
-        state_dir=state_dir, port=port, controller_port=port + 1, secure=secure
+        state_dir=state_dir, port=port, controller_port=port + 1, secure=secure,
+        admin_password=admin_password,
     )
 
 
@@ -23,12 +31,14 @@ def _config(state_dir: Path, port: int, secure: bool = False) -> broker.BrokerCo
 def start(
     state_dir: StateOption = broker.DEFAULT_STATE,
     port: PortOption = 19092,
-    secure: Annotated[bool, typer.Option(help="SASL/SCRAM with ACLs.")] = False,
+    secure: SecureOption = False,
+    admin_password: AdminPasswordOption = broker.BrokerConfig.admin_password,
     timeout: Annotated[float, typer.Option(help="Seconds to wait until ready.")] = 60.0,
 ) -> None:
     """Start the broker and wait until a metadata request succeeds."""
     try:
-        broker.start(_config(state_dir, port, secure), timeout=timeout, progress=typer.echo)
+        broker.start(_config(state_dir, port, secure, admin_password), timeout=timeout,
+                     progress=typer.echo)
     except broker.BrokerError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from error
@@ -42,6 +52,11 @@ def stop(state_dir: StateOption = broker.DEFAULT_STATE, port: PortOption = 19092
 
 
 @app.command()
-def status(state_dir: StateOption = broker.DEFAULT_STATE, port: PortOption = 19092) -> None:
+def status(
+    state_dir: StateOption = broker.DEFAULT_STATE,
+    port: PortOption = 19092,
+    secure: SecureOption = False,
+    admin_password: AdminPasswordOption = broker.BrokerConfig.admin_password,
+) -> None:
     """Say whether our broker runs and answers."""
-    typer.echo(broker.status(_config(state_dir, port)))
+    typer.echo(broker.status(_config(state_dir, port, secure, admin_password)))

@@ -1,10 +1,10 @@
-"""`jatkumo schemas generate | check`: the Avro contract derived from the models."""
+"""`jatkumo schemas generate | check | asyncapi`: the Avro contract derived from the models."""
 
 import typer
 
-from services.platform import schema_store
+from services.platform import asyncapi, compatibility, schema_store
 
-app = typer.Typer(help="The Avro contract in schemas/avro/.")
+app = typer.Typer(help="The Avro contract in schemas/avro/ and its AsyncAPI document.")
 
 
 @app.command()
@@ -19,9 +19,25 @@ def generate() -> None:
 
 @app.command()
 def check() -> None:
-    """Fail when a model differs from its newest committed schema."""
+    """Fail when a model differs from its newest committed schema, when two committed versions
+    of a record are incompatible in either direction, or when schemas/asyncapi.yaml is stale."""
+    failed = False
     stale = schema_store.drift()
     if stale:
         typer.echo("schemas out of date: " + ", ".join(stale), err=True)
+        failed = True
+    for problem in compatibility.check_all():
+        typer.echo(f"incompatible: {problem}", err=True)
+        failed = True
+    if asyncapi.is_stale():
+        typer.echo("schemas/asyncapi.yaml out of date: run `jatkumo schemas asyncapi`", err=True)
+        failed = True
+    if failed:
         raise typer.Exit(1)
-    typer.echo("schemas are up to date")
+    typer.echo("schemas are up to date, all versions compatible both ways, asyncapi up to date")
+
+
+@app.command("asyncapi")
+def write_asyncapi() -> None:
+    """Write schemas/asyncapi.yaml from the topic catalogue and the committed schemas."""
+    typer.echo(f"wrote {asyncapi.write()}")

@@ -1,26 +1,96 @@
-"""`jatkumo topics apply | list`: the topic catalogue on the broker."""
+"""`jatkumo topics apply [--acls] | list`: the topic catalogue (and its ACLs) on the broker."""
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
-from services.core.organisations import default_registry
+from services.core.organisations import Registry, default_registry
+from services.platform.acl_admin import apply_security
+from services.platform.acls import (
+    derive_grants,
+    derive_password,
+    parse_passwords,
+    sasl_security,
+    usernames,
+)
 from services.platform.admin import apply_topics
 from services.platform.settings import Settings
 from services.platform.topics import TopicNames, catalogue
 
 app = typer.Typer(help="Kafka topics from the catalogue.")
 
+SECRET_ENV = "JATKUMO_PRINCIPAL_SECRET"
+
+
+def admin_security(settings: Settings) -> dict[str, Any]:
+    """SASL/SCRAM client settings when `JATKUMO_SASL_USERNAME` is set (the secure profile)."""
+    if not settings.sasl_username:
+        return {}
+    return sasl_security(settings.sasl_username, settings.sasl_password or "")
+
+
+def principal_passwords(
+    registry: Registry, secret: str | None, passwords_file: Path | None
+) -> dict[str, str]:
+    """A password per principal: from the file where it names one, else from the secret."""
+    given = parse_passwords(passwords_file.read_text("utf-8")) if passwords_file else {}
+    known = usernames(registry)
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise typer.BadParameter(f"unknown principals in the passwords file: {unknown}")
+    missing = [user for user in known if user not in given]
+    if missing and not secret:
+        raise typer.BadParameter(
+            f"no password for {len(missing)} principals (e.g. {missing[0]}): "
+            f"set {SECRET_ENV} or list them in --passwords"
+        )
+    return {user: given.get(user) or derive_password(secret or "", user) for user in known}
+
+
+def _write_private(path: Path, passwords: dict[str, str]) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode otherwise
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.writelines(f"{user}={password}\n" for user, password in passwords.items())
+
 
 @app.command("apply")
-def apply_command() -> None:
-    """Create or update every topic in the catalogue; safe to run again."""
+def apply_command(
+    acls: Annotated[bool, typer.Option(
+        "--acls", help="Also create each principal's SCRAM credentials and its ACLs.")] = False,
+    passwords: Annotated[Path | None, typer.Option(
+        help="A file of username=password lines (principals it names).", exists=True,
+        dir_okay=False)] = None,
+    write_passwords: Annotated[Path | None, typer.Option(
+        help="Write every principal's password to this file (mode 0600) to hand out.")] = None,
+) -> None:
+    """Create or update every topic in the catalogue; safe to run again.
+
+    With --acls, passwords come from --passwords or are derived from the deployment secret in
+    JATKUMO_PRINCIPAL_SECRET; nothing secret is printed. Connects as JATKUMO_SASL_USERNAME.
+    """
     settings = Settings()
-    specs = catalogue(default_registry(), TopicNames(settings.namespace),
-                      settings.internal_partitions)
-    report = apply_topics(settings.bootstrap_servers, specs, progress=typer.echo)
+    registry = default_registry()
+    names = TopicNames(settings.namespace)
+    security = admin_security(settings)
+    secrets = principal_passwords(registry, os.environ.get(SECRET_ENV), passwords) if acls \
+        else {}
+    specs = catalogue(registry, names, settings.internal_partitions)
+    report = apply_topics(settings.bootstrap_servers, specs, progress=typer.echo, **security)
     typer.echo(
         f"topics: {len(report.created)} created, {len(report.grown)} grown, "
         f"{len(report.unchanged)} unchanged"
     )
+    if not acls:
+        return
+    applied = apply_security(settings.bootstrap_servers, secrets,
+                             derive_grants(registry, names), **security)
+    typer.echo(f"principals: {len(applied.users)} SCRAM credentials set, {applied.acls} ACLs")
+    if write_passwords:
+        _write_private(write_passwords, secrets)
+        typer.echo(f"passwords written to {write_passwords} (mode 0600)")
 
 
 @app.command("list")

@@ -5,6 +5,7 @@ named by `identity_code` (prisons) or by the `person_ref` a task carried (counti
 """
 
 from datetime import date
+from functools import cache
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -152,8 +153,9 @@ INBOUND_EVENT_TYPES: tuple[type[InboundEvent], ...] = (
 )
 
 
+@cache
 def sensitive_fields(event_type: type[InboundEvent]) -> tuple[str, ...]:
-    """The names of fields sealed at intake (identity, names, phone, free text)."""
+    """The names of fields sealed at intake (identity, names, phone, free text); per type."""
     return tuple(
         name
         for name, info in event_type.model_fields.items()

@@ -38,7 +38,8 @@ def validate(code: str) -> str:
     day, month, year, sign, individual, check = (
         text[0:2], text[2:4], text[4:6], text[6], text[7:10], text[10],
     )
-    if not (day + month + year + individual).isdigit():
+    digits = day + month + year + individual
+    if not (digits.isascii() and digits.isdigit()):  # isdigit() alone accepts superscripts too
         raise IdentityCodeError("identity code has non-digits where digits belong")
     if sign not in CENTURY_SIGNS:
         raise IdentityCodeError("identity code has an unknown century sign")

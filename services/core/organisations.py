@@ -2,7 +2,7 @@
 
 import unicodedata
 from enum import StrEnum
-from functools import cache
+from functools import cache, cached_property
 
 from pydantic import BaseModel, ConfigDict
 
@@ -123,8 +123,13 @@ class Registry(BaseModel):
 
     organisations: tuple[Organisation, ...]
 
+    @cached_property
+    def _index(self) -> dict[str, Organisation]:
+        """`by_code`, built once: the registry is frozen (pydantic's equality ignores it)."""
+        return self.by_code()
+
     def get(self, code: str) -> Organisation | None:
-        return self.by_code().get(code)
+        return self._index.get(code)
 
     def by_code(self) -> dict[str, Organisation]:
         return {org.code: org for org in self.organisations}

@@ -7,6 +7,7 @@ is sensitive.
 
 from datetime import date
 from enum import StrEnum
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -101,6 +102,11 @@ class TaskPayload(BaseModel):
 
 def field_categories() -> dict[str, Category]:
     """Payload field name -> its data category, read from the declarations above."""
+    return dict(_declared_categories())
+
+
+@cache
+def _declared_categories() -> dict[str, Category]:
     result: dict[str, Category] = {}
     for name, info in TaskPayload.model_fields.items():
         extra = info.json_schema_extra

@@ -2,10 +2,12 @@
 
 Timers never write tables: a timer looks at the due index and sends a `Tick` keyed by the
 person to `followup.ticks`, and that topic's agent does the work, so table writes always happen
-inside stream iteration on the key's own partition. A tick with `person_ref` "*" only moves the
-event clock forward (replays and tests advance time this way, without sleeping).
+inside stream iteration on the key's own partition. A tick with `person_ref` "*" moves the event
+clock forward and at once sends the ticks that fell due (replays and tests advance time this
+way, without sleeping).
 """
 
+import asyncio
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +21,7 @@ from services.followup.state import FollowupOutcome, FollowupState
 from services.platform.config_files import service_levels, sharing_rules
 from services.platform.metrics import MESSAGES
 from services.platform.privacy import open_personal
-from services.platform.runtime import Runtime, make_runtime, publish_issued
+from services.platform.runtime import Runtime, delivered, make_runtime, publish_issued
 from services.platform.settings import Settings
 
 SERVICE = "followup"
@@ -47,6 +49,11 @@ class FollowupShell:
             key_type=bytes, value_type=bytes,
         )
         self._ticked: dict[bytes, bytes] = {}
+        self._one_at_a_time = asyncio.Lock()
+        """A person's facts and ticks arrive in two agents, and each reads the person's state,
+        waits for its outputs to be delivered and only then writes the state: without the
+        lock the other agent could decide from the old state in between, and one of the two
+        decisions would be lost."""
 
     def wire(self) -> None:
         rt = self.rt
@@ -58,10 +65,8 @@ class FollowupShell:
         async for event in stream.events():
             message = event.message
             try:
-                fact = self.rt.catalogue.decode_as(message.value, CaseFact)
-                self.rt.clock.observe(fact.occurred_at)
-                outcome = on_fact(self._load(message.key), fact, self.levels, self.rt.clock.now())
-                await self._publish(message.key, outcome)
+                await self._on_fact(self.rt.catalogue.decode_as(message.value, CaseFact),
+                                    message.key)
             except Exception as error:
                 self.rt.log.exception("followup_fact_failed", error=type(error).__name__)
                 await self.rt.dead_letter("internal_error", type(error).__name__, message)
@@ -70,17 +75,29 @@ class FollowupShell:
         async for event in stream.events():
             message = event.message
             try:
-                tick = self.rt.catalogue.decode_as(message.value, Tick)
-                self.rt.clock.observe(tick.now)
-                if tick.person_ref == BROADCAST:
-                    continue
-                state = self._load(message.key)
-                if state is not None:
-                    outcome = on_tick(state, self.levels, self.rt.clock.now())
-                    await self._publish(message.key, outcome)
+                await self._on_tick(self.rt.catalogue.decode_as(message.value, Tick), message.key)
             except Exception as error:
                 self.rt.log.exception("followup_tick_failed", error=type(error).__name__)
                 await self.rt.dead_letter("internal_error", type(error).__name__, message)
+
+    async def _on_fact(self, fact: CaseFact, key: bytes) -> None:
+        async with self._one_at_a_time:
+            self.rt.clock.observe(fact.occurred_at)
+            outcome = on_fact(self._load(key), fact, self.levels, self.rt.clock.now())
+            await self._publish(key, outcome)
+
+    async def _on_tick(self, tick: Tick, key: bytes) -> None:
+        """A person's tick evaluates that person; a broadcast moves the clock and at once sends
+        the ticks that became due, so in event time due work runs at the broadcast instant
+        and not whenever the wall-clock timer happens to fire (replays stay deterministic)."""
+        self.rt.clock.observe(tick.now)
+        if tick.person_ref == BROADCAST:
+            await self._send_due_ticks()
+            return
+        async with self._one_at_a_time:
+            state = self._load(key)
+            if state is not None:
+                await self._publish(key, on_tick(state, self.levels, self.rt.clock.now()))
 
     def _load(self, key: bytes) -> FollowupState | None:
         raw = self.states.get(key)
@@ -88,15 +105,7 @@ class FollowupShell:
 
     async def _publish(self, key: bytes, outcome: FollowupOutcome) -> None:
         rt = self.rt
-        self.states[key] = outcome.state.model_dump_json().encode()
-        due = outcome.state.next_due.isoformat().encode() if outcome.state.next_due else None
-        if due != self.due.get(key):
-            if due is None:
-                del self.due[key]
-            else:
-                self.due[key] = due
-        for alert in outcome.alerts:
-            await rt.send(rt.names.alerts, key, alert)
+        sent = [await rt.send(rt.names.alerts, key, alert) for alert in outcome.alerts]
         case = outcome.state.case
         if outcome.drafts and case is not None:
             personal = open_personal(case, rt.sealer)
@@ -104,7 +113,16 @@ class FollowupShell:
                 filled = draft.model_copy(update={"payload": draft.payload.model_copy(update={
                     "identity_code": personal.identity_code, "full_name": personal.full_name,
                 })})
-                await publish_issued(rt, key, issue(filled, case, self.rules, rt.clock.now()))
+                sent += await publish_issued(rt, key, issue(filled, case, self.rules,
+                                                            rt.clock.now()))
+        await delivered(sent)  # outputs before the state that remembers them
+        self.states[key] = outcome.state.model_dump_json().encode()
+        due = outcome.state.next_due.isoformat().encode() if outcome.state.next_due else None
+        if due != self.due.get(key):
+            if due is None:
+                del self.due[key]
+            else:
+                self.due[key] = due
         MESSAGES.labels(SERVICE, "accepted").inc()
 
     async def _send_due_ticks(self) -> None:

@@ -2,7 +2,8 @@
 
 Pure: state, fact, personal details, rules, settings and `now` in; new state and issued tasks
 out. Every draft goes through the sharing policy. A task already issued (same deterministic id)
-is not issued again, so a repeated fact changes nothing.
+is not issued again, so a repeated fact changes nothing; a task an NGO may not receive (no
+consent covers it) is not issued at all.
 """
 
 from collections.abc import Callable
@@ -12,7 +13,9 @@ from pydantic import BaseModel, ConfigDict
 
 from services.core.drafts import PersonalDetails, TaskDraft
 from services.core.facts import CaseFact, FactKind
+from services.core.organisations import OrgKind, default_registry
 from services.core.policy import IssuedTask, SharingRules, issue, task_id_for
+from services.core.tasks import TaskKind
 from services.handover import network_changes, release
 from services.handover.context import Context
 from services.handover.settings import HandoverSettings
@@ -34,6 +37,19 @@ BUILDERS: dict[FactKind, Builder] = {
     FactKind.CONSENT_WITHDRAWN: network_changes.on_consent_withdrawn,
 }
 """Facts that make tasks; every other fact changes nothing here."""
+
+
+def may_receive(issued: IssuedTask) -> bool:
+    """NGOs take part only where the client consented: a task reaches an NGO only when a
+    consent covers something in it, except the notice that a consent was revoked.
+
+    Without this an NGO left in the network after a withdrawal would still get empty tasks
+    whose kind and due date tell it about the person (a release moved, a transfer).
+    """
+    org = default_registry().get(issued.task.recipient_org)
+    if org is None or org.kind != OrgKind.NGO or issued.task.kind == TaskKind.CONSENT_REVOKED:
+        return True
+    return bool(issued.disclosure.consent_ids)
 
 
 class HandoverOutcome(BaseModel):
@@ -62,6 +78,8 @@ def decide(  # noqa: PLR0917 -- the shared decide(state, input, ..., now) shape
         if current.has(task_id_for(draft)):
             continue
         result = issue(draft, fact.case, rules, now)
+        if not may_receive(result):
+            continue
         current = current.with_issued(result)
         issued.append(result)
     return HandoverOutcome(state=current, issued=issued)

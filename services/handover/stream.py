@@ -16,7 +16,7 @@ from services.handover.state import HandoverState
 from services.platform.config_files import sharing_rules
 from services.platform.metrics import MESSAGES
 from services.platform.privacy import open_personal
-from services.platform.runtime import make_runtime, publish_issued
+from services.platform.runtime import delivered, make_runtime, publish_issued
 from services.platform.settings import Settings
 
 SERVICE = "handover"
@@ -41,10 +41,10 @@ def build_app(settings: Settings, worker_id: str = "0") -> faust.App:
                 state = HandoverState.model_validate_json(raw) if raw else None
                 outcome = decide(state, fact, open_personal(fact.case, rt.sealer), rules,
                                  decide_settings, rt.clock.now())
+                sent = [m for i in outcome.issued for m in await publish_issued(rt, message.key, i)]
+                await delivered(sent)  # outputs before the state that remembers them
                 if outcome.issued or state is None:
                     issued_table[message.key] = outcome.state.model_dump_json().encode()
-                for issued in outcome.issued:
-                    await publish_issued(rt, message.key, issued)
                 MESSAGES.labels(SERVICE, "accepted").inc()
             except Exception as error:
                 rt.log.exception("handover_failed", error=type(error).__name__)

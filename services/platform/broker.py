@@ -9,6 +9,7 @@ kills after a timeout.
 import base64
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -25,6 +26,11 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 KAFKA_DIR = REPO_ROOT / "infra" / "kafka"
 LIBS = KAFKA_DIR / "libs"
 DEFAULT_STATE = REPO_ROOT / ".jatkumo" / "broker"
+ADMIN = "admin"
+"""The broker's super user in the secure profile (SASL/SCRAM)."""
+PROBE_TIMEOUT_MS = 3000
+"""One readiness probe gives up this soon, so a probe begun before the port opened ends."""
+SAFE_PASSWORD = re.compile(r"[A-Za-z0-9._~@%+-]+")
 
 
 class BrokerError(RuntimeError):
@@ -98,21 +104,7 @@ def _properties(config: BrokerConfig, data_dir: Path) -> str:
         "log.segment.bytes=67108864",
     ]
     if config.secure:
-        lines += [
-            f"listeners=SASL_PLAINTEXT://127.0.0.1:{config.port},"
-            f"CONTROLLER://127.0.0.1:{config.controller_port}",
-            f"advertised.listeners=SASL_PLAINTEXT://127.0.0.1:{config.port}",
-            "listener.security.protocol.map=CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT",
-            "inter.broker.listener.name=SASL_PLAINTEXT",
-            "sasl.enabled.mechanisms=SCRAM-SHA-512",
-            "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
-            "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config="
-            "org.apache.kafka.common.security.scram.ScramLoginModule required "
-            f'username="admin" password="{config.admin_password}";',
-            "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
-            "super.users=User:admin;User:ANONYMOUS",
-            "allow.everyone.if.no.acl.found=false",
-        ]
+        lines += _secure_lines(config)
     else:
         lines += [
             f"listeners=PLAINTEXT://127.0.0.1:{config.port},"
@@ -122,6 +114,44 @@ def _properties(config: BrokerConfig, data_dir: Path) -> str:
             "inter.broker.listener.name=PLAINTEXT",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _secure_lines(config: BrokerConfig) -> list[str]:
+    """SASL on both listeners, so no request is ever made as `User:ANONYMOUS`.
+
+    Clients and the broker itself use SCRAM-SHA-512 on CLIENT (credentials live in the KRaft
+    metadata). KRaft cannot check SCRAM on the controller listener, so the broker reaches its
+    controller with SASL/PLAIN as `admin`, whose only PLAIN credential is in this file.
+    """
+    password = _jaas_safe(config.admin_password)
+    return [
+        f"listeners=CLIENT://127.0.0.1:{config.port},"
+        f"CONTROLLER://127.0.0.1:{config.controller_port}",
+        f"advertised.listeners=CLIENT://127.0.0.1:{config.port}",
+        "listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
+        "inter.broker.listener.name=CLIENT",
+        "sasl.enabled.mechanisms=SCRAM-SHA-512",
+        "listener.name.client.sasl.enabled.mechanisms=SCRAM-SHA-512",
+        "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
+        "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
+        "sasl.mechanism.controller.protocol=PLAIN",
+        "listener.name.client.scram-sha-512.sasl.jaas.config="
+        "org.apache.kafka.common.security.scram.ScramLoginModule required "
+        f'username="{ADMIN}" password="{password}";',
+        "listener.name.controller.plain.sasl.jaas.config="
+        "org.apache.kafka.common.security.plain.PlainLoginModule required "
+        f'username="{ADMIN}" password="{password}" user_{ADMIN}="{password}";',
+        "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        f"super.users=User:{ADMIN}",
+        "allow.everyone.if.no.acl.found=false",
+    ]
+
+
+def _jaas_safe(password: str) -> str:
+    """The password goes into JAAS and StorageTool syntax unquoted: allow only plain characters."""
+    if not SAFE_PASSWORD.fullmatch(password):
+        raise BrokerError("the admin password may use only letters, digits and . _ ~ @ % + -")
+    return password
 
 
 LOG4J = """log4j.rootLogger=WARN, file
@@ -162,7 +192,7 @@ def _format(config: BrokerConfig, properties: Path) -> None:
     args = ["format", "-t", cluster_id, "-c", str(properties), "--ignore-formatted"]
     if config.secure:
         args += ["--add-scram",
-                 f"SCRAM-SHA-512=[name=admin,password={config.admin_password}]"]
+                 f"SCRAM-SHA-512=[name={ADMIN},password={config.admin_password}]"]
     result = subprocess.run(
         _java(config, "kafka.tools.StorageTool", *args),
         capture_output=True, text=True, check=False,
@@ -182,6 +212,8 @@ def start(
     config.state_dir.mkdir(parents=True, exist_ok=True)
     data_dir = config.state_dir / "data"
     properties = config.state_dir / "server.properties"
+    properties.touch(mode=0o600)  # the secure profile's admin password goes in it
+    properties.chmod(0o600)
     properties.write_text(_properties(config, data_dir))
     (config.state_dir / "log4j.properties").write_text(LOG4J.format(log=config.log_file))
     if not (data_dir / "meta.properties").exists():
@@ -195,7 +227,7 @@ def start(
         )
     config.pid_file.write_text(str(process.pid))
     progress(f"broker starting on {config.bootstrap} (pid {process.pid})")
-    security = _admin_security(config)
+    security = {**_admin_security(config), "bootstrap_timeout_ms": PROBE_TIMEOUT_MS}
     while time.monotonic() - began < timeout:
         if process.poll() is not None:
             config.pid_file.unlink(missing_ok=True)
@@ -215,7 +247,7 @@ def _admin_security(config: BrokerConfig) -> dict[str, str]:
     return {
         "security_protocol": "SASL_PLAINTEXT",
         "sasl_mechanism": "SCRAM-SHA-512",
-        "sasl_plain_username": "admin",
+        "sasl_plain_username": ADMIN,
         "sasl_plain_password": config.admin_password,
     }
 
@@ -251,5 +283,6 @@ def status(config: BrokerConfig) -> str:
     pid = read_pid(config)
     if pid is None:
         return "stopped"
-    ready = cluster_ready(config.bootstrap, **_admin_security(config))
+    ready = cluster_ready(config.bootstrap, bootstrap_timeout_ms=PROBE_TIMEOUT_MS,
+                          **_admin_security(config))
     return f"running (pid {pid}) on {config.bootstrap}: " + ("ready" if ready else "not ready")

@@ -47,18 +47,21 @@ class Catalogue:
         self._writers: dict[bytes, _Writer] = {}
         self._current: dict[type[BaseModel], tuple[bytes, Any]] = {}
         self._readers: dict[str, Any] = {}
+        self._newest: set[bytes] = set()
+        """Fingerprints of the newest versions: read without schema resolution."""
         for model in models:
             versions = load_versions(model.__name__, root)
             if not versions:
                 raise FileNotFoundError(f"no committed schema for {model.__name__}")
+            newest = versions[-1]
+            parsed_newest = parse_schema(newest.schema)
             for version in versions:
                 self._writers[version.fingerprint] = _Writer(
                     version, parse_schema(version.schema), model
                 )
-            newest = versions[-1]
-            parsed_newest = parse_schema(newest.schema)
             self._current[model] = (newest.fingerprint, parsed_newest)
             self._readers[model.__name__] = parsed_newest
+            self._newest.add(newest.fingerprint)
 
     def encode(self, record: BaseModel) -> bytes:
         """Single-object encoding with the newest schema of the record's type."""
@@ -76,12 +79,14 @@ class Catalogue:
         data = bytes(data)
         if len(data) < HEADER_LENGTH or data[:2] != MARKER:
             raise DecodeError("bad_marker", "not Avro single-object encoding")
-        writer = self._writers.get(data[2:HEADER_LENGTH])
+        fingerprint = data[2:HEADER_LENGTH]
+        writer = self._writers.get(fingerprint)
         if writer is None:
-            raise DecodeError("unknown_fingerprint", data[2:HEADER_LENGTH].hex())
+            raise DecodeError("unknown_fingerprint", fingerprint.hex())
         buffer = io.BytesIO(data[HEADER_LENGTH:])
         try:
-            value = schemaless_reader(buffer, writer.parsed, self._readers[writer.version.record])
+            reader = None if fingerprint in self._newest else self._readers[writer.version.record]
+            value = schemaless_reader(buffer, writer.parsed, reader)
         except Exception as error:  # fastavro raises many types on corrupt input
             raise DecodeError("corrupt_body", type(error).__name__) from error
         if buffer.tell() != len(data) - HEADER_LENGTH:

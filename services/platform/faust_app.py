@@ -5,11 +5,14 @@ from typing import Any
 
 import faust
 
+from services.platform import ordered_fetch
 from services.platform.settings import Settings
+from services.platform.topics import TopicNames
 
 
 def make_app(service: str, settings: Settings, worker_id: str = "0") -> faust.App:
     """A faust app for `service`; each worker gets its own data dir and web port."""
+    ordered_fetch.install()  # never commit past messages that no agent processed
     data_dir = Path(settings.data_dir) / service / worker_id
     data_dir.mkdir(parents=True, exist_ok=True)
     security: dict[str, Any] = {}
@@ -20,7 +23,7 @@ def make_app(service: str, settings: Settings, worker_id: str = "0") -> faust.Ap
             mechanism="SCRAM-SHA-512",
         )
     return faust.App(
-        "-".join(filter(None, ["jatkumo", settings.namespace, service])),
+        TopicNames(settings.namespace).app_id(service),
         broker=[f"kafka://{server}" for server in settings.bootstrap_servers.split(",")],
         store=settings.store,
         datadir=str(data_dir),
@@ -32,7 +35,7 @@ def make_app(service: str, settings: Settings, worker_id: str = "0") -> faust.Ap
         web_enabled=False,
         web_port=settings.web_port,
         broker_commit_every=100,
-        broker_commit_interval=1.0,
+        broker_commit_interval=settings.commit_interval_seconds,
         stream_wait_empty=False,
         producer_acks=-1,
         consumer_auto_offset_reset="earliest",

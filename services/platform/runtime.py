@@ -1,5 +1,6 @@
 """What every service shell shares: the app, codec, topic names, clock, dead-lettering."""
 
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,16 +39,20 @@ class Runtime:
             self._topics[name] = self.app.topic(name, key_type=bytes, value_type=bytes)
         return self._topics[name]
 
-    async def send(self, topic: str, key: str | bytes | None, record: BaseModel) -> None:
+    async def send(
+        self, topic: str, key: str | bytes | None, record: BaseModel
+    ) -> Awaitable[Any]:
+        """Send a record; the returned awaitable completes once the broker has it."""
         data = self.catalogue.encode(record)
         raw_key = key.encode() if isinstance(key, str) else key
-        await self.topic(topic).send(key=raw_key, value=data)
+        delivery: Awaitable[Any] = await self.topic(topic).send(key=raw_key, value=data)
+        return delivery
 
     async def dead_letter(
         self, reason: str, detail: str, message: Any, stage: str | None = None
-    ) -> None:
+    ) -> Awaitable[Any]:
         """Dead-letter a consumed message: its original bytes, position and the reason."""
-        await self.dead_letter_at(
+        return await self.dead_letter_at(
             reason, detail, stage=stage, topic=message.topic, partition=message.partition,
             offset=message.offset, value=bytes(message.value or b""), key=message.key,
         )
@@ -55,24 +60,40 @@ class Runtime:
     async def dead_letter_at(
         self, reason: str, detail: str, *, stage: str | None, topic: str, partition: int,
         offset: int, value: bytes, key: bytes | None,
-    ) -> None:
+    ) -> Awaitable[Any]:
         """Send a dead letter to the DLQ and count it; the log names the position, no content."""
         letter = dead_letter(
             stage or self.service, reason, detail, topic=topic, partition=partition,
             offset=offset, original=value, original_key=key, at=self.clock.now(),
         )
-        await self.send(self.names.dlq, key, letter)
+        sent = await self.send(self.names.dlq, key, letter)
         DEAD_LETTERS.labels(self.service, reason).inc()
         MESSAGES.labels(self.service, "dead_lettered").inc()
         self.log.warning("dead_lettered", reason=reason, topic=topic, partition=partition,
                          offset=offset)
+        return sent
 
 
-async def publish_issued(rt: Runtime, key: bytes, issued: IssuedTask) -> None:
+async def publish_issued(rt: Runtime, key: bytes, issued: IssuedTask) -> list[Awaitable[Any]]:
     """Record the disclosure first, then send the task to its recipient's topic only."""
-    await rt.send(rt.names.disclosures, key, issued.disclosure)
-    await rt.send(rt.names.tasks(issued.task.recipient_org), key, issued.task)
+    sent = [
+        await rt.send(rt.names.disclosures, key, issued.disclosure),
+        await rt.send(rt.names.tasks(issued.task.recipient_org), key, issued.task),
+    ]
     TASKS.labels(issued.task.kind.value).inc()
+    return sent
+
+
+async def delivered(sent: Iterable[Awaitable[Any]]) -> None:
+    """Wait until the broker has every message in `sent`.
+
+    Delivery is at-least-once: a message is processed again when its worker dies before the
+    offset commit. A shell therefore writes the table that remembers a decision only after the
+    decision's outputs are delivered, so a redelivered message finds the old state and sends the
+    same outputs (same ids) again, never a state that says "done" with its outputs lost.
+    """
+    for pending in sent:
+        await pending
 
 
 def make_runtime(service: str, settings: Settings, worker_id: str = "0") -> Runtime:

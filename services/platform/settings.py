@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     store: str = "memory://"
     web_port: int = 6066
     tick_interval_seconds: float = 1.0
+    commit_interval_seconds: float = 1.0
+    """How often consumed offsets are committed (after the producer is flushed)."""
     sharing_rules: Path | None = None
     """A sharing rules YAML file; the rules shipped with the package when unset."""
     service_levels: Path | None = None

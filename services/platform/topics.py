@@ -38,6 +38,15 @@ OPS_ALERTS = "ops.alerts"
 AUDIT_DISCLOSURES = "audit.disclosures"
 DLQ = "dlq"
 
+SERVICE_TABLES: dict[str, tuple[str, ...]] = {
+    "referral": ("referral-persons", "referral-held-due"),
+    "handover": ("handover-issued",),
+    "followup": ("followup-state", "followup-due"),
+}
+"""The faust tables of each service. Their changelog topics are created with the catalogue:
+a changelog that faust creates itself at first start is missing from the consumer's metadata
+until the next refresh (minutes), and every table write fails until then."""
+
 
 @dataclass(frozen=True)
 class TopicNames:
@@ -82,6 +91,16 @@ class TopicNames:
     def tasks(self, org_code: str) -> str:
         return self._n(f"tasks.{org_code}")
 
+    def app_id(self, service: str) -> str:
+        """The faust app id of a service: its consumer group and its own topics' prefix."""
+        return "-".join(filter(None, ["jatkumo", self.namespace, service]))
+
+    def changelog(self, service: str, table: str) -> str:
+        return f"{self.app_id(service)}-{table}-changelog"
+
+    def assignor_leader(self, service: str) -> str:
+        return f"{self.app_id(service)}-__assignor-__leader"
+
     def org_of(self, topic: str) -> str | None:
         """The organisation code of an `inbound.<org>` or `tasks.<org>` topic."""
         if self.namespace:
@@ -116,4 +135,19 @@ def catalogue(
         TopicSpec(n.tasks(org), 2, "person_ref", f"tasks for {org}", 180 * DAY_MS)
         for org in registry.codes()
     ]
-    return internal + inbound + tasks
+    return internal + inbound + tasks + _service_internals(n, internal_partitions)
+
+
+def _service_internals(names: TopicNames, internal_partitions: int) -> list[TopicSpec]:
+    """Each service's table changelogs (co-partitioned with the internal topics) and the
+    topic faust elects its assignment leader on."""
+    specs: list[TopicSpec] = []
+    for service, tables in SERVICE_TABLES.items():
+        specs.extend(
+            TopicSpec(names.changelog(service, table), internal_partitions, "person_ref",
+                      f"changelog of the {service} table {table}", FOREVER, "compact")
+            for table in tables
+        )
+        specs.append(TopicSpec(names.assignor_leader(service), 1, "none",
+                               f"{service} assignment leader election", DAY_MS))
+    return specs

@@ -5,6 +5,8 @@ Two agents: `gate` reads every `inbound.<org>` topic and forwards admitted, seal
 table co-partitioned with that topic and publishes case facts. Every refusal goes to the DLQ.
 """
 
+import asyncio
+from collections.abc import Awaitable
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +17,7 @@ from services.core.events import InboundEvent
 from services.platform.codec import DecodeError
 from services.platform.metrics import MESSAGES
 from services.platform.privacy import seal_event
-from services.platform.runtime import Runtime, make_runtime
+from services.platform.runtime import Runtime, delivered, make_runtime
 from services.platform.settings import Settings
 from services.referral.decide import (
     Outcome,
@@ -52,6 +54,9 @@ class ReferralShell:
             key_type=bytes, value_type=bytes,
         )
         self._ticked: dict[bytes, bytes] = {}
+        self._one_at_a_time = asyncio.Lock()
+        """Intake and ticks of one person arrive in two agents that each read the person's
+        entry, wait for delivery and then write it: one at a time, or a decision is lost."""
 
     def wire(self) -> None:
         rt = self.rt
@@ -107,12 +112,8 @@ class ReferralShell:
     async def _registry_agent(self, stream: Any) -> None:
         async for event in stream.events():
             try:
-                intake = self.rt.catalogue.decode_as(event.message.value, Intake)
-                inner = self.rt.catalogue.decode_as(intake.event, InboundEvent)
-                state = self._load(event.message.key)
-                outcome = apply(state, inner, intake.sealed, intake.origin,
-                                self.decide_settings, self.rt.clock.now())
-                await self._publish(event.message.key, outcome)
+                await self._on_intake(self.rt.catalogue.decode_as(event.message.value, Intake),
+                                      event.message.key)
             except Exception as error:
                 self.rt.log.exception("registry_failed", error=type(error).__name__)
                 await self.rt.dead_letter("internal_error", type(error).__name__, event.message,
@@ -121,15 +122,25 @@ class ReferralShell:
     async def _tick_agent(self, stream: Any) -> None:
         async for event in stream.events():
             try:
-                tick = self.rt.catalogue.decode_as(event.message.value, Tick)
-                state = self._load(event.message.key)
-                if state is not None:
-                    await self._publish(event.message.key,
-                                        expire_held(state, self.decide_settings, tick.now))
+                await self._on_tick(self.rt.catalogue.decode_as(event.message.value, Tick),
+                                    event.message.key)
             except Exception as error:
                 self.rt.log.exception("tick_failed", error=type(error).__name__)
                 await self.rt.dead_letter("internal_error", type(error).__name__, event.message,
                                           stage="referral.ticks")
+
+    async def _on_intake(self, intake: Intake, key: bytes) -> None:
+        inner = self.rt.catalogue.decode_as(intake.event, InboundEvent)
+        async with self._one_at_a_time:
+            outcome = apply(self._load(key), inner, intake.sealed, intake.origin,
+                            self.decide_settings, self.rt.clock.now())
+            await self._publish(key, outcome)
+
+    async def _on_tick(self, tick: Tick, key: bytes) -> None:
+        async with self._one_at_a_time:
+            state = self._load(key)
+            if state is not None:
+                await self._publish(key, expire_held(state, self.decide_settings, tick.now))
 
     def _load(self, key: bytes) -> PersonState | None:
         raw = self.persons.get(key)
@@ -137,12 +148,11 @@ class ReferralShell:
 
     async def _publish(self, key: bytes, outcome: Outcome) -> None:
         rt = self.rt
+        sent = [await rt.send(rt.names.case_facts, key, fact) for fact in outcome.facts]
+        sent += [await self._dead_letter_rejected(key, r) for r in outcome.rejections]
+        await delivered(sent)  # outputs before the state that remembers them (see delivered)
         self.persons[key] = outcome.state.model_dump_json().encode()
         self._index_held(key, outcome.state)
-        for fact in outcome.facts:
-            await rt.send(rt.names.case_facts, key, fact)
-        for rejected in outcome.rejections:
-            await self._dead_letter_rejected(key, rejected)
         if outcome.accepted:
             MESSAGES.labels(SERVICE, "duplicate" if outcome.duplicate else "accepted").inc()
         if outcome.held:
@@ -158,10 +168,10 @@ class ReferralShell:
         if self.held_due.get(key) != deadline:
             self.held_due[key] = deadline
 
-    async def _dead_letter_rejected(self, key: bytes, rejected: RejectedEvent) -> None:
+    async def _dead_letter_rejected(self, key: bytes, rejected: RejectedEvent) -> Awaitable[Any]:
         event = EVENT_TYPES[rejected.event_type].model_validate(rejected.event)
         origin = rejected.origin
-        await self.rt.dead_letter_at(
+        return await self.rt.dead_letter_at(
             rejected.reason_code, rejected.detail, stage="referral.registry",
             topic=origin.topic, partition=origin.partition, offset=origin.offset,
             value=self.rt.catalogue.encode(event), key=key,

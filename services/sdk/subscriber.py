@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kafka import KafkaConsumer
+from kafka.errors import TopicAuthorizationFailedError
 
 from services.core.events import TaskStatusChanged
 from services.core.tasks import Task
@@ -32,11 +33,12 @@ class Subscriber:
         self.bootstrap = bootstrap
         self.namespace = namespace
         self.security = security
+        self.topic = TopicNames(namespace).tasks(org)
         self.catalogue = catalogue or Catalogue()
         self._seen: set[str] = set()
         self.duplicates = 0
         self._consumer = KafkaConsumer(
-            TopicNames(namespace).tasks(org),
+            self.topic,
             bootstrap_servers=bootstrap,
             group_id=group_id,
             auto_offset_reset="earliest" if from_beginning else "latest",
@@ -46,10 +48,14 @@ class Subscriber:
         )
 
     def tasks(self, timeout: float = 5.0) -> Iterator[Task]:
-        """Tasks until `timeout` seconds pass with nothing new; each task id once."""
+        """Tasks until `timeout` seconds pass with nothing new; each task id once.
+
+        Raises TopicAuthorizationFailedError when these credentials may not read the topic.
+        """
         while True:
             batches = self._consumer.poll(timeout_ms=int(timeout * 1000))
             if not batches:
+                self._raise_if_refused()
                 return
             for records in batches.values():
                 for record in records:
@@ -62,6 +68,11 @@ class Subscriber:
                         continue
                     self._seen.add(task.task_id)
                     yield task
+
+    def _raise_if_refused(self) -> None:
+        """The client only logs a topic it may not read; a subscriber should not wait in vain."""
+        if self.topic in self._consumer._cluster.unauthorized_topics:
+            raise TopicAuthorizationFailedError({self.topic})
 
     def ack(self, task: Task | str, status: TaskStatus, person_ref: str | None = None) -> str:
         """Publish the task's new status as this organisation; returns the event id."""

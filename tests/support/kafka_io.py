@@ -42,6 +42,20 @@ class TopicReader:
         kinds = sorted({f"{t}:{type(r).__name__}" for t, r in self.records})
         raise AssertionError(f"timed out waiting for {what}; saw {len(self.records)}: {kinds}")
 
+    def catch_up(self, timeout: float = 30.0) -> list[tuple[str, BaseModel]]:
+        """Read every topic to the end offsets it has now (after a barrier: all there is)."""
+        deadline = time.monotonic() + timeout
+        subscribed = self._consumer.subscription()
+        while {tp.topic for tp in self._consumer.assignment()} != subscribed \
+                and time.monotonic() < deadline:
+            self.poll()
+        ends = self._consumer.end_offsets(list(self._consumer.assignment()))
+        while time.monotonic() < deadline:
+            if all(self._consumer.position(tp) >= end for tp, end in ends.items()):
+                return self.records
+            self.poll()
+        raise AssertionError(f"could not read to the end within {timeout} s")
+
     def of(self, model: type[BaseModel], topic: str | None = None) -> list[Any]:
         return [r for t, r in self.records if isinstance(r, model) and topic in (None, t)]
 

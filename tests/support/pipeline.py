@@ -33,8 +33,14 @@ class Pipeline:
         self, bootstrap: str, work_dir: Path, *, clock: str = "event",
         services: tuple[str, ...] = SERVICES, partitions: int = 3,
         extra_env: dict[str, str] | None = None,
+        service_env: dict[str, dict[str, str]] | None = None,
+        security: dict[str, Any] | None = None,
     ) -> None:
+        """`service_env` adds variables to one service's workers (e.g. its SASL principal);
+        `security` are kafka-python client settings for the pipeline's own admin calls."""
         self.bootstrap = bootstrap
+        self.service_env = service_env or {}
+        self.security = security or {}
         self.namespace = "t" + uuid.uuid4().hex[:8]
         self.names = TopicNames(self.namespace)
         self.work_dir = work_dir
@@ -53,11 +59,13 @@ class Pipeline:
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
 
     def apply_topics(self) -> None:
-        apply_topics(self.bootstrap, catalogue(default_registry(), self.names, self.partitions))
+        apply_topics(self.bootstrap, catalogue(default_registry(), self.names, self.partitions),
+                     **self.security)
 
     def start_worker(self, service: str, worker_id: str = "0") -> None:
         log = (self.work_dir / f"{service}-{worker_id}.log").open("ab")
-        env = {**self.env, "JATKUMO_DATA_DIR": str(self.work_dir / "data"),
+        env = {**self.env, **self.service_env.get(service, {}),
+               "JATKUMO_DATA_DIR": str(self.work_dir / "data"),
                "JATKUMO_WEB_PORT": str(free_port())}
         self.processes[f"{service}-{worker_id}"] = subprocess.Popen(
             [sys.executable, "-m", "services.cli", "worker", service, "--worker-id", worker_id],
@@ -76,7 +84,7 @@ class Pipeline:
 
     def wait_ready(self, timeout: float = 90.0) -> None:
         """Until every service's consumer group is stable with members."""
-        admin = KafkaAdminClient(bootstrap_servers=self.bootstrap)
+        admin = KafkaAdminClient(bootstrap_servers=self.bootstrap, **self.security)
         deadline = time.monotonic() + timeout
         try:
             while time.monotonic() < deadline:

@@ -9,8 +9,8 @@ ROOT = Path(__file__).resolve().parents[2] / "services"
 SHELL_ONLY = {"faust", "mode", "aiokafka", "kafka", "fastavro", "structlog", "prometheus_client",
               "cryptography", "aiohttp"}
 IMPURE = SHELL_ONLY | {"os", "time", "subprocess", "socket", "services.platform"}
-PURE_PACKAGES = ["core", "referral", "handover", "followup"]
-SHELL_MODULES = {"stream.py", "web.py", "publish.py"}
+PURE_PACKAGES = ["core", "referral", "handover", "followup", "operator"]
+SHELL_MODULES = {"stream.py", "web.py", "publish.py", "server.py"}
 
 
 def _imports(path: Path) -> set[str]:

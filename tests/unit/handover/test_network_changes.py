@@ -66,7 +66,7 @@ def test_briefing_carries_the_case_summary_within_the_consent() -> None:
 
 def test_rest_of_the_network_receives_a_notice() -> None:
     """The county and the NGO get a contact_person_changed notice, not a briefing."""
-    after = case(contacts=[NGO_CONTACT])
+    after = case(contacts=[NGO_CONTACT], consents=[consent(recipients=[COUNTY, NGO])])
     ended = fact(FactKind.CONTACT_PERSON_ENDED, after, contact=LEAVING, successor_worker_ref="w-9")
     outcome = run(ended)
     assert recipients(outcome) == [PRISON, COUNTY, NGO]
@@ -217,7 +217,8 @@ def test_withdrawal_of_an_unused_consent_notifies_nobody() -> None:
 
 def test_plan_network_is_part_of_the_network() -> None:
     """Organisations in the client plan's network hear of a contact change."""
-    planned = case(plan=ClientPlan(agreed_at=NOW, review_date=TODAY, network=["ngo-silta"]))
+    planned = case(plan=ClientPlan(agreed_at=NOW, review_date=TODAY, network=["ngo-silta"]),
+                   consents=[consent(recipients=["ngo-silta"])])
     ended = fact(
         FactKind.CONTACT_PERSON_ENDED, planned, contact=LEAVING, successor_worker_ref="w-9"
     )

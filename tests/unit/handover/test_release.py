@@ -92,11 +92,12 @@ def test_no_preparation_without_a_responsible_county() -> None:
 
 
 def network_case(**overrides: Any) -> CaseState:
+    """A prison case worker and an NGO support worker, the NGO there by the client's consent."""
     contacts = [
         ContactPerson(role=ContactRole.PRISON_CASE_WORKER, org=PRISON, worker_ref="w-1", since=NOW),
         ContactPerson(role=ContactRole.NGO_SUPPORT, org=NGO, worker_ref="w-2", since=NOW),
     ]
-    return case(contacts=contacts, **overrides)
+    return case(**{"contacts": contacts, "consents": [consent(recipients=[NGO])], **overrides})
 
 
 def test_release_date_change_goes_to_the_county_and_the_network() -> None:

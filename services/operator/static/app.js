@@ -1,0 +1,307 @@
+// The operator dashboard: polls the JSON API and renders it with DOM calls (no innerHTML).
+"use strict";
+
+const REFRESH_MS = 5000;
+
+const RULES = {
+  no_contact_before_release: "No contact before release",
+  referral_not_acknowledged: "Referral not acknowledged",
+  assessment_not_started: "Assessment not started",
+  no_named_worker_at_release: "No named worker at release",
+  no_client_plan: "No client plan",
+  contact_vacancy: "Contact person vacancy",
+  task_not_accepted: "Task not accepted",
+  plan_review_overdue: "Plan review overdue",
+  release_moved_earlier: "Release moved earlier",
+  contact_lost: "Contact lost",
+  consent_lapsed: "Consent lapsed",
+  routing_problem: "Routing problem",
+};
+const STATUSES = ["issued", "received", "accepted", "in_progress", "completed", "rejected"];
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (key === "class") node.className = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined) {
+      node.append(child instanceof Node ? child : String(child));
+    }
+  }
+  return node;
+}
+
+const svgNS = "http://www.w3.org/2000/svg";
+function svg(tag, attrs, text) {
+  const node = document.createElementNS(svgNS, tag);
+  for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+const label = (code) => code.replaceAll("_", " ").replace(/^./, (c) => c.toUpperCase());
+const ruleLabel = (rule) => RULES[rule] || label(rule);
+
+function age(seconds) {
+  const days = Math.floor(seconds / 86400);
+  const hours = Math.floor((seconds % 86400) / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  if (days > 0) return `${days} d ${hours} h`;
+  if (hours > 0) return `${hours} h ${minutes} min`;
+  return `${minutes} min`;
+}
+
+function when(iso) {
+  const d = new Date(iso);
+  return d.toLocaleString("en-GB", {
+    timeZone: "Europe/Helsinki", year: "numeric", month: "short", day: "numeric",
+    hour: "2-digit", minute: "2-digit",
+  });
+}
+
+function fill(tbody, rows) {
+  tbody.replaceChildren(...rows);
+}
+
+async function getJSON(path) {
+  const response = await fetch(path, { credentials: "same-origin", cache: "no-store" });
+  if (response.status === 401) {
+    window.location.reload();  // the server answers with the sign-in prompt
+    throw new Error("unauthorised");
+  }
+  if (!response.ok && response.status !== 503) throw new Error(`${path}: ${response.status}`);
+  return response.json();
+}
+
+function shortRef(ref) {
+  return ref.length > 16 ? `${ref.slice(0, 14)}…` : ref;
+}
+
+function personLink(ref) {
+  return el("a", { href: `#case/${encodeURIComponent(ref)}`, class: "mono", title: `${ref}: open the case timeline` }, shortRef(ref));
+}
+
+function renderAlerts(list) {
+  const rows = list.alerts.map((a) =>
+    el("tr", { "data-alert-id": a.alert_id },
+      el("td", {}, el("span", { class: `sev sev-${a.severity}` }, a.severity)),
+      el("td", {}, ruleLabel(a.rule)),
+      el("td", {}, a.area_name),
+      el("td", { class: "num" }, age(a.age_seconds)),
+      el("td", {}, when(a.opened_at)),
+      el("td", {}, personLink(a.person_ref)),
+      el("td", { class: "mono muted", title: a.alert_id }, a.alert_id.slice(0, 12)),
+    ));
+  fill($("alerts-table").tBodies[0], rows);
+  $("alerts-empty").hidden = rows.length > 0;
+}
+
+function renderBars(container, unsorted) {
+  const items = [...unsorted].sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+  const max = Math.max(1, ...items.map((i) => i.count));
+  const rows = items.map((i) =>
+    el("div", { class: "bar-row" },
+      el("span", { class: "bar-label", title: i.label }, i.label),
+      el("span", { class: "bar-track" }, (() => {
+        const fillBar = el("span", { class: "bar-fill" });
+        fillBar.style.width = `${(100 * i.count) / max}%`;
+        fillBar.style.display = "block";
+        return fillBar;
+      })()),
+      el("span", { class: "bar-count" }, i.count)));
+  container.replaceChildren(...(rows.length ? rows : [el("p", { class: "empty" }, "No open alerts.")]));
+}
+
+function renderTrend(days) {
+  const width = Math.max(320, $("trend").clientWidth || 900);
+  const height = 200, left = 34, right = 10, top = 10, bottom = 26;
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": "Open alerts per day" });
+  const max = Math.max(1, ...days.map((d) => Math.max(d.open, d.opened, d.resolved)));
+  const step = (width - left - right) / Math.max(1, days.length);
+  const y = (v) => top + (height - top - bottom) * (1 - v / max);
+  for (const tick of [0, Math.ceil(max / 2), max]) {
+    chart.append(svg("line", { x1: left, x2: width - right, y1: y(tick), y2: y(tick), stroke: "#e3e8ee" }));
+    chart.append(svg("text", { x: left - 6, y: y(tick) + 4, "text-anchor": "end" }, String(tick)));
+  }
+  const barWidth = Math.max(2, step * 0.32);
+  days.forEach((d, i) => {
+    const x = left + i * step + step / 2;
+    chart.append(svg("rect", { x: x - barWidth, y: y(d.opened), width: barWidth, height: y(0) - y(d.opened), fill: "#e07a5f" }));
+    chart.append(svg("rect", { x, y: y(d.resolved), width: barWidth, height: y(0) - y(d.resolved), fill: "#3c9d6e" }));
+    const every = Math.ceil(days.length / 8);
+    if (i % every === 0 || i === days.length - 1) {
+      chart.append(svg("text", { x, y: height - 8, "text-anchor": "middle" }, d.day.slice(5)));
+    }
+  });
+  const points = days.map((d, i) => `${left + i * step + step / 2},${y(d.open)}`).join(" ");
+  chart.append(svg("polyline", { points, fill: "none", stroke: "#16202e", "stroke-width": 2.2 }));
+  days.forEach((d, i) => {
+    const dot = svg("circle", { cx: left + i * step + step / 2, cy: y(d.open), r: 3, fill: "#16202e" });
+    dot.append(svg("title", {}, `${d.day}: ${d.open} open, ${d.opened} opened, ${d.resolved} resolved`));
+    chart.append(dot);
+  });
+  $("trend").replaceChildren(chart);
+}
+
+function shareCell(c) {
+  const decided = c.referrals_in_time + c.referrals_late;
+  if (c.ack_in_time_share === null) {
+    return el("td", { class: "num muted", title: `${c.referrals_pending} pending` }, "–");
+  }
+  const pct = Math.round(c.ack_in_time_share * 100);
+  const band = pct < 60 ? "share-low" : pct < 90 ? "share-mid" : "share-high";
+  const bar = el("span", { class: "share-bar" }, (() => {
+    const inner = el("i");
+    inner.style.width = `${pct}%`;
+    return inner;
+  })());
+  const title = `${c.referrals_in_time} of ${decided} within ${c.ack_working_days} working days; ${c.referrals_pending} pending`;
+  return el("td", { class: "num", title }, el("span", { class: `share ${band}` }, bar, `${pct} % (${c.referrals_in_time}/${decided})`));
+}
+
+function numCell(value) {
+  return el("td", { class: value === 0 ? "num zero" : "num" }, value);
+}
+
+function renderCounties(counties) {
+  const rows = counties.map((c) =>
+    el("tr", {},
+      el("td", {}, c.area_name),
+      numCell(c.cases),
+      numCell(c.open_alerts),
+      shareCell(c),
+      numCell(c.released),
+      el("td", { class: "num" }, c.median_days_to_first_contact === null ? "–" : `${c.median_days_to_first_contact} d`),
+      numCell(c.awaiting_first_contact),
+      numCell(c.open_vacancies)));
+  fill($("counties-table").tBodies[0], rows);
+  $("counties-empty").hidden = rows.length > 0;
+}
+
+function renderTasks(tasks) {
+  const kinds = [...new Set(tasks.map((t) => t.kind))].sort();
+  const extra = [...new Set(tasks.map((t) => t.status))].filter((s) => !STATUSES.includes(s));
+  const statuses = [...STATUSES, ...extra];
+  const count = (k, s) => tasks.filter((t) => t.kind === k && t.status === s).reduce((n, t) => n + t.count, 0);
+  const head = el("tr", {}, el("th", {}, "Task kind"), ...statuses.map((s) => el("th", { class: "num" }, label(s))), el("th", { class: "num" }, "Total"));
+  $("tasks-table").tHead.replaceChildren(head);
+  const rows = kinds.map((k) => {
+    const counts = statuses.map((s) => count(k, s));
+    return el("tr", {}, el("td", {}, label(k)), ...counts.map(numCell), el("td", { class: "num" }, el("strong", {}, counts.reduce((a, b) => a + b, 0))));
+  });
+  fill($("tasks-table").tBodies[0], rows);
+  $("tasks-empty").hidden = rows.length > 0;
+}
+
+function renderDeadLetters(letters) {
+  const rows = letters.map((d) => el("tr", {}, el("td", {}, d.stage), el("td", { class: "mono" }, d.reason), el("td", { class: "num" }, d.count)));
+  fill($("dlq-table").tBodies[0], rows);
+  $("dlq-empty").hidden = rows.length > 0;
+}
+
+function syncFilters(summary) {
+  const areaSelect = $("filter-area");
+  const known = new Set([...areaSelect.options].map((o) => o.value));
+  for (const c of summary.counties) {
+    const value = c.area === null ? "unrouted" : c.area;
+    if (!known.has(value)) areaSelect.append(el("option", { value }, c.area_name));
+  }
+  const ruleSelect = $("filter-rule");
+  if (ruleSelect.options.length === 1) {
+    for (const [code, text] of Object.entries(RULES)) ruleSelect.append(el("option", { value: code }, text));
+  }
+}
+
+function renderSummary(s) {
+  $("kpi-open").textContent = s.open_alerts;
+  $("kpi-critical").textContent = s.by_severity.find((x) => x.severity === "critical")?.count ?? 0;
+  $("kpi-areas").textContent = s.by_area.filter((a) => a.area !== null).length;
+  $("kpi-tasks").textContent = s.tasks_total;
+  $("kpi-dlq").textContent = s.dead_letters_total;
+  $("view-now").textContent = when(s.now);
+  renderBars($("by-rule"), s.by_rule.map((r) => ({ label: ruleLabel(r.rule), count: r.count })));
+  renderBars($("by-area"), s.by_area.map((a) => ({ label: a.area_name, count: a.count })));
+  renderTrend(s.trend);
+  renderCounties(s.counties);
+  renderTasks(s.tasks);
+  renderDeadLetters(s.dead_letters);
+  syncFilters(s);
+}
+
+function renderHealth(h) {
+  const pill = $("feed-status");
+  pill.textContent = h.caught_up ? "live" : h.status.replaceAll("_", " ");
+  pill.className = `pill ${h.caught_up ? "pill-live" : h.status === "failed" ? "pill-fail" : "pill-wait"}`;
+}
+
+function selectedRef() {
+  const match = window.location.hash.match(/^#case\/(.+)$/);
+  return match ? decodeURIComponent(match[1]) : null;
+}
+
+async function renderTimeline() {
+  const ref = selectedRef();
+  const drawer = $("timeline");
+  if (!ref) { drawer.hidden = true; return; }
+  drawer.hidden = false;
+  $("timeline-ref").textContent = ref;
+  const response = await fetch(`/api/cases/${encodeURIComponent(ref)}`, { credentials: "same-origin", cache: "no-store" });
+  if (response.status === 404) {
+    $("timeline-meta").replaceChildren(el("dt", {}, "Case"), el("dd", {}, "not known to the operator view"));
+    $("timeline-alerts").replaceChildren();
+    $("timeline-events").replaceChildren();
+    return;
+  }
+  if (response.status === 401) { window.location.reload(); return; }
+  const t = await response.json();
+  $("timeline-meta").replaceChildren(
+    el("dt", {}, "Status"), el("dd", {}, t.status ? label(t.status) : "–"),
+    el("dt", {}, "County"), el("dd", {}, t.area_name),
+    el("dt", {}, "Open alerts"), el("dd", {}, t.alerts.filter((a) => a.state === "open").length));
+  $("timeline-alerts").replaceChildren(...(t.alerts.length ? t.alerts.map((a) =>
+    el("li", { class: `alert-${a.state}` },
+      el("div", { class: "what" }, ruleLabel(a.rule), " ", el("span", { class: `sev sev-${a.severity}` }, a.severity)),
+      el("div", { class: "when" }, `opened ${when(a.opened_at)}`,
+        a.resolved_at ? ` · resolved ${when(a.resolved_at)}` : ` · open for ${age(a.age_seconds)}`))) :
+    [el("li", {}, el("span", { class: "muted" }, "No alerts for this case."))]));
+  const entries = [
+    ...t.facts.map((f) => ({ at: f.at, node: el("li", {}, el("div", { class: "what" }, label(f.kind)), el("div", { class: "when" }, `${when(f.at)} · from ${label(f.source_org_kind)}`)) })),
+    ...t.tasks.map((k) => ({ at: k.at, node: el("li", { class: "task" }, el("div", { class: "what" }, `Task: ${label(k.kind)}`), el("div", { class: "when" }, `${when(k.at)} · to ${label(k.recipient_org_kind)} · ${label(k.status)}`)) })),
+  ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  $("timeline-events").replaceChildren(...entries.map((e) => e.node));
+}
+
+function alertsQuery() {
+  const params = new URLSearchParams();
+  if ($("filter-area").value) params.set("area", $("filter-area").value);
+  if ($("filter-rule").value) params.set("rule", $("filter-rule").value);
+  const query = params.toString();
+  return query ? `/api/alerts?${query}` : "/api/alerts";
+}
+
+async function refresh() {
+  try {
+    const [summary, alerts, health] = await Promise.all([getJSON("/api/summary"), getJSON(alertsQuery()), getJSON("/healthz")]);
+    renderSummary(summary);
+    renderAlerts(alerts);
+    renderHealth(health);
+    await renderTimeline();
+    $("updated").textContent = new Date().toLocaleTimeString("en-GB");
+  } catch (error) {
+    $("feed-status").textContent = "unreachable";
+    $("feed-status").className = "pill pill-fail";
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("filter-area").addEventListener("change", refresh);
+  $("filter-rule").addEventListener("change", refresh);
+  $("timeline-close").addEventListener("click", () => { window.location.hash = ""; });
+  window.addEventListener("hashchange", renderTimeline);
+  refresh();
+  setInterval(refresh, REFRESH_MS);
+});

@@ -1,0 +1,253 @@
+"""The simulator's Kafka clients: the clock ticker, the counties' task reader, and the gate
+watch that keeps the simulation in step with the referral service."""
+
+import socket
+import time
+from typing import Any
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka.admin import OffsetSpec
+from kafka.errors import KafkaError
+from kafka.structs import TopicPartition
+
+from services.platform.settings import Settings
+from services.platform.topics import TopicNames
+
+
+class SimulationError(RuntimeError):
+    """The simulation cannot run (no broker, no topics); the message says what to do."""
+
+
+def listening(bootstrap: str, timeout: float = 2.0) -> bool:
+    """Whether anything accepts connections at one of the addresses: a quick answer before
+    a Kafka client spends its own bootstrap timeout on an address where nothing runs."""
+    for address in bootstrap.split(","):
+        host, _, port = address.strip().rpartition(":")
+        try:
+            with socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout):
+                return True
+        except (OSError, ValueError):
+            continue
+    return False
+
+
+def security(settings: Settings) -> dict[str, Any]:
+    if not settings.sasl_username:
+        return {}
+    return {
+        "security_protocol": "SASL_PLAINTEXT",
+        "sasl_mechanism": "SCRAM-SHA-512",
+        "sasl_plain_username": settings.sasl_username,
+        "sasl_plain_password": settings.sasl_password or "",
+    }
+
+
+def ticker(settings: Settings) -> tuple[KafkaProducer, list[int]]:
+    """A producer for clock ticks and the partitions of `followup.ticks`."""
+    try:
+        producer = KafkaProducer(
+            bootstrap_servers=settings.bootstrap_servers,
+            client_id="jatkumo-simulator-clock",
+            acks="all",
+            **security(settings),
+        )
+    except KafkaError as error:
+        raise SimulationError(
+            f"no Kafka broker answers at {settings.bootstrap_servers}: start one with "
+            "`jatkumo broker start` (or run `make demo`)"
+        ) from error
+    topic = TopicNames(settings.namespace).followup_ticks
+    partitions = sorted(producer.partitions_for(topic) or [])
+    if not partitions:
+        producer.close(timeout=5)
+        raise SimulationError(
+            f"topic {topic} does not exist: run `jatkumo topics apply` with "
+            "the same JATKUMO_NAMESPACE and start the workers"
+        )
+    return producer, partitions
+
+
+def task_reader(settings: Settings, orgs: list[str]) -> KafkaConsumer:
+    """Reads the task topics of `orgs` from the beginning, outside any consumer group."""
+    names = TopicNames(settings.namespace)
+    return KafkaConsumer(
+        *[names.tasks(org) for org in orgs],
+        bootstrap_servers=settings.bootstrap_servers,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        client_id="jatkumo-simulator-counties",
+        metadata_max_age_ms=5000,
+        **security(settings),
+    )
+
+
+class GateWatch:
+    """How many published events the referral gate has dealt with so far.
+
+    Every inbound event either passes the gate onto `referral.intake` or is dead-lettered, so
+    the growth of those two topics counts the gate's progress exactly (a later stage's dead
+    letters can only make it look slightly ahead). Inbound topics are read in no particular
+    order, so publishing the next day only after the gate has taken in the previous one keeps
+    cause before effect: a county never acknowledges a referral the service has not yet seen.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.names = TopicNames(settings.namespace)
+        self._admin = KafkaAdminClient(
+            bootstrap_servers=settings.bootstrap_servers,
+            client_id="jatkumo-simulator-gate",
+            **security(settings),
+        )
+        topics = [self.names.intake, self.names.dlq]
+        described = self._admin.describe_topics(topics)
+        self._partitions = [
+            TopicPartition(t["name"], p["partition_index"])
+            for t in described
+            for p in t["partitions"]
+        ]
+        self._baseline = self._total()
+
+    def _total(self) -> int:
+        ends = self._admin.list_partition_offsets(
+            dict.fromkeys(self._partitions, OffsetSpec.LATEST)
+        )
+        return sum(ends[tp].offset for tp in self._partitions)
+
+    def wait_for(self, published: int, timeout: float = 120.0) -> float:
+        """Until the gate has dealt with `published` events; the seconds it took."""
+        began = time.monotonic()
+        while self._total() - self._baseline < published:
+            if time.monotonic() - began > timeout:
+                raise SimulationError(
+                    f"the referral service did not take in the day's events within {timeout:.0f} s:"
+                    f" are the workers running with JATKUMO_NAMESPACE={self.names.namespace!r} and "
+                    "JATKUMO_CLOCK=event?"
+                )
+            time.sleep(0.01)
+        return time.monotonic() - began
+
+    def close(self) -> None:
+        self._admin.close()
+
+
+class ServiceProgress:
+    """Exactly how many messages the case registry and the followup service have yet to take in.
+
+    Both write their person's state once for every message they take in (the registry for each
+    intake and referral tick, followup for each case fact and personal tick; the broadcast clock
+    ticks write nothing), so the growth of a state table's changelog counts the messages done.
+    Unlike committed consumer offsets, this is exact at any moment.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        names = TopicNames(settings.namespace)
+        self._work = {
+            names.changelog("referral", "referral-persons"): (names.intake, names.referral_ticks),
+            names.changelog("followup", "followup-state"): (
+                names.case_facts,
+                names.followup_ticks,
+            ),
+        }
+        self._admin = KafkaAdminClient(
+            bootstrap_servers=settings.bootstrap_servers,
+            client_id="jatkumo-simulator-progress",
+            **security(settings),
+        )
+        topics = sorted({t for done, todo in self._work.items() for t in (done, *todo)})
+        described = self._admin.describe_topics(topics)
+        missing = [t["name"] for t in described if not t["partitions"]]
+        if missing:
+            self._admin.close()
+            raise SimulationError(
+                f"topics {', '.join(missing)} do not exist: run `jatkumo topics apply` with the "
+                "same JATKUMO_NAMESPACE"
+            )
+        self._partitions = [
+            TopicPartition(t["name"], p["partition_index"])
+            for t in described
+            for p in t["partitions"]
+        ]
+        self.broadcasts = 0
+        """Clock ticks sent to every followup partition: taken in without a state write."""
+        self._baseline = self._raw()
+
+    def _raw(self) -> tuple[int, int]:
+        ends = self._admin.list_partition_offsets(
+            dict.fromkeys(self._partitions, OffsetSpec.LATEST)
+        )
+        per_topic: dict[str, int] = {}
+        for tp in self._partitions:
+            per_topic[tp.topic] = per_topic.get(tp.topic, 0) + ends[tp].offset
+        done = sum(per_topic[topic] for topic in self._work)
+        todo = sum(per_topic[t] for inputs in self._work.values() for t in inputs)
+        return todo - done, done
+
+    def wait_until_done(self, timeout: float = 120.0, stall: float = 5.0) -> float:
+        """Until nothing is left (or nothing moved for `stall` seconds: a message that failed
+        writes no state and would be waited for in vain); the seconds it took."""
+        began = last_move = time.monotonic()
+        last_done = -1
+        while True:
+            backlog, done = self._raw()
+            now = time.monotonic()
+            if backlog - self.broadcasts <= self._baseline[0]:
+                return now - began
+            if done != last_done:
+                last_done, last_move = done, now
+            elif now - last_move > stall:
+                return now - began
+            if now - began > timeout:
+                raise SimulationError(
+                    f"the services did not keep up within {timeout:.0f} s: are the referral and "
+                    "followup workers running?"
+                )
+            time.sleep(0.01)
+
+    def close(self) -> None:
+        self._admin.close()
+
+
+class PipelineLag:
+    """Messages the services' consumer groups have not committed yet (they commit about once a
+    second, so this trails their real progress by up to a second of work)."""
+
+    SERVICES = ("referral", "handover", "followup")
+
+    def __init__(self, settings: Settings, client_id: str = "jatkumo-simulator-lag") -> None:
+        names = TopicNames(settings.namespace)
+        self.groups = [names.app_id(service) for service in self.SERVICES]
+        self._admin = KafkaAdminClient(
+            bootstrap_servers=settings.bootstrap_servers, client_id=client_id, **security(settings)
+        )
+
+    def measure(self) -> int | None:
+        """The total lag, or None while the groups have committed nothing."""
+        committed: dict[tuple[str, TopicPartition], int] = {}
+        for group in self.groups:
+            offsets = self._admin.list_group_offsets(group).get(group, {})
+            committed.update({(group, tp): meta.offset for tp, meta in offsets.items()})
+        partitions = {tp for _, tp in committed}
+        if not partitions:
+            return None
+        ends = self._admin.list_partition_offsets(dict.fromkeys(partitions, OffsetSpec.LATEST))
+        return int(
+            sum(
+                max(0, ends[tp].offset - max(offset, 0))
+                for (_, tp), offset in committed.items()
+                if tp in ends
+            )
+        )
+
+    def wait_below(self, limit: int, timeout: float = 120.0) -> float:
+        """Until the lag is at most `limit` (or `timeout` passes); the seconds it took."""
+        began = time.monotonic()
+        while time.monotonic() - began < timeout:
+            lag = self.measure()
+            if lag is None or lag <= limit:
+                break
+            time.sleep(0.05)
+        return time.monotonic() - began
+
+    def close(self) -> None:
+        self._admin.close()

@@ -1,0 +1,225 @@
+"""`jatkumo demo` end to end: a short seeded year on the session broker, read back from the
+topics, the operator view answering and photographed, and a clean stop on SIGTERM."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from kafka import KafkaConsumer
+from kafka.structs import TopicPartition
+
+from services.core.organisations import default_registry
+from services.core.records import Alert, AlertState
+from services.core.tasks import Task
+from services.platform.broker import free_port
+from services.platform.codec import Catalogue, DecodeError
+from services.platform.topics import TopicNames
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+DEMO_ARGS = ["--days", "90", "--people", "100", "--seed", "7", "--speed", "0"]
+READY_WITHIN = 240.0
+
+
+@dataclass
+class RunningDemo:
+    process: subprocess.Popen[bytes]
+    state: dict[str, Any]
+    work: Path
+
+    @property
+    def names(self) -> TopicNames:
+        return TopicNames(self.state["namespace"])
+
+    def log(self) -> str:
+        return (self.work / "demo.log").read_text(errors="replace")[-4000:]
+
+
+def _wait_ready(process: subprocess.Popen[bytes], work: Path) -> dict[str, Any]:
+    """Poll demo.json until the demo says it is ready; fail with its output otherwise."""
+    deadline = time.monotonic() + READY_WITHIN
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail("the demo exited early:\n" + (work / "demo.log").read_text()[-4000:])
+        try:
+            state: dict[str, Any] = json.loads((work / "demo.json").read_text())
+        except (OSError, ValueError):
+            state = {}
+        if state.get("ready"):
+            return state
+        time.sleep(1.0)
+    pytest.fail("the demo was not ready in time:\n" + (work / "demo.log").read_text()[-4000:])
+
+
+@pytest.fixture(scope="module")
+def demo(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningDemo]:
+    work = tmp_path_factory.mktemp("demo")
+    command = [
+        sys.executable,
+        "-m",
+        "services.cli",
+        "demo",
+        *DEMO_ARGS,
+        "--operator-port",
+        str(free_port()),
+        "--namespace",
+        "e2e" + uuid.uuid4().hex[:8],
+        "--work-dir",
+        str(work),
+    ]
+    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "COLUMNS": "200"}
+    with (work / "demo.log").open("ab") as log:
+        process = subprocess.Popen(
+            command,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    try:
+        yield RunningDemo(process, _wait_ready(process, work), work)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+
+
+def _read(bootstrap: str, topics: list[str]) -> list[tuple[str, Any]]:
+    """Every record of the topics, from the beginning to their current end."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+    catalogue = Catalogue()
+    try:
+        partitions = [
+            TopicPartition(t, p)
+            for t in topics
+            for p in sorted(consumer.partitions_for_topic(t) or [])
+        ]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        ends = consumer.end_offsets(partitions)
+        found: list[tuple[str, Any]] = []
+        deadline = time.monotonic() + 60
+        while any(consumer.position(tp) < ends[tp] for tp in partitions):
+            assert time.monotonic() < deadline, "topics could not be read to their end"
+            for batch in consumer.poll(timeout_ms=500).values():
+                for message in batch:
+                    try:
+                        found.append((message.topic, catalogue.decode(message.value)))
+                    except DecodeError:
+                        continue
+        return found
+    finally:
+        consumer.close()
+
+
+def test_tasks_reach_at_least_ten_organisations(demo: RunningDemo, kafka_bootstrap: str) -> None:
+    """Tasks are on the task topics of at least ten organisations after the simulated period."""
+    names = demo.names
+    topics = {names.tasks(code): code for code in default_registry().codes()}
+    tasks = Counter(
+        topics[topic]
+        for topic, record in _read(kafka_bootstrap, list(topics))
+        if isinstance(record, Task)
+    )
+    assert len(tasks) >= 10, tasks
+    assert dict(tasks) == demo.state["tasks_by_org"]
+
+
+def test_open_alerts_of_at_least_five_rules(demo: RunningDemo, kafka_bootstrap: str) -> None:
+    """At least five different broken-service-path rules have open alerts at the end."""
+    latest: dict[str, Alert] = {}
+    for _, record in _read(kafka_bootstrap, [demo.names.alerts]):
+        if not isinstance(record, Alert):
+            continue
+        known = latest.get(record.alert_id)
+        if known is None or known.state == AlertState.OPEN:
+            latest[record.alert_id] = record
+    open_rules = Counter(a.rule.value for a in latest.values() if a.state == AlertState.OPEN)
+    assert len(open_rules) >= 5, open_rules
+    assert dict(open_rules) == demo.state["open_alerts_by_rule"]
+
+
+def _get(url: str, token: str | None) -> int:
+    request = urllib.request.Request(url)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_operator_api_answers_with_the_token_only(demo: RunningDemo) -> None:
+    """The operator API serves the summary with the demo's token and refuses without it."""
+    url = demo.state["operator_url"] + "api/summary"
+    assert _get(url, demo.state["token"]) == 200
+    assert _get(url, None) == 401
+
+
+def test_operator_view_shows_open_alerts(demo: RunningDemo, tmp_path: Path) -> None:
+    """The printed operator URL signs in and shows the open alerts; a screenshot is saved."""
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - only for browser tests
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+            viewport={"width": 1440, "height": 1100},
+        )
+        try:
+            page = context.new_page()
+            page.goto(f"{demo.state['operator_url']}?token={demo.state['token']}")
+            page.locator("tr[data-alert-id]").first.wait_for(timeout=60_000)
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "demo-operator-view.png"))
+            page.screenshot(path=str(ARTIFACTS / "demo-operator-view-full.png"), full_page=True)
+            assert page.locator("tr[data-alert-id]").count() > 0
+        finally:
+            context.close()
+
+
+def test_sigterm_stops_everything_the_demo_started(demo: RunningDemo) -> None:
+    """SIGTERM ends the demo with status 0 and no worker or operator process is left."""
+    children = demo.state["children"]
+    demo.process.send_signal(signal.SIGTERM)
+    assert demo.process.wait(timeout=90) == 0, demo.log()
+    survivors = []
+    for name, pid in children.items():
+        try:
+            os.kill(pid, 0)
+            survivors.append(name)
+        except ProcessLookupError:
+            continue
+    assert survivors == [], demo.log()
+    assert not (demo.work / "demo.json").exists()

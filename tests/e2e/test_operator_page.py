@@ -1,0 +1,145 @@
+"""The operator page in headless Chromium against `jatkumo operator serve` on a real broker."""
+
+import http.client
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from services.platform.broker import free_port
+from tests.e2e.operator_world import ref, world
+from tests.integration.operator_harness import publish
+from tests.support.pipeline import Pipeline
+from tests.unit.operator.builders import FULL_NAME, IDENTITY_CODE
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+TOKEN = "operator-e2e-token-9b2d"
+
+
+def _healthy(port: int) -> bool:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", "/healthz")
+        return connection.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        connection.close()
+
+
+@dataclass
+class Served:
+    url: str
+    known_alert: str
+    known_person: str
+
+
+@pytest.fixture(scope="module")
+def served(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
+    work = tmp_path_factory.mktemp("operator-page")
+    pipeline = Pipeline(kafka_bootstrap, work, services=())
+    pipeline.apply_topics()
+    publish(kafka_bootstrap, pipeline.names, world())
+    port = free_port()
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        "JATKUMO_NAMESPACE": pipeline.namespace,
+        "JATKUMO_OPERATOR_TOKEN": TOKEN,
+        "JATKUMO_CLOCK": "event",
+        "JATKUMO_ENVIRONMENT": "test",
+    }
+    log = (work / "operator.log").open("ab")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services.cli", "operator", "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not _healthy(port):
+            assert process.poll() is None, (work / "operator.log").read_text()
+            assert time.monotonic() < deadline, "the operator view did not catch up"
+            time.sleep(0.3)
+        yield Served(f"http://127.0.0.1:{port}", "alert-00", ref(0))
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - only for browser tests
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1440, "height": 1000},
+        )
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+
+
+def sign_in(page: Any, served: Served) -> None:
+    page.goto(served.url + "/")
+    page.fill("#token", TOKEN)
+    page.click("button[type=submit]")
+
+
+def test_signed_in_operator_sees_a_known_alert_in_the_table(page: Any, served: Served) -> None:
+    """After the login prompt and the token, the open alerts table lists a known alert."""
+    page.goto(served.url + "/")
+    assert page.locator("#login").is_visible()
+    sign_in(page, served)
+    row = page.locator(f'tr[data-alert-id="{served.known_alert}"]')
+    row.wait_for(timeout=30_000)
+    assert "Referral not acknowledged" in row.inner_text()
+    assert "Pohjois-Savon hyvinvointialue" in row.inner_text()
+    page.locator("#trend svg polyline").wait_for()
+    page.locator("#counties-table tbody tr").first.wait_for()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "operator-view.png"), full_page=True)
+    text = page.content()
+    assert IDENTITY_CODE not in text
+    assert FULL_NAME not in text
+
+
+def test_the_person_link_opens_the_case_timeline(page: Any, served: Served) -> None:
+    """Clicking a person reference shows that case's pseudonymous timeline."""
+    sign_in(page, served)
+    page.locator(f'tr[data-alert-id="{served.known_alert}"] a').click()
+    page.locator("#timeline-events li").first.wait_for(timeout=30_000)
+    assert page.locator("#timeline-ref").inner_text() == served.known_person
+    assert "Case opened" in page.locator("#timeline-events").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "operator-timeline.png"))

@@ -1,0 +1,94 @@
+"""The followup shell's tick handling, without a broker: broadcasts, and ticks racing facts."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from services.core.calendar import local_date
+from services.core.case import CaseStatus
+from services.core.envelopes import Tick
+from services.core.facts import FactKind
+from services.followup.state import FollowupState
+from services.followup.stream import BROADCAST, FollowupShell
+from services.platform.runtime import make_runtime
+from services.platform.settings import ClockMode, Settings
+from tests.unit.followup.builders import case, fact, released
+
+NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
+
+
+def _shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[FollowupShell, list[object]]:
+    settings = Settings(clock=ClockMode.EVENT, data_dir=tmp_path, namespace="unit")
+    shell = FollowupShell(make_runtime("followup", settings))
+    sent: list[object] = []
+
+    async def record(topic: str, key: str | bytes | None, record: BaseModel) -> None:
+        sent.append((topic, key, record))
+
+    monkeypatch.setattr(shell.rt, "send", record)
+    due = {
+        b"p-due": (NOW - timedelta(hours=1)).isoformat().encode(),
+        b"p-later": (NOW + timedelta(days=1)).isoformat().encode(),
+    }
+    monkeypatch.setattr(shell, "due", due)
+    return shell, sent
+
+
+def test_broadcast_tick_sends_the_ticks_that_fell_due_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broadcast tick moves the event clock and ticks exactly the persons now due."""
+    shell, sent = _shell(tmp_path, monkeypatch)
+    asyncio.run(shell._on_tick(Tick(person_ref=BROADCAST, now=NOW), BROADCAST.encode()))
+    assert shell.rt.clock.now() == NOW
+    assert sent == [(shell.rt.names.followup_ticks, b"p-due", Tick(person_ref="p-due", now=NOW))]
+
+
+def test_repeated_broadcast_does_not_tick_a_person_twice_for_one_deadline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Firing twice is harmless, and a second broadcast at the same instant sends nothing new."""
+    shell, sent = _shell(tmp_path, monkeypatch)
+    for _ in range(2):
+        asyncio.run(shell._on_tick(Tick(person_ref=BROADCAST, now=NOW), BROADCAST.encode()))
+    assert len(sent) == 1
+
+
+def test_tick_waits_for_a_fact_whose_outputs_are_in_flight(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A person's tick that arrives while their release is being published decides from the
+    released case: the release is never overwritten by a decision made from the old state."""
+    settings = Settings(clock=ClockMode.EVENT, data_dir=tmp_path, namespace="unit")
+    shell = FollowupShell(make_runtime("followup", settings))
+    in_custody = case(release_date=local_date(NOW) + timedelta(days=3))
+    key = in_custody.person_ref.encode()
+    states: dict[bytes, bytes] = {
+        key: FollowupState(person_ref=in_custody.person_ref, case=in_custody).model_dump_json()
+        .encode()
+    }
+    monkeypatch.setattr(shell, "states", states)
+    monkeypatch.setattr(shell, "due", {})
+
+    async def race() -> None:
+        broker_has_it = asyncio.Event()
+
+        async def send(topic: str, key: str | bytes | None, record: BaseModel) -> object:
+            return broker_has_it.wait()
+
+        monkeypatch.setattr(shell.rt, "send", send)
+        out = released(in_custody, NOW)
+        releasing = asyncio.create_task(shell._on_fact(fact(FactKind.RELEASED, out, NOW), key))
+        await asyncio.sleep(0)
+        ticking = asyncio.create_task(
+            shell._on_tick(Tick(person_ref=in_custody.person_ref, now=NOW), key))
+        await asyncio.sleep(0)
+        broker_has_it.set()
+        await asyncio.gather(releasing, ticking)
+
+    asyncio.run(race())
+    final = FollowupState.model_validate_json(states[key])
+    assert final.case.status == CaseStatus.RELEASED

@@ -1,0 +1,70 @@
+"""At a jump in a stream partition's offsets the consumer reads again from the first unread
+offset instead of letting faust acknowledge messages no agent processed."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from types import SimpleNamespace
+from typing import Any, NamedTuple
+
+import pytest
+
+from services.platform import ordered_fetch
+
+
+class TP(NamedTuple):
+    topic: str
+    partition: int
+
+
+STREAM = TP("ns.referral.intake", 0)
+CHANGELOG = TP("jatkumo-ns-referral-referral-persons-changelog", 0)
+
+
+class FakeConsumer:
+    def __init__(self, last_read: int) -> None:
+        self._read_offset = {STREAM: last_read, CHANGELOG: last_read}
+        self.seeks: list[dict[Any, int]] = []
+        self.app = SimpleNamespace(topics=SimpleNamespace(acks_enabled_for=lambda topic: True))
+        self.log = SimpleNamespace(warning=lambda *a, **k: None)
+
+    async def seek_wait(self, partitions: dict[Any, int]) -> None:
+        self.seeks.append(partitions)
+
+
+def _batch(tp: Any, offsets: list[int]) -> Any:
+    async def records(self: Any, timeout: float) -> AsyncIterator[tuple[Any, Any]]:
+        for offset in offsets:
+            yield tp, SimpleNamespace(offset=offset)
+            self._read_offset[tp] = offset  # faust's loop records the read after delivery
+    return records
+
+
+def _read(consumer: FakeConsumer) -> list[int]:
+    async def collect() -> list[int]:
+        return [m.offset async for _, m in ordered_fetch._getmany_in_order(consumer, 1.0)]
+    return asyncio.run(collect())
+
+
+def test_a_jump_in_a_stream_partition_seeks_back_and_ends_the_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Offsets 11, 12 then 20: 11 and 12 are handed over, then a seek back to 13, nothing more."""
+    consumer = FakeConsumer(last_read=10)
+    monkeypatch.setattr(ordered_fetch, "_original_getmany", _batch(STREAM, [11, 12, 20, 21]))
+    assert _read(consumer) == [11, 12]
+    assert consumer.seeks == [{STREAM: 13}]
+
+
+def test_a_changelog_may_have_gaps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compacted changelogs have real gaps: their records pass as they are."""
+    consumer = FakeConsumer(last_read=10)
+    monkeypatch.setattr(ordered_fetch, "_original_getmany", _batch(CHANGELOG, [11, 20, 35]))
+    assert _read(consumer) == [11, 20, 35]
+    assert consumer.seeks == []
+
+
+def test_consecutive_offsets_are_not_a_jump() -> None:
+    """The next offset, or any offset before a first read, is in order."""
+    assert not ordered_fetch.jumps_ahead(10, 11)
+    assert not ordered_fetch.jumps_ahead(None, 500)
+    assert ordered_fetch.jumps_ahead(10, 12)

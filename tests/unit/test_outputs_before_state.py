@@ -1,0 +1,148 @@
+"""Each shell writes the table that remembers a decision only after the decision's outputs are
+delivered, so a worker that dies in between redoes the decision instead of losing its outputs."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from services.core.envelopes import Origin
+from services.core.facts import CaseFact
+from services.core.records import Alert, AlertRule, AlertState, Severity
+from services.followup.state import FollowupOutcome, FollowupState
+from services.followup.stream import FollowupShell
+from services.handover import stream as handover_stream
+from services.platform.clock import Clock
+from services.platform.codec import Catalogue
+from services.platform.privacy import seal_event
+from services.platform.sealing import Sealer
+from services.platform.settings import ClockMode, Settings
+from services.platform.topics import TopicNames
+from services.referral.decide import Admitted, ReferralSettings, apply, gate
+from services.referral.stream import ReferralShell
+from tests.support.replay import generate
+
+SETTINGS = Settings()
+
+
+@dataclass
+class Journal:
+    """The order in which sends were delivered and tables were written."""
+
+    entries: list[str] = field(default_factory=list)
+
+    def first_write(self) -> int:
+        return next(i for i, e in enumerate(self.entries) if e.startswith("write"))
+
+    def deliveries(self) -> list[int]:
+        return [i for i, e in enumerate(self.entries) if e.startswith("delivered")]
+
+
+class RecordingTable(dict[bytes, bytes]):
+    def __init__(self, name: str, journal: Journal) -> None:
+        super().__init__()
+        self.name, self.journal = name, journal
+
+    def __setitem__(self, key: bytes, value: bytes) -> None:
+        self.journal.entries.append(f"write {self.name}")
+        super().__setitem__(key, value)
+
+
+class FakeRuntime:
+    """Enough of `Runtime` for a shell: sends are delivered only when awaited."""
+
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+        self.settings = SETTINGS
+        self.names = TopicNames()
+        self.catalogue = Catalogue()
+        self.clock = Clock(ClockMode.EVENT)
+        self.sealer = Sealer(SETTINGS.fernet_key)
+        self.registry = ReferralSettings().registry
+        self.log = SimpleNamespace(exception=lambda *a, **k: None, warning=lambda *a, **k: None)
+        self.agents: dict[str, Any] = {}
+        self.app = SimpleNamespace(
+            Table=lambda name, **_: RecordingTable(name, journal),
+            agent=lambda _topic, name: lambda fn: self.agents.setdefault(name, fn),
+            topic=lambda *a, **k: None, timer=lambda _s: lambda fn: fn,
+        )
+
+    def topic(self, name: str) -> None:
+        return None
+
+    async def send(self, topic: str, key: Any, record: Any) -> Any:
+        self.journal.entries.append(f"send {topic}")
+
+        async def delivery() -> None:
+            await asyncio.sleep(0)
+            self.journal.entries.append(f"delivered {topic}")
+
+        return delivery()
+
+    async def dead_letter_at(self, *args: Any, **kwargs: Any) -> Any:
+        return await self.send("dlq", None, None)
+
+
+def _opening_facts() -> tuple[bytes, Any]:
+    """A county-routed person's CustodyStarted, decided by the registry."""
+    replay = generate(20, seed=3)
+    timeline = next(t for t in replay.timelines if len(t) > 5)
+    event = timeline[0]
+    admitted = gate(event, event.source_org, ReferralSettings().registry, SETTINGS.person_ref_key)
+    assert isinstance(admitted, Admitted)
+    sanitised, sealed = seal_event(event, admitted.person_ref, Sealer(SETTINGS.fernet_key))
+    outcome = apply(None, sanitised, sealed, Origin(topic="t", partition=0, offset=0),
+                    ReferralSettings(), event.occurred_at)
+    return admitted.person_ref.encode(), outcome
+
+
+def _assert_outputs_first(journal: Journal) -> None:
+    assert journal.deliveries(), journal.entries
+    assert max(journal.deliveries()) < journal.first_write(), journal.entries
+
+
+def test_referral_sends_facts_before_it_remembers_the_event() -> None:
+    """The registry's person entry is written after the event's facts are delivered."""
+    journal = Journal()
+    shell = ReferralShell(FakeRuntime(journal), ReferralSettings())  # type: ignore[arg-type]
+    key, outcome = _opening_facts()
+    asyncio.run(shell._publish(key, outcome))
+    _assert_outputs_first(journal)
+
+
+def test_followup_sends_alerts_before_it_remembers_them() -> None:
+    """Followup's state is written after the alerts it raised are delivered."""
+    journal = Journal()
+    shell = FollowupShell(FakeRuntime(journal))  # type: ignore[arg-type]
+    key, opened = _opening_facts()
+    case = opened.facts[0].case
+    alert = Alert(alert_id="a-1", rule=AlertRule.CONTACT_VACANCY, state=AlertState.OPEN,
+                  person_ref=case.person_ref, case_id=case.case_id, area=None,
+                  severity=Severity.WARNING, opened_at=datetime(2026, 1, 1, tzinfo=UTC))
+    outcome = FollowupOutcome(state=FollowupState(person_ref=case.person_ref, case=case),
+                              alerts=[alert])
+    asyncio.run(shell._publish(key, outcome))
+    _assert_outputs_first(journal)
+
+
+def test_handover_sends_tasks_before_it_remembers_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The handover's issued-task table is written after the tasks are delivered."""
+    journal = Journal()
+    runtime = FakeRuntime(journal)
+    monkeypatch.setattr(handover_stream, "make_runtime", lambda *a, **k: runtime)
+    handover_stream.build_app(SETTINGS)
+    key, opened = _opening_facts()
+    fact: CaseFact = opened.facts[0]
+    message = SimpleNamespace(key=key, value=runtime.catalogue.encode(fact), topic="case-facts",
+                              partition=0, offset=0)
+
+    async def one_event() -> AsyncIterator[Any]:
+        yield SimpleNamespace(message=message)
+
+    asyncio.run(runtime.agents["handover-facts"](SimpleNamespace(events=one_event)))
+    assert any(e.startswith("send tasks.") for e in journal.entries), journal.entries
+    _assert_outputs_first(journal)
