@@ -13,9 +13,10 @@ messages, in order. Table changelogs (compacted, read by recovery) are left as t
 """
 
 from collections.abc import AsyncIterator
-from contextlib import aclosing
+from contextlib import aclosing, suppress
 from typing import Any
 
+from aiokafka.errors import IllegalStateError
 from faust.transport.consumer import Consumer
 
 _original_getmany = Consumer.getmany
@@ -39,7 +40,8 @@ async def _getmany_in_order(self: Any, timeout: float) -> AsyncIterator[tuple[An
                     "offsets jumped ahead: reading again from the first unread one",
                     extra={"topic": tp.topic, "partition": tp.partition},
                 )
-                await self.seek_wait({tp: last_read + 1})  # in the consumer's own thread
+                with suppress(IllegalStateError):  # revoked meanwhile: its new owner reads it
+                    await self.seek_wait({tp: last_read + 1})  # in the consumer's own thread
                 return
             yield tp, message
 
