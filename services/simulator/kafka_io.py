@@ -210,7 +210,8 @@ class ServiceProgress:
 
 class PipelineLag:
     """Messages the services' consumer groups have not committed yet (they commit about once a
-    second, so this trails their real progress by up to a second of work)."""
+    second, so this trails their real progress by up to a second of work): enough to tell when
+    all three have caught up at the end."""
 
     SERVICES = ("referral", "handover", "followup")
 
@@ -238,16 +239,6 @@ class PipelineLag:
                 if tp in ends
             )
         )
-
-    def wait_below(self, limit: int, timeout: float = 120.0) -> float:
-        """Until the lag is at most `limit` (or `timeout` passes); the seconds it took."""
-        began = time.monotonic()
-        while time.monotonic() - began < timeout:
-            lag = self.measure()
-            if lag is None or lag <= limit:
-                break
-            time.sleep(0.05)
-        return time.monotonic() - began
 
     def close(self) -> None:
         self._admin.close()
