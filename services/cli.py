@@ -5,6 +5,7 @@ import typer
 from services.commands import (
     broker_cmd,
     demo_cmd,
+    disclosures_cmd,
     operator_cmd,
     schemas_cmd,
     simulate_cmd,
@@ -25,6 +26,7 @@ app.command("paths")(operator_cmd.paths)
 app.command("simulate")(simulate_cmd.simulate)
 app.add_typer(tasks_cmd.app, name="tasks")
 app.command("demo")(demo_cmd.demo)
+app.command("disclosures")(disclosures_cmd.disclosures)
 
 
 def main() -> None:

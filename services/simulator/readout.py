@@ -2,15 +2,15 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
-from kafka import KafkaAdminClient, KafkaConsumer
+from kafka import KafkaAdminClient
 from kafka.admin import OffsetSpec
 from kafka.structs import TopicPartition
 
 from services.core.organisations import Registry, default_registry
 from services.core.records import Alert, AlertState, DeadLetter
-from services.platform.codec import Catalogue, DecodeError
+from services.platform.codec import Catalogue
+from services.platform.reading import read_all
 from services.platform.topics import TopicNames
 
 
@@ -49,38 +49,6 @@ def task_counts(bootstrap: str, names: TopicNames, registry: Registry) -> Counte
     for tp in partitions:
         counts[topics[tp.topic]] += ends[tp].offset - starts[tp].offset
     return +counts
-
-
-def read_all(bootstrap: str, topics: list[str], catalogue: Catalogue) -> list[Any]:
-    """Every decodable record of the topics, from the beginning to the current end."""
-    consumer = KafkaConsumer(
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        enable_auto_commit=False,
-        client_id="jatkumo-demo-readout",
-    )
-    try:
-        partitions = [
-            TopicPartition(topic, p)
-            for topic in topics
-            for p in sorted(consumer.partitions_for_topic(topic) or [])
-        ]
-        if not partitions:
-            return []
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
-        ends = consumer.end_offsets(partitions)
-        records: list[Any] = []
-        while any(consumer.position(tp) < ends[tp] for tp in partitions):
-            for batch in consumer.poll(timeout_ms=1000, max_records=5000).values():
-                for message in batch:
-                    try:
-                        records.append(catalogue.decode(message.value))
-                    except DecodeError:
-                        continue
-        return records
-    finally:
-        consumer.close()
 
 
 def readout(bootstrap: str, namespace: str, registry: Registry | None = None) -> Readout:
