@@ -41,3 +41,11 @@ class TaskDraft(BaseModel):
     payload: TaskPayload
     recipient_worker_ref: str | None = None
     supersedes: str | None = None
+
+
+def addressed_to_person(draft: TaskDraft, personal: PersonalDetails) -> TaskDraft:
+    """The draft with the person's identity filled in; the policy decides whether it is sent."""
+    payload = draft.payload.model_copy(
+        update={"identity_code": personal.identity_code, "full_name": personal.full_name}
+    )
+    return draft.model_copy(update={"payload": payload})

@@ -13,6 +13,7 @@ from typing import Any
 
 import faust
 
+from services.core.drafts import addressed_to_person
 from services.core.envelopes import Tick
 from services.core.facts import CaseFact
 from services.core.policy import issue
@@ -110,9 +111,7 @@ class FollowupShell:
         if outcome.drafts and case is not None:
             personal = open_personal(case, rt.sealer)
             for draft in outcome.drafts:
-                filled = draft.model_copy(update={"payload": draft.payload.model_copy(update={
-                    "identity_code": personal.identity_code, "full_name": personal.full_name,
-                })})
+                filled = addressed_to_person(draft, personal)
                 sent += await publish_issued(rt, key, issue(filled, case, self.rules,
                                                             rt.clock.now()))
         await delivered(sent)  # outputs before the state that remembers them

@@ -11,7 +11,7 @@ Nothing here reads a clock or performs I/O: every function that needs the time t
 
 from services.referral.gate import Admitted, GateResult, Rejection, gate
 from services.referral.reasons import Reason
-from services.referral.registry import apply, expire_held
+from services.referral.registry import apply, expire_held, held_until
 from services.referral.state import (
     HeldEvent,
     Outcome,
@@ -33,4 +33,5 @@ __all__ = [
     "apply",
     "expire_held",
     "gate",
+    "held_until",
 ]

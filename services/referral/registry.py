@@ -53,6 +53,12 @@ def apply(  # noqa: PLR0917 - the shell's contract: one positional slot per inpu
     return run.outcome(accepted=run.apply_to_case(event, sealed, origin, was_held=False))
 
 
+def held_until(state: PersonState, settings: ReferralSettings) -> datetime | None:
+    """When the oldest held event runs out of time (`expire_held` is due then), or None."""
+    oldest = min((h.held_at for h in state.held), default=None)
+    return None if oldest is None else oldest + settings.hold_timeout
+
+
 def expire_held(state: PersonState, settings: ReferralSettings, now: datetime) -> Outcome:
     """Dead-letter the held events that have waited `hold_timeout` (run on clock ticks)."""
     run = _Run(person=state, settings=settings)

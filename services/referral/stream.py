@@ -27,6 +27,7 @@ from services.referral.decide import (
     apply,
     expire_held,
     gate,
+    held_until,
 )
 from services.referral.state import EVENT_TYPES, RejectedEvent
 
@@ -159,12 +160,12 @@ class ReferralShell:
             MESSAGES.labels(SERVICE, "held").inc(outcome.held)
 
     def _index_held(self, key: bytes, state: PersonState) -> None:
-        due = min((h.held_at for h in state.held), default=None)
-        if due is None:
+        until = held_until(state, self.decide_settings)
+        if until is None:
             if self.held_due.get(key) is not None:
                 del self.held_due[key]
             return
-        deadline = (due + self.decide_settings.hold_timeout).isoformat().encode()
+        deadline = until.isoformat().encode()
         if self.held_due.get(key) != deadline:
             self.held_due[key] = deadline
 

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from services.core.facts import FactKind
-from services.referral.decide import ReferralSettings, expire_held
+from services.referral.decide import ReferralSettings, expire_held, held_until
 from tests.unit.referral import builders as b
 
 HOUR = timedelta(hours=1)
@@ -107,3 +107,16 @@ def test_held_close_applies_and_later_held_events_are_refused() -> None:
     outcome = b.run([b.closed(), b.task_status(), b.custody()]).last
     assert [f.kind for f in outcome.facts] == [FactKind.CASE_OPENED, FactKind.CASE_CLOSED]
     assert [(r.reason_code, r.was_held) for r in outcome.rejections] == [("case_closed", True)]
+
+
+def test_held_until_is_the_oldest_held_event_plus_the_timeout() -> None:
+    """The due time of a person's hold is the first held event's arrival plus hold_timeout."""
+    state = b.run([b.release_date(), b.referral()]).last.state
+    oldest = min(h.held_at for h in state.held)
+    assert held_until(state, ReferralSettings(hold_timeout=WEEK)) == oldest + WEEK
+
+
+def test_nothing_held_means_nothing_due() -> None:
+    """A person with no held events has no hold deadline."""
+    state = b.run([b.custody()]).last.state
+    assert held_until(state, ReferralSettings()) is None
