@@ -10,6 +10,16 @@ Jatkumo's stream topics are never compacted and carry no transactions, so a jump
 means "not read yet". `install()` wraps `Consumer.getmany`: at such a jump the consumer seeks
 back to the first offset it has not read and ends the batch; the next fetch reads the missing
 messages, in order. Table changelogs (compacted, read by recovery) are left as they are.
+
+The opposite happens too. faust drops a record whose offset lies below the partition's last
+read offset, taking it for one it has handed over already. After a rebalance its fetch loop can
+finish handing over a record of the old assignment once recovery has already moved the
+partition back to its committed offset; the last read offset then lies ahead of the position
+the consumer reads from, and every record in between was dropped: never processed, never
+acknowledged, so the committed offset stopped there and the partition stalled with its lag
+until the worker restarted. For a stream topic the position the consumer reads from is the
+truth: such a record resets the last read offset to itself and is handed over (a repeat at
+worst, which consumers drop by id).
 """
 
 from collections.abc import AsyncIterator
@@ -27,6 +37,11 @@ def jumps_ahead(last_read: int | None, offset: int) -> bool:
     return last_read is not None and offset > last_read + 1
 
 
+def went_back(last_read: int | None, offset: int) -> bool:
+    """True when faust would drop the record at `offset` as read already."""
+    return last_read is not None and offset < last_read
+
+
 async def _getmany_in_order(self: Any, timeout: float) -> AsyncIterator[tuple[Any, Any]]:
     records: Any = _original_getmany(self, timeout)
     async with aclosing(records) as batch:
@@ -37,12 +52,18 @@ async def _getmany_in_order(self: Any, timeout: float) -> AsyncIterator[tuple[An
             last_read = self._read_offset.get(tp)
             if stream_topic and jumps_ahead(last_read, message.offset):
                 self.log.warning(
-                    "offsets jumped ahead: reading again from the first unread one",
-                    extra={"topic": tp.topic, "partition": tp.partition},
+                    "offsets jumped ahead in %s[%d]: %d after %d; reading again from %d",
+                    tp.topic, tp.partition, message.offset, last_read, last_read + 1,
                 )
                 with suppress(IllegalStateError):  # revoked meanwhile: its new owner reads it
                     await self.seek_wait({tp: last_read + 1})  # in the consumer's own thread
                 return
+            if stream_topic and went_back(last_read, message.offset):
+                self.log.warning(
+                    "offsets went back in %s[%d]: %d after %d; handing it over",
+                    tp.topic, tp.partition, message.offset, last_read,
+                )
+                self._read_offset[tp] = message.offset
             yield tp, message
 
 

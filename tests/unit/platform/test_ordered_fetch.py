@@ -68,3 +68,36 @@ def test_consecutive_offsets_are_not_a_jump() -> None:
     assert not ordered_fetch.jumps_ahead(10, 11)
     assert not ordered_fetch.jumps_ahead(None, 500)
     assert ordered_fetch.jumps_ahead(10, 12)
+
+
+def test_a_record_behind_the_last_read_offset_is_handed_over(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Offsets 5, 6, 7 after a last read of 9: all handed over, none dropped, no seek."""
+    consumer = FakeConsumer(last_read=9)
+    monkeypatch.setattr(ordered_fetch, "_original_getmany", _batch(STREAM, [5, 6, 7]))
+    assert _read(consumer) == [5, 6, 7]
+    assert consumer.seeks == []
+
+
+def test_a_record_behind_resets_the_last_read_offset_to_itself(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """faust keeps a record at or after the last read offset: the reset makes 5 such a record."""
+    consumer = FakeConsumer(last_read=9)
+    seen: list[int | None] = []
+
+    async def records(self: Any, timeout: float) -> AsyncIterator[tuple[Any, Any]]:
+        yield STREAM, SimpleNamespace(offset=5)
+        seen.append(self._read_offset[STREAM])
+
+    monkeypatch.setattr(ordered_fetch, "_original_getmany", records)
+    _read(consumer)
+    assert seen == [5]
+
+
+def test_only_an_offset_below_the_last_read_one_went_back() -> None:
+    """faust keeps offsets equal to the last read one (the first after a seek); below is a drop."""
+    assert ordered_fetch.went_back(9, 8)
+    assert not ordered_fetch.went_back(9, 9)
+    assert not ordered_fetch.went_back(None, 0)
