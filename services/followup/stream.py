@@ -19,10 +19,11 @@ from services.core.facts import CaseFact
 from services.core.policy import issue
 from services.followup.decide import on_fact, on_tick
 from services.followup.state import FollowupOutcome, FollowupState
+from services.platform.batching import Batch, decide_in_batches
 from services.platform.config_files import service_levels, sharing_rules
 from services.platform.metrics import MESSAGES
 from services.platform.privacy import open_personal
-from services.platform.runtime import Runtime, delivered, make_runtime, publish_issued
+from services.platform.runtime import Runtime, make_runtime, publish_issued
 from services.platform.settings import Settings
 
 SERVICE = "followup"
@@ -52,9 +53,9 @@ class FollowupShell:
         self._ticked: dict[bytes, bytes] = {}
         self._one_at_a_time = asyncio.Lock()
         """A person's facts and ticks arrive in two agents, and each reads the person's state,
-        waits for its outputs to be delivered and only then writes the state: without the
-        lock the other agent could decide from the old state in between, and one of the two
-        decisions would be lost."""
+        waits for its batch's outputs to be delivered and only then writes the state: without
+        the lock the other agent could decide from the old state in between, and one of the
+        two decisions would be lost."""
 
     def wire(self) -> None:
         rt = self.rt
@@ -63,65 +64,56 @@ class FollowupShell:
         rt.app.timer(rt.settings.tick_interval_seconds)(self._send_due_ticks)
 
     async def _facts_agent(self, stream: Any) -> None:
-        async for event in stream.events():
-            message = event.message
-            try:
-                await self._on_fact(self.rt.catalogue.decode_as(message.value, CaseFact),
-                                    message.key)
-            except Exception as error:
-                self.rt.log.exception("followup_fact_failed", error=type(error).__name__)
-                await self.rt.dead_letter("internal_error", type(error).__name__, message)
+        await decide_in_batches(self.rt, stream, self._on_fact, stage="followup.facts",
+                                lock=self._one_at_a_time)
 
     async def _tick_agent(self, stream: Any) -> None:
-        async for event in stream.events():
-            message = event.message
-            try:
-                await self._on_tick(self.rt.catalogue.decode_as(message.value, Tick), message.key)
-            except Exception as error:
-                self.rt.log.exception("followup_tick_failed", error=type(error).__name__)
-                await self.rt.dead_letter("internal_error", type(error).__name__, message)
+        await decide_in_batches(self.rt, stream, self._on_tick, stage="followup.ticks",
+                                lock=self._one_at_a_time)
 
-    async def _on_fact(self, fact: CaseFact, key: bytes) -> None:
-        async with self._one_at_a_time:
-            self.rt.clock.observe(fact.occurred_at)
-            outcome = on_fact(self._load(key), fact, self.levels, self.rt.clock.now())
-            await self._publish(key, outcome)
+    async def _on_fact(self, event: Any, batch: Batch) -> None:
+        key = event.message.key
+        fact = self.rt.catalogue.decode_as(event.message.value, CaseFact)
+        self.rt.clock.observe(fact.occurred_at)
+        outcome = on_fact(self._load(event, batch, key), fact, self.levels, self.rt.clock.now())
+        await self._publish(event, batch, key, outcome)
 
-    async def _on_tick(self, tick: Tick, key: bytes) -> None:
+    async def _on_tick(self, event: Any, batch: Batch) -> None:
         """A person's tick evaluates that person; a broadcast moves the clock and at once sends
         the ticks that became due, so in event time due work runs at the broadcast instant
         and not whenever the wall-clock timer happens to fire (replays stay deterministic)."""
+        key = event.message.key
+        tick = self.rt.catalogue.decode_as(event.message.value, Tick)
         self.rt.clock.observe(tick.now)
         if tick.person_ref == BROADCAST:
+            await batch.flush()  # the due index must include what this batch decided
             await self._send_due_ticks()
             return
-        async with self._one_at_a_time:
-            state = self._load(key)
-            if state is not None:
-                await self._publish(key, on_tick(state, self.levels, self.rt.clock.now()))
+        state = self._load(event, batch, key)
+        if state is not None:
+            await self._publish(event, batch, key, on_tick(state, self.levels,
+                                                           self.rt.clock.now()))
 
-    def _load(self, key: bytes) -> FollowupState | None:
-        raw = self.states.get(key)
-        return FollowupState.model_validate_json(raw) if raw else None
+    def _load(self, event: Any, batch: Batch, key: bytes) -> FollowupState | None:
+        return batch.read(event, self.states, key, FollowupState.model_validate_json)
 
-    async def _publish(self, key: bytes, outcome: FollowupOutcome) -> None:
+    async def _publish(self, event: Any, batch: Batch, key: bytes,
+                       outcome: FollowupOutcome) -> None:
+        """Queue the alerts and tasks, then the state that remembers them (see Batch)."""
         rt = self.rt
-        sent = [await rt.send(rt.names.alerts, key, alert) for alert in outcome.alerts]
+        batch.extend([await rt.send(rt.names.alerts, key, alert) for alert in outcome.alerts])
         case = outcome.state.case
         if outcome.drafts and case is not None:
             personal = open_personal(case, rt.sealer)
             for draft in outcome.drafts:
                 filled = addressed_to_person(draft, personal)
-                sent += await publish_issued(rt, key, issue(filled, case, self.rules,
-                                                            rt.clock.now()))
-        await delivered(sent)  # outputs before the state that remembers them
-        self.states[key] = outcome.state.model_dump_json().encode()
+                batch.extend(await publish_issued(rt, key, issue(filled, case, self.rules,
+                                                                 rt.clock.now())))
+        batch.write(event, self.states, key, outcome.state.model_dump_json().encode(),
+                    outcome.state)
         due = outcome.state.next_due.isoformat().encode() if outcome.state.next_due else None
-        if due != self.due.get(key):
-            if due is None:
-                del self.due[key]
-            else:
-                self.due[key] = due
+        if due != batch.raw(event, self.due, key):
+            batch.write(event, self.due, key, due)
         MESSAGES.labels(SERVICE, "accepted").inc()
 
     async def _send_due_ticks(self) -> None:

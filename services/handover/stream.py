@@ -13,10 +13,11 @@ from services.core.facts import CaseFact
 from services.handover.decide import decide
 from services.handover.settings import HandoverSettings
 from services.handover.state import HandoverState
+from services.platform.batching import Batch, decide_in_batches
 from services.platform.config_files import sharing_rules
 from services.platform.metrics import MESSAGES
 from services.platform.privacy import open_personal
-from services.platform.runtime import delivered, make_runtime, publish_issued
+from services.platform.runtime import make_runtime, publish_issued
 from services.platform.settings import Settings
 
 SERVICE = "handover"
@@ -31,24 +32,22 @@ def build_app(settings: Settings, worker_id: str = "0") -> faust.App:
         key_type=bytes, value_type=bytes,
     )
 
+    async def on_fact(event: Any, batch: Batch) -> None:
+        key = event.message.key
+        fact = rt.catalogue.decode_as(event.message.value, CaseFact)
+        rt.clock.observe(fact.occurred_at)
+        state = batch.read(event, issued_table, key, HandoverState.model_validate_json)
+        outcome = decide(state, fact, open_personal(fact.case, rt.sealer), rules,
+                         decide_settings, rt.clock.now())
+        for issued in outcome.issued:
+            batch.extend(await publish_issued(rt, key, issued))
+        if outcome.issued or state is None:  # the state after its tasks (see Batch)
+            batch.write(event, issued_table, key, outcome.state.model_dump_json().encode(),
+                        outcome.state)
+        MESSAGES.labels(SERVICE, "accepted").inc()
+
     async def on_facts(stream: Any) -> None:
-        async for event in stream.events():
-            message = event.message
-            try:
-                fact = rt.catalogue.decode_as(message.value, CaseFact)
-                rt.clock.observe(fact.occurred_at)
-                raw = issued_table.get(message.key)
-                state = HandoverState.model_validate_json(raw) if raw else None
-                outcome = decide(state, fact, open_personal(fact.case, rt.sealer), rules,
-                                 decide_settings, rt.clock.now())
-                sent = [m for i in outcome.issued for m in await publish_issued(rt, message.key, i)]
-                await delivered(sent)  # outputs before the state that remembers them
-                if outcome.issued or state is None:
-                    issued_table[message.key] = outcome.state.model_dump_json().encode()
-                MESSAGES.labels(SERVICE, "accepted").inc()
-            except Exception as error:
-                rt.log.exception("handover_failed", error=type(error).__name__)
-                await rt.dead_letter("internal_error", type(error).__name__, message)
+        await decide_in_batches(rt, stream, on_fact, stage=SERVICE)
 
     rt.app.agent(rt.topic(rt.names.case_facts), name="handover-facts")(on_facts)
     return rt.app

@@ -14,10 +14,11 @@ import faust
 
 from services.core.envelopes import Intake, Origin, Tick
 from services.core.events import InboundEvent
+from services.platform.batching import Batch, decide_in_batches
 from services.platform.codec import DecodeError
 from services.platform.metrics import MESSAGES
 from services.platform.privacy import seal_event
-from services.platform.runtime import Runtime, delivered, make_runtime
+from services.platform.runtime import Runtime, make_runtime
 from services.platform.settings import Settings
 from services.referral.decide import (
     Outcome,
@@ -57,7 +58,7 @@ class ReferralShell:
         self._ticked: dict[bytes, bytes] = {}
         self._one_at_a_time = asyncio.Lock()
         """Intake and ticks of one person arrive in two agents that each read the person's
-        entry, wait for delivery and then write it: one at a time, or a decision is lost."""
+        entry, wait for delivery and then write it: a batch at a time, or a decision is lost."""
 
     def wire(self) -> None:
         rt = self.rt
@@ -111,63 +112,50 @@ class ReferralShell:
         await rt.send(rt.names.intake, verdict.person_ref, intake)
 
     async def _registry_agent(self, stream: Any) -> None:
-        async for event in stream.events():
-            try:
-                await self._on_intake(self.rt.catalogue.decode_as(event.message.value, Intake),
-                                      event.message.key)
-            except Exception as error:
-                self.rt.log.exception("registry_failed", error=type(error).__name__)
-                await self.rt.dead_letter("internal_error", type(error).__name__, event.message,
-                                          stage="referral.registry")
+        await decide_in_batches(self.rt, stream, self._on_intake, stage="referral.registry",
+                                lock=self._one_at_a_time)
 
     async def _tick_agent(self, stream: Any) -> None:
-        async for event in stream.events():
-            try:
-                await self._on_tick(self.rt.catalogue.decode_as(event.message.value, Tick),
-                                    event.message.key)
-            except Exception as error:
-                self.rt.log.exception("tick_failed", error=type(error).__name__)
-                await self.rt.dead_letter("internal_error", type(error).__name__, event.message,
-                                          stage="referral.ticks")
+        await decide_in_batches(self.rt, stream, self._on_tick, stage="referral.ticks",
+                                lock=self._one_at_a_time)
 
-    async def _on_intake(self, intake: Intake, key: bytes) -> None:
+    async def _on_intake(self, event: Any, batch: Batch) -> None:
+        key = event.message.key
+        intake = self.rt.catalogue.decode_as(event.message.value, Intake)
         inner = self.rt.catalogue.decode_as(intake.event, InboundEvent)
-        async with self._one_at_a_time:
-            outcome = apply(self._load(key), inner, intake.sealed, intake.origin,
-                            self.decide_settings, self.rt.clock.now())
-            await self._publish(key, outcome)
+        outcome = apply(self._load(event, batch, key), inner, intake.sealed, intake.origin,
+                        self.decide_settings, self.rt.clock.now())
+        await self._publish(event, batch, key, outcome)
 
-    async def _on_tick(self, tick: Tick, key: bytes) -> None:
-        async with self._one_at_a_time:
-            state = self._load(key)
-            if state is not None:
-                await self._publish(key, expire_held(state, self.decide_settings, tick.now))
+    async def _on_tick(self, event: Any, batch: Batch) -> None:
+        key = event.message.key
+        tick = self.rt.catalogue.decode_as(event.message.value, Tick)
+        state = self._load(event, batch, key)
+        if state is not None:
+            await self._publish(event, batch, key,
+                                expire_held(state, self.decide_settings, tick.now))
 
-    def _load(self, key: bytes) -> PersonState | None:
-        raw = self.persons.get(key)
-        return PersonState.model_validate_json(raw) if raw else None
+    def _load(self, event: Any, batch: Batch, key: bytes) -> PersonState | None:
+        return batch.read(event, self.persons, key, PersonState.model_validate_json)
 
-    async def _publish(self, key: bytes, outcome: Outcome) -> None:
+    async def _publish(self, event: Any, batch: Batch, key: bytes, outcome: Outcome) -> None:
+        """Queue the facts and refusals, then the state that remembers them (see Batch)."""
         rt = self.rt
-        sent = [await rt.send(rt.names.case_facts, key, fact) for fact in outcome.facts]
-        sent += [await self._dead_letter_rejected(key, r) for r in outcome.rejections]
-        await delivered(sent)  # outputs before the state that remembers them (see delivered)
-        self.persons[key] = outcome.state.model_dump_json().encode()
-        self._index_held(key, outcome.state)
+        batch.extend([await rt.send(rt.names.case_facts, key, fact) for fact in outcome.facts])
+        batch.extend([await self._dead_letter_rejected(key, r) for r in outcome.rejections])
+        batch.write(event, self.persons, key, outcome.state.model_dump_json().encode(),
+                    outcome.state)
+        self._index_held(event, batch, key, outcome.state)
         if outcome.accepted:
             MESSAGES.labels(SERVICE, "duplicate" if outcome.duplicate else "accepted").inc()
         if outcome.held:
             MESSAGES.labels(SERVICE, "held").inc(outcome.held)
 
-    def _index_held(self, key: bytes, state: PersonState) -> None:
+    def _index_held(self, event: Any, batch: Batch, key: bytes, state: PersonState) -> None:
         until = held_until(state, self.decide_settings)
-        if until is None:
-            if self.held_due.get(key) is not None:
-                del self.held_due[key]
-            return
-        deadline = until.isoformat().encode()
-        if self.held_due.get(key) != deadline:
-            self.held_due[key] = deadline
+        deadline = None if until is None else until.isoformat().encode()
+        if batch.raw(event, self.held_due, key) != deadline:
+            batch.write(event, self.held_due, key, deadline)
 
     async def _dead_letter_rejected(self, key: bytes, rejected: RejectedEvent) -> Awaitable[Any]:
         event = EVENT_TYPES[rejected.event_type].model_validate(rejected.event)
