@@ -2,7 +2,6 @@
 delivered, so a worker that dies in between redoes the decision instead of losing its outputs."""
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import SimpleNamespace
@@ -10,9 +9,11 @@ from typing import Any
 
 import pytest
 
-from services.core.envelopes import Origin
+from services.core.envelopes import Intake, Origin
+from services.core.events import InboundEvent
 from services.core.facts import CaseFact
 from services.core.records import Alert, AlertRule, AlertState, Severity
+from services.followup import stream as followup_stream
 from services.followup.state import FollowupOutcome, FollowupState
 from services.followup.stream import FollowupShell
 from services.handover import stream as handover_stream
@@ -25,6 +26,7 @@ from services.platform.topics import TopicNames
 from services.referral.decide import Admitted, ReferralSettings, apply, gate
 from services.referral.stream import ReferralShell
 from tests.support.replay import generate
+from tests.support.streams import FakeEvent, FakeStream
 
 SETTINGS = Settings()
 
@@ -87,17 +89,28 @@ class FakeRuntime:
         return await self.send("dlq", None, None)
 
 
-def _opening_facts() -> tuple[bytes, Any]:
-    """A county-routed person's CustodyStarted, decided by the registry."""
+def _custody_started() -> tuple[bytes, Intake]:
+    """A county-routed person's CustodyStarted as the gate forwards it to the registry."""
     replay = generate(20, seed=3)
     timeline = next(t for t in replay.timelines if len(t) > 5)
     event = timeline[0]
     admitted = gate(event, event.source_org, ReferralSettings().registry, SETTINGS.person_ref_key)
     assert isinstance(admitted, Admitted)
     sanitised, sealed = seal_event(event, admitted.person_ref, Sealer(SETTINGS.fernet_key))
-    outcome = apply(None, sanitised, sealed, Origin(topic="t", partition=0, offset=0),
-                    ReferralSettings(), event.occurred_at)
-    return admitted.person_ref.encode(), outcome
+    intake = Intake(person_ref=admitted.person_ref, event_type=type(event).__name__,
+                    event=Catalogue().encode(sanitised), sealed=sealed,
+                    origin=Origin(topic="t", partition=0, offset=0),
+                    received_at=event.occurred_at)
+    return admitted.person_ref.encode(), intake
+
+
+def _opening_fact() -> tuple[bytes, CaseFact]:
+    """The registry's first fact for that person."""
+    key, intake = _custody_started()
+    inner = Catalogue().decode_as(intake.event, InboundEvent)
+    outcome = apply(None, inner, intake.sealed, intake.origin, ReferralSettings(),
+                    inner.occurred_at)
+    return key, outcome.facts[0]
 
 
 def _assert_outputs_first(journal: Journal) -> None:
@@ -108,24 +121,31 @@ def _assert_outputs_first(journal: Journal) -> None:
 def test_referral_sends_facts_before_it_remembers_the_event() -> None:
     """The registry's person entry is written after the event's facts are delivered."""
     journal = Journal()
-    shell = ReferralShell(FakeRuntime(journal), ReferralSettings())  # type: ignore[arg-type]
-    key, outcome = _opening_facts()
-    asyncio.run(shell._publish(key, outcome))
+    runtime = FakeRuntime(journal)
+    ReferralShell(runtime, ReferralSettings()).wire()  # type: ignore[arg-type]
+    key, intake = _custody_started()
+    stream = FakeStream(FakeEvent(key, runtime.catalogue.encode(intake)))
+    asyncio.run(runtime.agents["referral-registry"](stream))
+    assert any(e.startswith("send") and "case-facts" in e for e in journal.entries)
     _assert_outputs_first(journal)
 
 
-def test_followup_sends_alerts_before_it_remembers_them() -> None:
+def test_followup_sends_alerts_before_it_remembers_them(monkeypatch: pytest.MonkeyPatch) -> None:
     """Followup's state is written after the alerts it raised are delivered."""
     journal = Journal()
-    shell = FollowupShell(FakeRuntime(journal))  # type: ignore[arg-type]
-    key, opened = _opening_facts()
-    case = opened.facts[0].case
+    runtime = FakeRuntime(journal)
+    FollowupShell(runtime).wire()  # type: ignore[arg-type]
+    key, fact = _opening_fact()
+    case = fact.case
     alert = Alert(alert_id="a-1", rule=AlertRule.CONTACT_VACANCY, state=AlertState.OPEN,
                   person_ref=case.person_ref, case_id=case.case_id, area=None,
                   severity=Severity.WARNING, opened_at=datetime(2026, 1, 1, tzinfo=UTC))
     outcome = FollowupOutcome(state=FollowupState(person_ref=case.person_ref, case=case),
                               alerts=[alert])
-    asyncio.run(shell._publish(key, outcome))
+    monkeypatch.setattr(followup_stream, "on_fact", lambda *a: outcome)
+    stream = FakeStream(FakeEvent(key, runtime.catalogue.encode(fact)))
+    asyncio.run(runtime.agents["followup-facts"](stream))
+    assert any(e.startswith("send") and "alerts" in e for e in journal.entries)
     _assert_outputs_first(journal)
 
 
@@ -135,14 +155,8 @@ def test_handover_sends_tasks_before_it_remembers_them(monkeypatch: pytest.Monke
     runtime = FakeRuntime(journal)
     monkeypatch.setattr(handover_stream, "make_runtime", lambda *a, **k: runtime)
     handover_stream.build_app(SETTINGS)
-    key, opened = _opening_facts()
-    fact: CaseFact = opened.facts[0]
-    message = SimpleNamespace(key=key, value=runtime.catalogue.encode(fact), topic="case-facts",
-                              partition=0, offset=0)
-
-    async def one_event() -> AsyncIterator[Any]:
-        yield SimpleNamespace(message=message)
-
-    asyncio.run(runtime.agents["handover-facts"](SimpleNamespace(events=one_event)))
+    key, fact = _opening_fact()
+    stream = FakeStream(FakeEvent(key, runtime.catalogue.encode(fact)))
+    asyncio.run(runtime.agents["handover-facts"](stream))
     assert any(e.startswith("send tasks.") for e in journal.entries), journal.entries
     _assert_outputs_first(journal)

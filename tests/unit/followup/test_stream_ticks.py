@@ -15,6 +15,7 @@ from services.followup.state import FollowupState
 from services.followup.stream import BROADCAST, FollowupShell
 from services.platform.runtime import make_runtime
 from services.platform.settings import ClockMode, Settings
+from tests.support.streams import FakeEvent, FakeStream
 from tests.unit.followup.builders import case, fact, released
 
 NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
@@ -37,12 +38,18 @@ def _shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[FollowupShe
     return shell, sent
 
 
+def _broadcast(shell: FollowupShell) -> FakeStream:
+    """A batch holding one broadcast tick at NOW."""
+    tick = Tick(person_ref=BROADCAST, now=NOW)
+    return FakeStream(FakeEvent(BROADCAST.encode(), shell.rt.catalogue.encode(tick)))
+
+
 def test_broadcast_tick_sends_the_ticks_that_fell_due_at_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A broadcast tick moves the event clock and ticks exactly the persons now due."""
     shell, sent = _shell(tmp_path, monkeypatch)
-    asyncio.run(shell._on_tick(Tick(person_ref=BROADCAST, now=NOW), BROADCAST.encode()))
+    asyncio.run(shell._tick_agent(_broadcast(shell)))
     assert shell.rt.clock.now() == NOW
     assert sent == [(shell.rt.names.followup_ticks, b"p-due", Tick(person_ref="p-due", now=NOW))]
 
@@ -53,7 +60,7 @@ def test_repeated_broadcast_does_not_tick_a_person_twice_for_one_deadline(
     """Firing twice is harmless, and a second broadcast at the same instant sends nothing new."""
     shell, sent = _shell(tmp_path, monkeypatch)
     for _ in range(2):
-        asyncio.run(shell._on_tick(Tick(person_ref=BROADCAST, now=NOW), BROADCAST.encode()))
+        asyncio.run(shell._tick_agent(_broadcast(shell)))
     assert len(sent) == 1
 
 
@@ -81,10 +88,12 @@ def test_tick_waits_for_a_fact_whose_outputs_are_in_flight(
 
         monkeypatch.setattr(shell.rt, "send", send)
         out = released(in_custody, NOW)
-        releasing = asyncio.create_task(shell._on_fact(fact(FactKind.RELEASED, out, NOW), key))
+        encode = shell.rt.catalogue.encode
+        releasing = asyncio.create_task(shell._facts_agent(
+            FakeStream(FakeEvent(key, encode(fact(FactKind.RELEASED, out, NOW))))))
         await asyncio.sleep(0)
-        ticking = asyncio.create_task(
-            shell._on_tick(Tick(person_ref=in_custody.person_ref, now=NOW), key))
+        tick = Tick(person_ref=in_custody.person_ref, now=NOW)
+        ticking = asyncio.create_task(shell._tick_agent(FakeStream(FakeEvent(key, encode(tick)))))
         await asyncio.sleep(0)
         broker_has_it.set()
         await asyncio.gather(releasing, ticking)

@@ -11,6 +11,7 @@ from services.platform.runtime import make_runtime
 from services.platform.settings import ClockMode, Settings
 from services.referral.decide import PersonState, ReferralSettings, apply
 from services.referral.stream import ReferralShell
+from tests.support.streams import FakeEvent, FakeStream
 from tests.unit.referral import builders as b
 
 
@@ -38,10 +39,13 @@ def test_expiry_tick_waits_for_the_intake_that_opens_the_case(
             return broker_has_it.wait()
 
         monkeypatch.setattr(shell.rt, "send", send)
-        opening = asyncio.create_task(shell._on_intake(intake, key))
+        catalogue = shell.rt.catalogue
+        opening = asyncio.create_task(shell._registry_agent(
+            FakeStream(FakeEvent(key, catalogue.encode(intake)))))
         await asyncio.sleep(0)
-        expiring = asyncio.create_task(
-            shell._on_tick(Tick(person_ref=b.PERSON, now=b.T0 + 2 * b.DAY), key))
+        tick = Tick(person_ref=b.PERSON, now=b.T0 + 2 * b.DAY)
+        expiring = asyncio.create_task(shell._tick_agent(
+            FakeStream(FakeEvent(key, catalogue.encode(tick)))))
         await asyncio.sleep(0)
         broker_has_it.set()
         await asyncio.gather(opening, expiring)
