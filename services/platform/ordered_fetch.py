@@ -8,8 +8,11 @@ messages for a gap, acknowledges them and commits past them: they are lost, with
 
 Jatkumo's stream topics are never compacted and carry no transactions, so a jump there only
 means "not read yet". `install()` wraps `Consumer.getmany`: at such a jump the consumer seeks
-back to the first offset it has not read and ends the batch; the next fetch reads the missing
-messages, in order. Table changelogs (compacted, read by recovery) are left as they are.
+the partition back to the first offset it has not read and leaves the partition's remaining
+records of the batch; the next fetch reads the missing messages, in order. The batch's other
+partitions go on: their records are already past the consumer's position, and dropping them
+would leave a quiet partition with nothing to read and its messages unprocessed. Table
+changelogs (compacted, read by recovery) are left as they are.
 
 The opposite happens too. faust drops a record whose offset lies below the partition's last
 read offset, taking it for one it has handed over already. After a rebalance its fetch loop can
@@ -44,8 +47,11 @@ def went_back(last_read: int | None, offset: int) -> bool:
 
 async def _getmany_in_order(self: Any, timeout: float) -> AsyncIterator[tuple[Any, Any]]:
     records: Any = _original_getmany(self, timeout)
+    rewound: set[Any] = set()
     async with aclosing(records) as batch:
         async for tp, message in batch:
+            if tp in rewound:
+                continue  # read again after the seek; the batch's other partitions go on
             stream_topic = self.app.topics.acks_enabled_for(tp.topic) and not tp.topic.endswith(
                 "-changelog"
             )
@@ -57,7 +63,8 @@ async def _getmany_in_order(self: Any, timeout: float) -> AsyncIterator[tuple[An
                 )
                 with suppress(IllegalStateError):  # revoked meanwhile: its new owner reads it
                     await self.seek_wait({tp: last_read + 1})  # in the consumer's own thread
-                return
+                rewound.add(tp)
+                continue
             if stream_topic and went_back(last_read, message.offset):
                 self.log.warning(
                     "offsets went back in %s[%d]: %d after %d; handing it over",

@@ -45,7 +45,7 @@ def _read(consumer: FakeConsumer) -> list[int]:
     return asyncio.run(collect())
 
 
-def test_a_jump_in_a_stream_partition_seeks_back_and_ends_the_batch(
+def test_a_jump_in_a_stream_partition_seeks_back_and_skips_its_rest(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Offsets 11, 12 then 20: 11 and 12 are handed over, then a seek back to 13, nothing more."""
@@ -101,3 +101,27 @@ def test_only_an_offset_below_the_last_read_one_went_back() -> None:
     assert ordered_fetch.went_back(9, 8)
     assert not ordered_fetch.went_back(9, 9)
     assert not ordered_fetch.went_back(None, 0)
+
+
+def test_a_jump_leaves_the_batch_of_other_partitions_flowing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A jump in one partition does not drop another partition's records of the same batch."""
+    other = TP("ns.referral.intake", 1)
+    consumer = FakeConsumer(last_read=10)
+    consumer._read_offset[other] = 40
+    interleaved = [(STREAM, 11), (STREAM, 20), (other, 41), (STREAM, 21), (other, 42)]
+
+    async def records(self: Any, timeout: float) -> AsyncIterator[tuple[Any, Any]]:
+        for tp, offset in interleaved:
+            yield tp, SimpleNamespace(offset=offset)
+            self._read_offset[tp] = offset
+
+    monkeypatch.setattr(ordered_fetch, "_original_getmany", records)
+
+    async def collect() -> list[tuple[int, int]]:
+        return [(tp.partition, m.offset)
+                async for tp, m in ordered_fetch._getmany_in_order(consumer, 1.0)]
+
+    assert asyncio.run(collect()) == [(0, 11), (1, 41), (1, 42)]
+    assert consumer.seeks == [{STREAM: 12}]
