@@ -114,6 +114,8 @@ class FollowupShell:
         due = outcome.state.next_due.isoformat().encode() if outcome.state.next_due else None
         if due != batch.raw(event, self.due, key):
             batch.write(event, self.due, key, due)
+        if self._ticked.get(key, due) != due:
+            del self._ticked[key]  # that deadline is settled; remember only pending ticks
         MESSAGES.labels(SERVICE, "accepted").inc()
 
     async def _send_due_ticks(self) -> None:

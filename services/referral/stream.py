@@ -156,6 +156,8 @@ class ReferralShell:
         deadline = None if until is None else until.isoformat().encode()
         if batch.raw(event, self.held_due, key) != deadline:
             batch.write(event, self.held_due, key, deadline)
+        if self._ticked.get(key, deadline) != deadline:
+            del self._ticked[key]  # that deadline is settled; remember only pending ticks
 
     async def _dead_letter_rejected(self, key: bytes, rejected: RejectedEvent) -> Awaitable[Any]:
         event = EVENT_TYPES[rejected.event_type].model_validate(rejected.event)

@@ -11,7 +11,8 @@ from services.core.calendar import local_date
 from services.core.case import CaseStatus
 from services.core.envelopes import Tick
 from services.core.facts import FactKind
-from services.followup.state import FollowupState
+from services.followup import stream as followup_stream
+from services.followup.state import FollowupOutcome, FollowupState
 from services.followup.stream import BROADCAST, FollowupShell
 from services.platform.runtime import make_runtime
 from services.platform.settings import ClockMode, Settings
@@ -101,3 +102,21 @@ def test_tick_waits_for_a_fact_whose_outputs_are_in_flight(
     asyncio.run(race())
     final = FollowupState.model_validate_json(states[key])
     assert final.case.status == CaseStatus.RELEASED
+
+
+def test_a_tick_whose_deadline_moved_on_is_forgotten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once a person's tick has moved their deadline, the shell no longer remembers that tick
+    (the memory of sent ticks holds pending ones only, not every person ever ticked)."""
+    shell, _ = _shell(tmp_path, monkeypatch)
+    asyncio.run(shell._tick_agent(_broadcast(shell)))
+    assert b"p-due" in shell._ticked
+    someone = case()
+    moved = FollowupState(person_ref="p-due", case=someone, next_due=NOW + timedelta(days=2))
+    monkeypatch.setattr(followup_stream, "on_tick", lambda *a: FollowupOutcome(state=moved))
+    monkeypatch.setattr(shell, "states", {
+        b"p-due": FollowupState(person_ref="p-due", case=someone).model_dump_json().encode()})
+    tick = Tick(person_ref="p-due", now=NOW)
+    asyncio.run(shell._tick_agent(FakeStream(FakeEvent(b"p-due", shell.rt.catalogue.encode(tick)))))
+    assert b"p-due" not in shell._ticked
