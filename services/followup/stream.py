@@ -25,9 +25,11 @@ from services.platform.metrics import MESSAGES
 from services.platform.privacy import open_personal
 from services.platform.runtime import Runtime, make_runtime, publish_issued
 from services.platform.settings import Settings
+from services.platform.state_codec import pack, unpacker
 
 SERVICE = "followup"
 BROADCAST = "*"
+READ_STATE = unpacker(FollowupState)
 
 
 def build_app(settings: Settings, worker_id: str = "0") -> faust.App:
@@ -95,7 +97,7 @@ class FollowupShell:
                                                            self.rt.clock.now()))
 
     def _load(self, event: Any, batch: Batch, key: bytes) -> FollowupState | None:
-        return batch.read(event, self.states, key, FollowupState.model_validate_json)
+        return batch.read(event, self.states, key, READ_STATE)
 
     async def _publish(self, event: Any, batch: Batch, key: bytes,
                        outcome: FollowupOutcome) -> None:
@@ -109,8 +111,7 @@ class FollowupShell:
                 filled = addressed_to_person(draft, personal)
                 batch.extend(await publish_issued(rt, key, issue(filled, case, self.rules,
                                                                  rt.clock.now())))
-        batch.write(event, self.states, key, outcome.state.model_dump_json().encode(),
-                    outcome.state)
+        batch.write(event, self.states, key, pack(outcome.state), outcome.state)
         due = outcome.state.next_due.isoformat().encode() if outcome.state.next_due else None
         if due != batch.raw(event, self.due, key):
             batch.write(event, self.due, key, due)

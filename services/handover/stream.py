@@ -19,8 +19,10 @@ from services.platform.metrics import MESSAGES
 from services.platform.privacy import open_personal
 from services.platform.runtime import make_runtime, publish_issued
 from services.platform.settings import Settings
+from services.platform.state_codec import pack, unpacker
 
 SERVICE = "handover"
+READ_STATE = unpacker(HandoverState)
 
 
 def build_app(settings: Settings, worker_id: str = "0") -> faust.App:
@@ -36,14 +38,13 @@ def build_app(settings: Settings, worker_id: str = "0") -> faust.App:
         key = event.message.key
         fact = rt.catalogue.decode_as(event.message.value, CaseFact)
         rt.clock.observe(fact.occurred_at)
-        state = batch.read(event, issued_table, key, HandoverState.model_validate_json)
+        state = batch.read(event, issued_table, key, READ_STATE)
         outcome = decide(state, fact, open_personal(fact.case, rt.sealer), rules,
                          decide_settings, rt.clock.now())
         for issued in outcome.issued:
             batch.extend(await publish_issued(rt, key, issued))
         if outcome.issued or state is None:  # the state after its tasks (see Batch)
-            batch.write(event, issued_table, key, outcome.state.model_dump_json().encode(),
-                        outcome.state)
+            batch.write(event, issued_table, key, pack(outcome.state), outcome.state)
         MESSAGES.labels(SERVICE, "accepted").inc()
 
     async def on_facts(stream: Any) -> None:

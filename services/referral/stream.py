@@ -20,6 +20,7 @@ from services.platform.metrics import MESSAGES
 from services.platform.privacy import seal_event
 from services.platform.runtime import Runtime, make_runtime
 from services.platform.settings import Settings
+from services.platform.state_codec import pack, unpacker
 from services.referral.decide import (
     Outcome,
     PersonState,
@@ -33,6 +34,7 @@ from services.referral.decide import (
 from services.referral.state import EVENT_TYPES, RejectedEvent
 
 SERVICE = "referral"
+READ_PERSON = unpacker(PersonState)
 
 
 def build_app(settings: Settings, worker_id: str = "0") -> faust.App:
@@ -136,15 +138,14 @@ class ReferralShell:
                                 expire_held(state, self.decide_settings, tick.now))
 
     def _load(self, event: Any, batch: Batch, key: bytes) -> PersonState | None:
-        return batch.read(event, self.persons, key, PersonState.model_validate_json)
+        return batch.read(event, self.persons, key, READ_PERSON)
 
     async def _publish(self, event: Any, batch: Batch, key: bytes, outcome: Outcome) -> None:
         """Queue the facts and refusals, then the state that remembers them (see Batch)."""
         rt = self.rt
         batch.extend([await rt.send(rt.names.case_facts, key, fact) for fact in outcome.facts])
         batch.extend([await self._dead_letter_rejected(key, r) for r in outcome.rejections])
-        batch.write(event, self.persons, key, outcome.state.model_dump_json().encode(),
-                    outcome.state)
+        batch.write(event, self.persons, key, pack(outcome.state), outcome.state)
         self._index_held(event, batch, key, outcome.state)
         if outcome.accepted:
             MESSAGES.labels(SERVICE, "duplicate" if outcome.duplicate else "accepted").inc()

@@ -8,7 +8,6 @@ the plan: a gate refusal is stateless (a repeated bad message is dead-lettered a
 event the registry refused is remembered, so its repeat is a harmless duplicate.
 """
 
-import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +19,8 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from services.core.events import InboundEvent
 from services.core.facts import CaseFact, FactKind
 from services.core.records import DeadLetter
+from services.platform.state_codec import unpacker
+from services.referral.decide import PersonState
 from tests.integration.intake_plan import CATALOGUE, Plan, Planned, plan_intake
 from tests.support.pipeline import Pipeline
 from tests.support.scenario import staged
@@ -76,7 +77,7 @@ def _registry_history(pipeline: Pipeline) -> tuple[set[str], set[str]]:
         while any(consumer.position(tp) < end for tp, end in ends.items()):
             for batch in consumer.poll(timeout_ms=500).values():
                 for message in batch:
-                    held = {h["event_id"] for h in json.loads(message.value)["held"]}
+                    held = {h.event_id for h in unpacker(PersonState)(message.value).held}
                     ever |= held
                     latest[message.key] = held
         return ever, set().union(*latest.values())

@@ -18,6 +18,7 @@ from services.core.organisations import default_registry
 from services.core.records import Alert, AlertState, DeadLetter, DisclosureRecord
 from services.core.tasks import Task, TaskKind
 from services.followup.state import FollowupState
+from services.platform.state_codec import unpacker
 from services.platform.topics import TopicNames
 from tests.support.expected import Expected
 from tests.support.kafka_io import TopicReader
@@ -125,7 +126,7 @@ def followup_gaps(states: TableReader, ledger: Ledger, expected: Expected) -> li
         if raw is None:
             gaps.append(f"{person_ref}: no followup state")
             continue
-        state = FollowupState.model_validate_json(raw)
+        state = unpacker(FollowupState)(raw)
         if last_fact not in state.seen_fact_ids:
             gaps.append(f"{person_ref}: the last fact is not folded in")
         for alert in state.alerts.values():

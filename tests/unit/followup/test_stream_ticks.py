@@ -16,6 +16,7 @@ from services.followup.state import FollowupOutcome, FollowupState
 from services.followup.stream import BROADCAST, FollowupShell
 from services.platform.runtime import make_runtime
 from services.platform.settings import ClockMode, Settings
+from services.platform.state_codec import pack, unpacker
 from tests.support.streams import FakeEvent, FakeStream
 from tests.unit.followup.builders import case, fact, released
 
@@ -75,8 +76,7 @@ def test_tick_waits_for_a_fact_whose_outputs_are_in_flight(
     in_custody = case(release_date=local_date(NOW) + timedelta(days=3))
     key = in_custody.person_ref.encode()
     states: dict[bytes, bytes] = {
-        key: FollowupState(person_ref=in_custody.person_ref, case=in_custody).model_dump_json()
-        .encode()
+        key: pack(FollowupState(person_ref=in_custody.person_ref, case=in_custody))
     }
     monkeypatch.setattr(shell, "states", states)
     monkeypatch.setattr(shell, "due", {})
@@ -100,7 +100,7 @@ def test_tick_waits_for_a_fact_whose_outputs_are_in_flight(
         await asyncio.gather(releasing, ticking)
 
     asyncio.run(race())
-    final = FollowupState.model_validate_json(states[key])
+    final = unpacker(FollowupState)(states[key])
     assert final.case.status == CaseStatus.RELEASED
 
 
@@ -116,7 +116,7 @@ def test_a_tick_whose_deadline_moved_on_is_forgotten(
     moved = FollowupState(person_ref="p-due", case=someone, next_due=NOW + timedelta(days=2))
     monkeypatch.setattr(followup_stream, "on_tick", lambda *a: FollowupOutcome(state=moved))
     monkeypatch.setattr(shell, "states", {
-        b"p-due": FollowupState(person_ref="p-due", case=someone).model_dump_json().encode()})
+        b"p-due": pack(FollowupState(person_ref="p-due", case=someone))})
     tick = Tick(person_ref="p-due", now=NOW)
     asyncio.run(shell._tick_agent(FakeStream(FakeEvent(b"p-due", shell.rt.catalogue.encode(tick)))))
     assert b"p-due" not in shell._ticked

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from services.core.envelopes import Intake, Tick
 from services.platform.runtime import make_runtime
 from services.platform.settings import ClockMode, Settings
+from services.platform.state_codec import pack, unpacker
 from services.referral.decide import PersonState, ReferralSettings, apply
 from services.referral.stream import ReferralShell
 from tests.support.streams import FakeEvent, FakeStream
@@ -24,7 +25,7 @@ def test_expiry_tick_waits_for_the_intake_that_opens_the_case(
     shell = ReferralShell(make_runtime("referral", settings), ReferralSettings())
     waiting = apply(None, b.release_date(), None, b.ORIGIN, b.SETTINGS, b.T0 - 6 * b.DAY).state
     key = b.PERSON.encode()
-    persons = {key: waiting.model_dump_json().encode()}
+    persons = {key: pack(waiting)}
     monkeypatch.setattr(shell, "persons", persons)
     monkeypatch.setattr(shell, "held_due", {})
     shell.rt.clock.observe(b.T0)
@@ -51,6 +52,6 @@ def test_expiry_tick_waits_for_the_intake_that_opens_the_case(
         await asyncio.gather(opening, expiring)
 
     asyncio.run(race())
-    final = PersonState.model_validate_json(persons[key])
+    final = unpacker(PersonState)(persons[key])
     assert final.case is not None
     assert final.held == []
