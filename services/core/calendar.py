@@ -16,13 +16,15 @@ Europe/Helsinki; instants are timezone-aware datetimes.
 """
 
 from datetime import date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 _SATURDAY = 5
+_REMEMBERED = 1 << 14
+"""How many recent answers each cached conversion keeps: deadlines repeat the same few days."""
 
 
 @cache
@@ -36,6 +38,7 @@ def is_working_day(d: date) -> bool:
     return d.weekday() < _SATURDAY and d not in finnish_holidays(d.year)
 
 
+@lru_cache(maxsize=_REMEMBERED)
 def add_working_days(start: date, days: int) -> date:
     """The `days`-th working day after `start` (before it when `days` is negative).
 
@@ -70,6 +73,7 @@ def working_days_between(start: date, end: date) -> int:
     return count
 
 
+@lru_cache(maxsize=_REMEMBERED)
 def local_date(instant: datetime) -> date:
     """The calendar date in Helsinki at `instant` (which must be timezone-aware)."""
     if instant.tzinfo is None or instant.utcoffset() is None:
@@ -77,16 +81,19 @@ def local_date(instant: datetime) -> date:
     return instant.astimezone(HELSINKI).date()
 
 
+@lru_cache(maxsize=_REMEMBERED)
 def start_of_local_day(d: date) -> datetime:
     """Midnight at the start of `d` in Helsinki (Finnish DST never skips midnight)."""
     return datetime.combine(d, time.min, tzinfo=HELSINKI)
 
 
+@lru_cache(maxsize=_REMEMBERED)
 def end_of_local_day(d: date) -> datetime:
     """The last representable instant of `d` in Helsinki (23:59:59.999999 local time)."""
     return datetime.combine(d, time.max, tzinfo=HELSINKI)
 
 
+@lru_cache(maxsize=_REMEMBERED)
 def overdue_from(deadline: date) -> datetime:
     """The first instant after a deadline that is met by the end of the local day `deadline`."""
     return start_of_local_day(deadline + timedelta(days=1))

@@ -3,8 +3,9 @@
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from services.core.frozen import Frozen
 from services.core.timeutil import Instant
 from services.core.vocabulary import (
     Category,
@@ -17,10 +18,6 @@ from services.core.vocabulary import (
     TaskStatus,
     Urgency,
 )
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class CaseStatus(StrEnum):

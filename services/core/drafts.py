@@ -5,17 +5,16 @@ decides which fields the recipient may see and turns a draft into a `Task` plus 
 `DisclosureRecord`.
 """
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from services.core.frozen import Frozen
 from services.core.tasks import Priority, TaskKind, TaskPayload
 from services.core.timeutil import Instant
 
 
-class PersonalDetails(BaseModel):
+class PersonalDetails(Frozen):
     """Opened from the sealed fields in memory of the worker that builds tasks; never published
     except inside a task field whose category the recipient has a basis for."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     identity_code: str | None = None
     full_name: str | None = None
@@ -23,9 +22,7 @@ class PersonalDetails(BaseModel):
     referral_summaries: dict[str, str] = Field(default_factory=dict)
 
 
-class TaskDraft(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class TaskDraft(Frozen):
     kind: TaskKind
     case_id: str
     person_ref: str

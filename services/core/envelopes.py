@@ -1,27 +1,22 @@
 """Internal envelopes: an accepted inbound event re-keyed by person, and a clock tick."""
 
-from pydantic import BaseModel, ConfigDict
-
+from services.core.frozen import Frozen
 from services.core.timeutil import Instant
 
 
-class Origin(BaseModel):
+class Origin(Frozen):
     """Where a message was read, so a later rejection can point at the original."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     topic: str
     partition: int
     offset: int
 
 
-class Intake(BaseModel):
+class Intake(Frozen):
     """An inbound event that passed the gate, sanitised and keyed by `person_ref`.
 
     `event` is the event re-encoded without its sensitive fields; those travel only in `sealed`.
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     person_ref: str
     event_type: str
@@ -31,10 +26,8 @@ class Intake(BaseModel):
     received_at: Instant
 
 
-class Tick(BaseModel):
+class Tick(Frozen):
     """Time passing for one person: lets due work run inside a keyed stream."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     person_ref: str
     now: Instant

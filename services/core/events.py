@@ -8,8 +8,9 @@ from datetime import date
 from functools import cache
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from services.core.frozen import Frozen
 from services.core.timeutil import Instant
 from services.core.vocabulary import (
     CaseClosure,
@@ -29,9 +30,7 @@ SENSITIVE = {"sensitive": True}
 """Marks fields that are sealed before the event enters any internal topic."""
 
 
-class InboundEvent(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class InboundEvent(Frozen):
     event_id: Annotated[str, Field(min_length=1, max_length=100)]
     occurred_at: Instant
     source_org: str

@@ -7,9 +7,8 @@ and followup decide from the fact alone.
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
-
 from services.core.case import CaseState, ContactPerson
+from services.core.frozen import Frozen
 from services.core.timeutil import Instant
 from services.core.vocabulary import TaskStatus
 
@@ -37,10 +36,8 @@ class FactKind(StrEnum):
     ROUTING_PROBLEM = "routing_problem"
 
 
-class FactDetail(BaseModel):
+class FactDetail(Frozen):
     """What the change was, beyond the state after it."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     previous_release_date: date | None = None
     previous_area: str | None = None
@@ -54,9 +51,7 @@ class FactDetail(BaseModel):
     routing_reason: str | None = None
 
 
-class CaseFact(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class CaseFact(Frozen):
     fact_id: str
     kind: FactKind
     person_ref: str

@@ -61,5 +61,5 @@ def is_temporary(code: str) -> bool:
 
 def person_ref(code: str, secret: bytes) -> str:
     """The pseudonymous reference: keyed HMAC-SHA256 of the normalised, validated code."""
-    digest = hmac.new(secret, validate(code).encode("ascii"), hashlib.sha256).hexdigest()
+    digest = hmac.digest(secret, validate(code).encode("ascii"), hashlib.sha256).hex()
     return "p-" + digest[:40]

@@ -17,13 +17,14 @@ Offence information is never shared. Task metadata (kind, due date, person_ref, 
 always allowed: it tells the recipient to act without saying anything about the person.
 """
 
+from collections.abc import Collection
 from datetime import date, datetime
-
-from pydantic import BaseModel, ConfigDict
+from functools import lru_cache
 
 from services.core.calendar import local_date
 from services.core.case import CaseState, Consent
 from services.core.drafts import TaskDraft
+from services.core.frozen import Frozen
 from services.core.ids import stable_id
 from services.core.policy_rules import (
     NEVER_SHARED,
@@ -38,7 +39,7 @@ from services.core.policy_rules import (
     normalise_purpose,
 )
 from services.core.records import DisclosureRecord
-from services.core.tasks import Basis, BasisKind, Task, TaskPayload, field_categories
+from services.core.tasks import Basis, BasisKind, Task, TaskPayload, declared_categories
 from services.core.vocabulary import Category
 
 __all__ = [
@@ -56,9 +57,7 @@ __all__ = [
 ]
 
 
-class Evaluation(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class Evaluation(Frozen):
     payload: TaskPayload
     """Only the permitted fields; every other field is None."""
     withheld: list[Category]
@@ -67,104 +66,138 @@ class Evaluation(BaseModel):
     consent_ids: list[str]
 
 
-class IssuedTask(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class IssuedTask(Frozen):
     task: Task
     disclosure: DisclosureRecord
 
 
-def _has_value(value: object) -> bool:
-    return value is not None and value not in ([], "")
+_EMPTY: tuple[object, ...] = ([], "")
+"""Values that carry nothing, besides None."""
+_CATEGORY_ORDER = tuple(Category)
 
 
 def _present_categories(payload: TaskPayload) -> list[Category]:
-    categories = field_categories()
-    present = {categories[name] for name in categories if _has_value(getattr(payload, name))}
-    return [c for c in Category if c in present]
+    categories = declared_categories()
+    present = {
+        categories[name]
+        for name, value in payload.__dict__.items()
+        if value is not None and value not in _EMPTY
+    }
+    return [c for c in _CATEGORY_ORDER if c in present]
 
 
-def _consent_covers(
-    consent: Consent, category: Category, recipient: str, purpose: str, today: date
-) -> bool:
+def _consent_reaches(consent: Consent, recipient: str, purpose: str, today: date) -> bool:
+    """The consent is in force and names the recipient and the purpose (any category)."""
     return (
         consent.withdrawn_at is None
         and consent.valid_from <= today <= consent.valid_until
-        and category in consent.categories
         and recipient in consent.recipients
-        and normalise_purpose(consent.purpose) == normalise_purpose(purpose)
+        and _normalised(consent.purpose) == _normalised(purpose)
     )
 
 
-def _shl35_covers(category: Category, recipient: str, case: CaseState, rules: SharingRules) -> bool:
+def _shl35_reaches(recipient: str, case: CaseState) -> bool:
+    """The §35 basis exists for this recipient on this case (for the categories it lists)."""
     return (
         case.responsible_area is not None
         and recipient == case.responsible_area
         and any(referral.kind in SHL35_REFERRAL_KINDS for referral in case.referrals)
-        and category in rules.shl35_notification.categories
     )
 
 
-def _agreement_covers(
-    agreement: RegionalAgreement, category: Category, recipient: str, purpose: str, area: str | None
+def _agreement_reaches(
+    agreement: RegionalAgreement, recipient: str, purpose: str, area: str | None
 ) -> bool:
+    """The agreement binds the area and names the recipient and the purpose (any category)."""
     return (
         area is not None
         and area in agreement.areas
-        and category in agreement.categories
-        and normalise_purpose(purpose) in agreement.purposes
+        and _normalised(purpose) in agreement.purposes
         and agreement.covers_recipient(recipient)
     )
+
+
+@lru_cache(maxsize=1024)
+def _normalised(purpose: str) -> str:
+    return normalise_purpose(purpose)
+
+
+class _Grants:
+    """What may reach one draft's recipient for its purpose, worked out once per draft.
+
+    Whether a consent, the §35 basis or an agreement applies depends on the recipient, the
+    purpose, the case and the day, not on the category; only the category lists do. So each
+    source is checked once and each category only looks the category up in the lists.
+    """
+
+    __slots__ = ("sources",)
+
+    def __init__(self, draft: TaskDraft, case: CaseState, rules: SharingRules, now: datetime):
+        recipient, purpose, today = draft.recipient_org, draft.purpose, local_date(now)
+        self.sources: list[tuple[Basis, Collection[Category]]] = [
+            (Basis.build(kind=BasisKind.CONSENT, ref=consent.consent_id), consent.categories)
+            for consent in case.consents
+            if _consent_reaches(consent, recipient, purpose, today)
+        ]
+        if _shl35_reaches(recipient, case):
+            shl35 = Basis.build(kind=BasisKind.SHL35_NOTIFICATION, ref=SHL35_REF)
+            self.sources.append((shl35, rules.shl35_notification.categories))
+        area = case.responsible_area
+        self.sources.extend(
+            (
+                Basis.build(kind=BasisKind.REGIONAL_AGREEMENT, ref=agreement.name),
+                agreement.categories,
+            )
+            for agreement in rules.regional_agreements
+            if _agreement_reaches(agreement, recipient, purpose, area)
+        )
+
+    def bases(self, category: Category) -> list[Basis]:
+        if category in NEVER_SHARED:
+            return []
+        return [basis for basis, categories in self.sources if category in categories]
 
 
 def bases_for(
     category: Category, draft: TaskDraft, case: CaseState, rules: SharingRules, now: datetime
 ) -> list[Basis]:
     """Every basis that lets `category` reach the draft's recipient for the draft's purpose."""
-    if category in NEVER_SHARED:
-        return []
-    recipient, purpose, today = draft.recipient_org, draft.purpose, local_date(now)
-    found = [
-        Basis(kind=BasisKind.CONSENT, ref=consent.consent_id)
-        for consent in case.consents
-        if _consent_covers(consent, category, recipient, purpose, today)
-    ]
-    if _shl35_covers(category, recipient, case, rules):
-        found.append(Basis(kind=BasisKind.SHL35_NOTIFICATION, ref=SHL35_REF))
-    found.extend(
-        Basis(kind=BasisKind.REGIONAL_AGREEMENT, ref=agreement.name)
-        for agreement in rules.regional_agreements
-        if _agreement_covers(agreement, category, recipient, purpose, case.responsible_area)
-    )
-    return found
+    return _Grants(draft, case, rules, now).bases(category)
 
 
 def evaluate(draft: TaskDraft, case: CaseState, rules: SharingRules, now: datetime) -> Evaluation:
     """Keep the fields whose category has a basis; list what was withheld and why it was not."""
-    categories = field_categories()
+    return _evaluate(draft, case, rules, now)[0]
+
+
+def _evaluate(
+    draft: TaskDraft, case: CaseState, rules: SharingRules, now: datetime
+) -> tuple[Evaluation, list[Category]]:
+    """`evaluate`, and the categories the filtered payload carries (the permitted ones, in
+    category order: every field of a permitted category is kept, every other is emptied)."""
+    categories = declared_categories()
+    grants = _Grants(draft, case, rules, now)
     permitted: dict[Category, list[Basis]] = {}
     withheld: list[Category] = []
     for category in _present_categories(draft.payload):
-        found = bases_for(category, draft, case, rules, now)
+        found = grants.bases(category)
         if found:
             permitted[category] = found
         else:
             withheld.append(category)
-    kept = {
-        name: getattr(draft.payload, name)
-        for name, category in categories.items()
-        if category in permitted
-    }
+    values = draft.payload.__dict__
+    kept = {name: values[name] for name, category in categories.items() if category in permitted}
     bases: list[Basis] = []
     for found in permitted.values():
         bases.extend(basis for basis in found if basis not in bases)
     consent_ids = [basis.ref for basis in bases if basis.kind == BasisKind.CONSENT]
-    return Evaluation(
-        payload=TaskPayload.model_validate(kept),
+    evaluation = Evaluation.build(
+        payload=TaskPayload.build(**kept),
         withheld=withheld,
         bases=bases,
         consent_ids=consent_ids,
     )
+    return evaluation, list(permitted)
 
 
 def task_id_for(draft: TaskDraft) -> str:
@@ -172,11 +205,21 @@ def task_id_for(draft: TaskDraft) -> str:
     return stable_id(draft.case_id, draft.kind.value, draft.trigger, draft.recipient_org)
 
 
-def issue(draft: TaskDraft, case: CaseState, rules: SharingRules, now: datetime) -> IssuedTask:
-    """Filter the draft through the policy and record the disclosure it makes."""
-    evaluation = evaluate(draft, case, rules, now)
-    task_id = task_id_for(draft)
-    task = Task(
+def issue(
+    draft: TaskDraft,
+    case: CaseState,
+    rules: SharingRules,
+    now: datetime,
+    *,
+    task_id: str | None = None,
+) -> IssuedTask:
+    """Filter the draft through the policy and record the disclosure it makes.
+
+    `task_id` is `task_id_for(draft)`, for a caller that has it already.
+    """
+    evaluation, disclosed = _evaluate(draft, case, rules, now)
+    task_id = task_id or task_id_for(draft)
+    task = Task.build(
         task_id=task_id,
         kind=draft.kind,
         case_id=draft.case_id,
@@ -193,17 +236,17 @@ def issue(draft: TaskDraft, case: CaseState, rules: SharingRules, now: datetime)
         recipient_worker_ref=draft.recipient_worker_ref,
         supersedes=draft.supersedes,
     )
-    disclosure = DisclosureRecord(
+    disclosure = DisclosureRecord.build(
         disclosure_id=stable_id("disclosure", task_id),
         task_id=task_id,
         task_kind=draft.kind,
         person_ref=draft.person_ref,
         case_id=draft.case_id,
         recipient_org=draft.recipient_org,
-        categories=_present_categories(evaluation.payload),
+        categories=disclosed,
         bases=evaluation.bases,
         consent_ids=evaluation.consent_ids,
         rules_version=rules.version,
         disclosed_at=now,
     )
-    return IssuedTask(task=task, disclosure=disclosure)
+    return IssuedTask.build(task=task, disclosure=disclosure)

@@ -2,15 +2,12 @@
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from services.core.frozen import Frozen
 from services.core.tasks import Basis, TaskKind
 from services.core.timeutil import Instant
 from services.core.vocabulary import Category
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class DisclosureRecord(Frozen):

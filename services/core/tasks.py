@@ -10,8 +10,9 @@ from enum import StrEnum
 from functools import cache
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from services.core.frozen import Frozen
 from services.core.timeutil import Instant
 from services.core.vocabulary import (
     Category,
@@ -57,26 +58,20 @@ class BasisKind(StrEnum):
     REGIONAL_AGREEMENT = "regional_agreement"
 
 
-class Basis(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class Basis(Frozen):
     kind: BasisKind
     ref: str
     """The consent id, the statute reference, or the agreement name."""
 
 
-class PayloadContact(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class PayloadContact(Frozen):
     role: ContactRole
     org: str
     worker_ref: str
 
 
-class TaskPayload(BaseModel):
+class TaskPayload(Frozen):
     """Everything a task may tell its recipient; each field is in exactly one category."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     identity_code: Annotated[str | None, category(Category.IDENTITY)]
     full_name: Annotated[str | None, category(Category.IDENTITY)]
@@ -102,11 +97,12 @@ class TaskPayload(BaseModel):
 
 def field_categories() -> dict[str, Category]:
     """Payload field name -> its data category, read from the declarations above."""
-    return dict(_declared_categories())
+    return dict(declared_categories())
 
 
 @cache
-def _declared_categories() -> dict[str, Category]:
+def declared_categories() -> dict[str, Category]:
+    """`field_categories`, shared and built once: callers must not change it."""
     result: dict[str, Category] = {}
     for name, info in TaskPayload.model_fields.items():
         extra = info.json_schema_extra
@@ -115,9 +111,7 @@ def _declared_categories() -> dict[str, Category]:
     return result
 
 
-class Task(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class Task(Frozen):
     task_id: str
     kind: TaskKind
     case_id: str

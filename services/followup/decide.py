@@ -54,7 +54,7 @@ def _reconcile(
         latest = alerts.get(alert_id(case.case_id, rule, subject, episodes)) if episodes else None
         if latest is not None and latest.state == AlertState.OPEN:
             continue
-        opened = Alert(
+        opened = Alert.build(
             alert_id=alert_id(case.case_id, rule, subject, episodes + 1),
             rule=rule,
             state=AlertState.OPEN,
@@ -79,6 +79,8 @@ def evaluate(
     """
     if state.case.status == CaseStatus.CLOSED:
         alerts, changed = _reconcile(state, [], now)
+        if not changed and state.next_due is None:
+            return state, changed, []
         return state.model_copy(update={"alerts": alerts, "next_due": None}), changed, []
 
     area_levels = levels.for_area(state.case.responsible_area)
@@ -86,19 +88,29 @@ def evaluate(
     drafts, timer_wakeups = due_drafts(state, area_levels, now)
     alerts, changed = _reconcile(state, findings.breaches, now)
     wakeups = [w for w in (*findings.wakeups, *timer_wakeups) if w > now]
+    next_due = min(wakeups) if wakeups else None
+    if not changed and not drafts and _same_instant(next_due, state.next_due):
+        return state, changed, drafts
     new_state = state.model_copy(
         update={
             "alerts": alerts,
             "issued": (*state.issued, *(d.trigger for d in drafts)),
-            "next_due": min(wakeups) if wakeups else None,
+            "next_due": next_due,
         }
     )
     return new_state, changed, drafts
 
 
+def _same_instant(a: datetime | None, b: datetime | None) -> bool:
+    """Equal and written the same way (an equal instant in another zone serialises apart)."""
+    if a is None or b is None:
+        return a is b
+    return a == b and a.tzinfo is b.tzinfo
+
+
 def _outcome(result: tuple[FollowupState, list[Alert], list[TaskDraft]]) -> FollowupOutcome:
     state, alerts, drafts = result
-    return FollowupOutcome(state=state, alerts=alerts, drafts=drafts)
+    return FollowupOutcome.build(state=state, alerts=alerts, drafts=drafts)
 
 
 def on_fact(
@@ -119,7 +131,7 @@ def on_fact(
         superseded = [_resolve(a, now) for a in state.alerts.values() if a.state == AlertState.OPEN]
         state = fresh_state(fact)
     new_state, alerts, drafts = evaluate(observe(state, fact), levels, now)
-    return FollowupOutcome(state=new_state, alerts=[*superseded, *alerts], drafts=drafts)
+    return FollowupOutcome.build(state=new_state, alerts=[*superseded, *alerts], drafts=drafts)
 
 
 def on_tick(state: FollowupState, levels: LevelsConfig, now: datetime) -> FollowupOutcome:

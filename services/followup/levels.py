@@ -106,7 +106,10 @@ class LevelsConfig(BaseModel):
         """The levels for a responsible area; the defaults when it has no override or is None."""
         if area is None:
             return self.defaults
-        return self._resolved.get(area, self.defaults)
+        # Read the private field directly: `self._resolved` goes through pydantic's slow
+        # `__getattr__`, and this runs on every fact and tick.
+        resolved: dict[str, ServiceLevels] = (self.__pydantic_private__ or {})["_resolved"]
+        return resolved.get(area, self.defaults)
 
 
 def _describe(exc: ValidationError) -> str:

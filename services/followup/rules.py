@@ -98,7 +98,9 @@ def assessment_not_started(state: FollowupState, levels: ServiceLevels, out: Fin
 def no_named_worker_at_release(state: FollowupState, levels: ServiceLevels, out: Findings) -> None:
     """Released, and the county has named no worker (when the area requires one by release)."""
     case = state.case
-    if levels.named_worker_by_release and case.named_worker() is None:
+    if case.released_at is None or not levels.named_worker_by_release:
+        return
+    if case.named_worker() is None:
         out.breach_from(case.released_at, AlertRule.NO_NAMED_WORKER_AT_RELEASE, Severity.CRITICAL)
 
 

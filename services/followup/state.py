@@ -7,12 +7,13 @@ the acceptance of tasks other services issued, and the due index `next_due`.
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from services.core.calendar import local_date
 from services.core.case import CaseState
 from services.core.drafts import TaskDraft
 from services.core.facts import CaseFact, FactKind
+from services.core.frozen import Frozen
 from services.core.records import Alert
 from services.core.timeutil import Instant
 from services.core.vocabulary import TaskStatus
@@ -22,10 +23,6 @@ SEEN_FACTS_KEPT = 500
 
 ACCEPTED_STATUSES = frozenset({TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS, TaskStatus.COMPLETED})
 CLOSED_STATUSES = frozenset({TaskStatus.COMPLETED, TaskStatus.REJECTED})
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class TaskTrack(Frozen):
@@ -79,7 +76,7 @@ def _track(tasks: dict[str, TaskTrack], task_id: str, status: TaskStatus, at: da
     known = tasks.get(task_id)
     if known is None:
         received_at = at if status == TaskStatus.RECEIVED else None
-        tasks[task_id] = TaskTrack(
+        tasks[task_id] = TaskTrack.build(
             status=status, received_at=received_at, accepted=status in ACCEPTED_STATUSES
         )
     elif known.status != status:
@@ -124,4 +121,4 @@ def observe(state: FollowupState, fact: CaseFact) -> FollowupState:
 
 def fresh_state(fact: CaseFact) -> FollowupState:
     """An empty state for the fact's case (before the fact is observed)."""
-    return FollowupState(person_ref=fact.person_ref, case=fact.case)
+    return FollowupState.build(person_ref=fact.person_ref, case=fact.case)

@@ -6,8 +6,10 @@ redelivered facts are harmless. Drafts carry every field that could help; the sh
 decides what the recipient sees.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 from services.core.calendar import add_working_days, end_of_local_day, local_date
 from services.core.calendar import start_of_local_day as midnight
@@ -32,11 +34,15 @@ _URGENCY_ORDER = (Urgency.NORMAL, Urgency.URGENT, Urgency.IMMEDIATE)
 
 @dataclass(frozen=True)
 class Timer:
-    """A draft that becomes due at `at`, identified by `trigger`."""
+    """A draft that becomes due at `at`, identified by `trigger`.
+
+    `draft` makes the draft; it is called only when the timer fires, because most timers a
+    state has are not due yet or fired long ago.
+    """
 
     trigger: str
     at: datetime
-    draft: TaskDraft
+    draft: Callable[[], TaskDraft]
 
 
 def _status(case: CaseState) -> dict[str, object]:
@@ -60,7 +66,8 @@ def _status(case: CaseState) -> dict[str, object]:
             else "not_started"
         ),
         "contact_persons": [
-            PayloadContact(role=c.role, org=c.org, worker_ref=c.worker_ref) for c in case.contacts
+            PayloadContact.build(role=c.role, org=c.org, worker_ref=c.worker_ref)
+            for c in case.contacts
         ]
         or None,
         "plan_review_date": case.plan.review_date if case.plan else None,
@@ -82,8 +89,8 @@ def _draft(
     worker: str | None = None,
     **fields: object,
 ) -> TaskDraft:
-    payload = TaskPayload.model_validate({**_status(case), **fields})
-    return TaskDraft(
+    payload = TaskPayload.build(**_status(case), **fields)
+    return TaskDraft.build(
         kind=kind,
         case_id=case.case_id,
         person_ref=case.person_ref,
@@ -107,7 +114,8 @@ def plan_review_due(state: FollowupState, levels: ServiceLevels, now: datetime) 
     if plan is None or recipient is None or plan_reviewed(plan, levels):
         return []
     trigger = f"plan_review:{plan.review_date.isoformat()}"
-    draft = _draft(
+    draft = partial(
+        _draft,
         case,
         TaskKind.PLAN_REVIEW_DUE,
         recipient=recipient,
@@ -139,7 +147,8 @@ def followup_check(state: FollowupState, levels: ServiceLevels, now: datetime) -
         if later is not None and now >= checkpoint_at(released_at, later):
             continue
         trigger = f"checkpoint:{days}"
-        draft = _draft(
+        draft = partial(
+            _draft,
             case,
             TaskKind.FOLLOWUP_CHECK,
             recipient=case.responsible_area,
@@ -160,14 +169,15 @@ def followup_check(state: FollowupState, levels: ServiceLevels, now: datetime) -
 def release_imminent(state: FollowupState, levels: ServiceLevels, now: datetime) -> list[Timer]:
     """To the responsible county when release is near and the assessment has not started."""
     case = state.case
-    day, near = release_day(case), release_near_at(case, levels)
     started = case.assessment_started_at or case.assessment_completed_at
-    if day is None or near is None or case.released_at is not None or started:
+    if case.released_at is not None or started or case.responsible_area is None:
         return []
-    if case.responsible_area is None or local_date(now) > day:
+    day, near = release_day(case), release_near_at(case, levels)
+    if day is None or near is None or local_date(now) > day:
         return []
     trigger = f"release_imminent:{day.isoformat()}"
-    draft = _draft(
+    draft = partial(
+        _draft,
         case,
         TaskKind.RELEASE_IMMINENT,
         recipient=case.responsible_area,
@@ -200,5 +210,5 @@ def due_drafts(
             if now < timer.at:
                 wakeups.append(timer.at)
             elif timer.trigger not in state.issued:
-                drafts.append(timer.draft)
+                drafts.append(timer.draft())
     return drafts, wakeups

@@ -59,7 +59,7 @@ class Context:
         supersedes: str | None = None,
     ) -> TaskDraft:
         """A draft triggered by this fact unless `trigger` names something more stable."""
-        return TaskDraft(
+        return TaskDraft.build(
             kind=kind,
             case_id=self.case.case_id,
             person_ref=self.case.person_ref,

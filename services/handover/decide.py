@@ -9,10 +9,9 @@ consent covers it) is not issued at all.
 from collections.abc import Callable
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
-
 from services.core.drafts import PersonalDetails, TaskDraft
 from services.core.facts import CaseFact, FactKind
+from services.core.frozen import Frozen
 from services.core.organisations import OrgKind, default_registry
 from services.core.policy import IssuedTask, SharingRules, issue, task_id_for
 from services.core.tasks import TaskKind
@@ -52,9 +51,7 @@ def may_receive(issued: IssuedTask) -> bool:
     return bool(issued.disclosure.consent_ids)
 
 
-class HandoverOutcome(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class HandoverOutcome(Frozen):
     state: HandoverState
     issued: list[IssuedTask]
 
@@ -68,18 +65,19 @@ def decide(  # noqa: PLR0917 -- the shared decide(state, input, ..., now) shape
     now: datetime,
 ) -> HandoverOutcome:
     """Issue the tasks the fact calls for, each filtered by the policy, and remember them."""
-    current = state or HandoverState(person_ref=fact.person_ref)
+    current = state or HandoverState.build(person_ref=fact.person_ref)
     builder = BUILDERS.get(fact.kind)
     if builder is None:
-        return HandoverOutcome(state=current, issued=[])
+        return HandoverOutcome.build(state=current, issued=[])
     context = Context(fact=fact, personal=personal, state=current, settings=settings, now=now)
     issued: list[IssuedTask] = []
     for draft in builder(context):
-        if current.has(task_id_for(draft)):
+        task_id = task_id_for(draft)
+        if current.has(task_id):
             continue
-        result = issue(draft, fact.case, rules, now)
+        result = issue(draft, fact.case, rules, now, task_id=task_id)
         if not may_receive(result):
             continue
         current = current.with_issued(result)
         issued.append(result)
-    return HandoverOutcome(state=current, issued=issued)
+    return HandoverOutcome.build(state=current, issued=issued)

@@ -1,5 +1,7 @@
 """Who is around the person: the network that hears of changes, and the supervising office."""
 
+from functools import cache
+
 from services.core import reference
 from services.core.case import CaseState
 from services.core.organisations import (
@@ -10,6 +12,7 @@ from services.core.organisations import (
 )
 
 
+@cache
 def sanctions_office_for(prison: str) -> str | None:
     """The community sanctions office of the prison's sanctions region, if both are known."""
     for row in reference.prisons():

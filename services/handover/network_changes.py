@@ -101,6 +101,8 @@ def on_referral_progress(ctx: Context) -> list[TaskDraft]:
     if ctx.fact.detail.referral_id is not None:
         referrals = [r for r in referrals if r.referral_id == ctx.fact.detail.referral_id]
     latest_by_referrer = {r.submitted_by: r for r in referrals}
+    if not latest_by_referrer:
+        return []
     summary = ctx.summary()
     due = ctx.due_in_working_days(ctx.settings.notice_working_days)
     drafts = []

@@ -53,7 +53,7 @@ def case_summary(
 ) -> TaskPayload:
     """The whole picture a receiving worker would want; each field is filtered by the policy."""
     referral = focus_referral(case, referral_id)
-    return TaskPayload(
+    return TaskPayload.build(
         identity_code=personal.identity_code,
         full_name=personal.full_name,
         phone=personal.phone,
@@ -71,7 +71,8 @@ def case_summary(
             personal.referral_summaries.get(referral.referral_id) if referral else None
         ),
         contact_persons=[
-            PayloadContact(role=c.role, org=c.org, worker_ref=c.worker_ref) for c in case.contacts
+            PayloadContact.build(role=c.role, org=c.org, worker_ref=c.worker_ref)
+            for c in case.contacts
         ]
         or None,
         plan_review_date=case.plan.review_date if case.plan else None,
@@ -90,8 +91,8 @@ def referral_status(referral: Referral | None) -> str | None:
 
 def only(payload: TaskPayload, *fields: str) -> TaskPayload:
     """The payload with every field outside `fields` emptied."""
-    return TaskPayload.model_validate({name: getattr(payload, name) for name in fields})
+    return TaskPayload.build(**{name: getattr(payload, name) for name in fields})
 
 
 def empty() -> TaskPayload:
-    return TaskPayload.model_validate({})
+    return TaskPayload.build()

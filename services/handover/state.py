@@ -2,15 +2,14 @@
 
 from collections.abc import Collection
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from services.core.frozen import Frozen
 from services.core.policy import IssuedTask
 from services.core.tasks import TaskKind
 
 
-class IssuedRef(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class IssuedRef(Frozen):
     task_id: str
     kind: TaskKind
     case_id: str
@@ -19,10 +18,8 @@ class IssuedRef(BaseModel):
     superseded: bool = False
 
 
-class HandoverState(BaseModel):
+class HandoverState(Frozen):
     """Per person: every task issued so far, in issue order."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     person_ref: str
     tasks: list[IssuedRef] = Field(default_factory=list)
@@ -59,7 +56,7 @@ class HandoverState(BaseModel):
             for ref in self.tasks
         ]
         tasks.append(
-            IssuedRef(
+            IssuedRef.build(
                 task_id=task.task_id,
                 kind=task.kind,
                 case_id=task.case_id,

@@ -18,7 +18,7 @@ class Change:
 
 
 def one_fact(case: CaseState, kind: FactKind, detail: FactDetail | None = None) -> Change:
-    return Change(case=case, effects=[(kind, detail or FactDetail())])
+    return Change(case=case, effects=[(kind, detail or FactDetail.build())])
 
 
 def refuse(reason: Reason, detail: str) -> Rejection:

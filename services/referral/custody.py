@@ -19,7 +19,7 @@ from services.referral.routing import routing_changes, with_route
 
 def open_case(event: CustodyStarted, person_ref: str, sealed: str | None) -> Change:
     """A new custody period: a new case, routed from the home municipality."""
-    case = CaseState(
+    case = CaseState.build(
         case_id=stable_id(person_ref, event.event_id),
         person_ref=person_ref,
         status=CaseStatus.IN_CUSTODY,
@@ -32,7 +32,10 @@ def open_case(event: CustodyStarted, person_ref: str, sealed: str | None) -> Cha
         home_municipality=event.home_municipality,
     )
     case = with_route(case)
-    effects: list[Effect] = [(FactKind.CASE_OPENED, FactDetail()), *routing_changes(None, case)]
+    effects: list[Effect] = [
+        (FactKind.CASE_OPENED, FactDetail.build()),
+        *routing_changes(None, case),
+    ]
     return Change(case=case, effects=effects)
 
 
@@ -65,7 +68,7 @@ def release_date_set(
     )
     if case.release_date is None:
         return one_fact(changed, FactKind.RELEASE_DATE_SET)
-    detail = FactDetail(previous_release_date=case.release_date)
+    detail = FactDetail.build(previous_release_date=case.release_date)
     return one_fact(changed, FactKind.RELEASE_DATE_CHANGED, detail)
 
 
@@ -80,9 +83,9 @@ def prison_transferred(
     contacts = [c for c in case.contacts if c not in ended]
     vacancies = [v for v in case.vacancies if not (v.role == role and v.org in (old, new))]
     if not any(c.role == role and c.org == new for c in contacts):
-        vacancies.append(Vacancy(role=role, org=new, since=event.occurred_at))
+        vacancies.append(Vacancy.build(role=role, org=new, since=event.occurred_at))
     changed = case.model_copy(update={"prison": new, "contacts": contacts, "vacancies": vacancies})
-    detail = FactDetail(previous_prison=old, contact=ended[0] if ended else None)
+    detail = FactDetail.build(previous_prison=old, contact=ended[0] if ended else None)
     return one_fact(changed, FactKind.TRANSFERRED, detail)
 
 
@@ -101,7 +104,10 @@ def released(event: Released, case: CaseState, sealed: str | None) -> Change | R
         }
     )
     changed = with_route(changed)
-    effects: list[Effect] = [(FactKind.RELEASED, FactDetail()), *routing_changes(case, changed)]
+    effects: list[Effect] = [
+        (FactKind.RELEASED, FactDetail.build()),
+        *routing_changes(case, changed),
+    ]
     return Change(case=changed, effects=effects)
 
 

@@ -7,10 +7,9 @@ derives the pseudonymous `person_ref`; the identity code never appears in a reje
 
 import re
 
-from pydantic import BaseModel, ConfigDict
-
 from services.core import identity
 from services.core.events import InboundEvent
+from services.core.frozen import Frozen
 from services.core.organisations import Registry
 from services.referral.reasons import Reason
 from services.referral.sanity import find_problem
@@ -18,16 +17,12 @@ from services.referral.sanity import find_problem
 PERSON_REF = re.compile(r"p-[0-9a-f]{40}")
 
 
-class Admitted(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class Admitted(Frozen):
     person_ref: str
 
 
-class Rejection(BaseModel):
+class Rejection(Frozen):
     """Why an event was not accepted. `detail` names fields and rules, never values."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     reason_code: str
     detail: str
@@ -71,7 +66,7 @@ def _subject(event: InboundEvent, secret: bytes) -> GateResult:
         )
     if event.identity_code is not None:
         try:
-            return Admitted(person_ref=identity.person_ref(event.identity_code, secret))
+            return Admitted.build(person_ref=identity.person_ref(event.identity_code, secret))
         except identity.IdentityCodeError as error:
             # The error message never repeats the code (services.core.identity promises it).
             return Rejection(reason_code=Reason.INVALID_IDENTITY_CODE, detail=str(error))
@@ -81,7 +76,7 @@ def _subject(event: InboundEvent, secret: bytes) -> GateResult:
                 reason_code=Reason.INVALID_PERSON_REF,
                 detail="person_ref must be 'p-' followed by 40 lower-case hex digits",
             )
-        return Admitted(person_ref=event.person_ref)
+        return Admitted.build(person_ref=event.person_ref)
     return Rejection(
         reason_code=Reason.MISSING_SUBJECT,
         detail="neither identity_code nor person_ref is given",

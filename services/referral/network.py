@@ -18,14 +18,14 @@ def contact_assigned(
 ) -> Change | Rejection:
     """One person per role and organisation: a new assignment replaces the previous one and
     fills a vacancy of that role and organisation."""
-    contact = ContactPerson(
+    contact = ContactPerson.build(
         role=event.role, org=event.org, worker_ref=event.worker_ref, since=event.occurred_at
     )
     post = (event.role, event.org)
     contacts = [c for c in case.contacts if (c.role, c.org) != post] + [contact]
     vacancies = [v for v in case.vacancies if (v.role, v.org) != post]
     changed = case.model_copy(update={"contacts": contacts, "vacancies": vacancies})
-    return one_fact(changed, FactKind.CONTACT_PERSON_ASSIGNED, FactDetail(contact=contact))
+    return one_fact(changed, FactKind.CONTACT_PERSON_ASSIGNED, FactDetail.build(contact=contact))
 
 
 def contact_ended(
@@ -40,7 +40,7 @@ def contact_ended(
     vacancies = list(case.vacancies)
     if event.successor_worker_ref is not None:
         contacts.append(
-            ContactPerson(
+            ContactPerson.build(
                 role=event.role,
                 org=event.org,
                 worker_ref=event.successor_worker_ref,
@@ -48,16 +48,16 @@ def contact_ended(
             )
         )
     else:
-        vacancies.append(Vacancy(role=event.role, org=event.org, since=event.occurred_at))
+        vacancies.append(Vacancy.build(role=event.role, org=event.org, since=event.occurred_at))
     changed = case.model_copy(update={"contacts": contacts, "vacancies": vacancies})
-    detail = FactDetail(contact=ended, successor_worker_ref=event.successor_worker_ref)
+    detail = FactDetail.build(contact=ended, successor_worker_ref=event.successor_worker_ref)
     return one_fact(changed, FactKind.CONTACT_PERSON_ENDED, detail)
 
 
 def consent_given(event: ConsentGiven, case: CaseState, sealed: str | None) -> Change | Rejection:
     if any(c.consent_id == event.consent_id for c in case.consents):
         return refuse(Reason.DUPLICATE_CONSENT, "a consent with this consent_id exists")
-    consent = Consent(
+    consent = Consent.build(
         consent_id=event.consent_id,
         given_by_org=event.source_org,
         categories=event.categories,
@@ -67,7 +67,7 @@ def consent_given(event: ConsentGiven, case: CaseState, sealed: str | None) -> C
         valid_until=event.valid_until,
     )
     changed = case.model_copy(update={"consents": [*case.consents, consent]})
-    return one_fact(changed, FactKind.CONSENT_GIVEN, FactDetail(consent_id=event.consent_id))
+    return one_fact(changed, FactKind.CONSENT_GIVEN, FactDetail.build(consent_id=event.consent_id))
 
 
 def consent_withdrawn(
@@ -83,4 +83,6 @@ def consent_withdrawn(
         for c in case.consents
     ]
     changed = case.model_copy(update={"consents": consents})
-    return one_fact(changed, FactKind.CONSENT_WITHDRAWN, FactDetail(consent_id=event.consent_id))
+    return one_fact(
+        changed, FactKind.CONSENT_WITHDRAWN, FactDetail.build(consent_id=event.consent_id)
+    )

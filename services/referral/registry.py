@@ -37,7 +37,7 @@ def apply(  # noqa: PLR0917 - the shell's contract: one positional slot per inpu
     now: datetime,
 ) -> Outcome:
     """Decide one admitted, sanitised event for the person it names (`event.person_ref`)."""
-    person = state or PersonState(person_ref=_person_ref_of(event))
+    person = state or PersonState.build(person_ref=_person_ref_of(event))
     _require_same_person(person, event)
     _require_sanitised(event)
     run = _Run(person=person, settings=settings)
@@ -89,7 +89,7 @@ def _already_known(person: PersonState, event_id: str) -> bool:
 def _fact(case_change: Change, event: InboundEvent) -> list[CaseFact]:
     case = case_change.case
     return [
-        CaseFact(
+        CaseFact.build(
             fact_id=stable_id(case.case_id, event.event_id, kind),
             kind=kind,
             person_ref=case.person_ref,
@@ -115,7 +115,7 @@ class _Run:
     released: int = 0
 
     def outcome(self, *, accepted: bool = False, duplicate: bool = False, held: int = 0) -> Outcome:
-        return Outcome(
+        return Outcome.build(
             state=self.person,
             facts=self.facts,
             rejections=self.rejections,
@@ -126,8 +126,10 @@ class _Run:
         )
 
     def remember(self, event_id: str) -> None:
-        seen = [*self.person.seen_event_ids, event_id][-self.settings.seen_limit :]
-        self.person = self.person.model_copy(update={"seen_event_ids": seen})
+        self.person = self.person.model_copy(update={"seen_event_ids": self._seen(event_id)})
+
+    def _seen(self, event_id: str) -> list[str]:
+        return [*self.person.seen_event_ids, event_id][-self.settings.seen_limit :]
 
     def reject(
         self,
@@ -159,9 +161,14 @@ class _Run:
         closed_ids = self.person.closed_case_ids
         if case.status == CaseStatus.CLOSED and case.case_id not in closed_ids:
             closed_ids = [*closed_ids, case.case_id]
-        self.person = self.person.model_copy(update={"case": case, "closed_case_ids": closed_ids})
+        self.person = self.person.model_copy(
+            update={
+                "case": case,
+                "closed_case_ids": closed_ids,
+                "seen_event_ids": self._seen(event.event_id),
+            }
+        )
         self.facts.extend(_fact(Change(case=case, effects=change.effects), event))
-        self.remember(event.event_id)
 
     def apply_to_case(
         self, event: InboundEvent, sealed: str | None, origin: Origin, *, was_held: bool

@@ -53,8 +53,8 @@ def routing_changes(
     previous_area = before.responsible_area if before else None
     previous_problem = before.routing_problem if before else None
     if after.routing_problem is not None and after.routing_problem != previous_problem:
-        detail = FactDetail(routing_reason=after.routing_problem, previous_area=previous_area)
+        detail = FactDetail.build(routing_reason=after.routing_problem, previous_area=previous_area)
         return [(FactKind.ROUTING_PROBLEM, detail)]
     if before is not None and after.responsible_area != previous_area:
-        return [(FactKind.RESPONSIBLE_AREA_CHANGED, FactDetail(previous_area=previous_area))]
+        return [(FactKind.RESPONSIBLE_AREA_CHANGED, FactDetail.build(previous_area=previous_area))]
     return []

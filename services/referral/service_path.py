@@ -22,7 +22,7 @@ def referral_submitted(
     """The free-text summary is kept only sealed."""
     if any(r.referral_id == event.referral_id for r in case.referrals):
         return refuse(Reason.DUPLICATE_REFERRAL, "a referral with this referral_id exists")
-    referral = Referral(
+    referral = Referral.build(
         referral_id=event.referral_id,
         kind=event.kind,
         submitted_by=event.source_org,
@@ -32,7 +32,9 @@ def referral_submitted(
         sealed_summary=sealed,
     )
     changed = case.model_copy(update={"referrals": [*case.referrals, referral]})
-    return one_fact(changed, FactKind.REFERRAL_SUBMITTED, FactDetail(referral_id=event.referral_id))
+    return one_fact(
+        changed, FactKind.REFERRAL_SUBMITTED, FactDetail.build(referral_id=event.referral_id)
+    )
 
 
 def referral_acknowledged(
@@ -49,7 +51,7 @@ def referral_acknowledged(
     ]
     changed = case.model_copy(update={"referrals": referrals})
     return one_fact(
-        changed, FactKind.REFERRAL_ACKNOWLEDGED, FactDetail(referral_id=event.referral_id)
+        changed, FactKind.REFERRAL_ACKNOWLEDGED, FactDetail.build(referral_id=event.referral_id)
     )
 
 
@@ -71,7 +73,7 @@ def assessment_completed(
 
 def plan_agreed(event: ClientPlanAgreed, case: CaseState, sealed: str | None) -> Change | Rejection:
     """A newly agreed plan replaces the previous one."""
-    plan = ClientPlan(
+    plan = ClientPlan.build(
         agreed_at=event.occurred_at, review_date=event.review_date, network=event.network
     )
     return one_fact(case.model_copy(update={"plan": plan}), FactKind.PLAN_AGREED)
@@ -97,5 +99,5 @@ def task_status_changed(
 ) -> Change | Rejection:
     statuses = {**case.task_statuses, event.task_id: event.status}
     changed = case.model_copy(update={"task_statuses": statuses})
-    detail = FactDetail(task_id=event.task_id, task_status=event.status)
+    detail = FactDetail.build(task_id=event.task_id, task_status=event.status)
     return one_fact(changed, FactKind.TASK_STATUS_CHANGED, detail)

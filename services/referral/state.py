@@ -7,20 +7,17 @@ can keep `PersonState` in a table keyed by `person_ref`.
 from datetime import timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from services.core.case import CaseState
 from services.core.envelopes import Origin
 from services.core.events import INBOUND_EVENT_TYPES, InboundEvent
 from services.core.facts import CaseFact
+from services.core.frozen import Frozen
 from services.core.organisations import Registry, default_registry
 from services.core.timeutil import Instant
 
 EVENT_TYPES: dict[str, type[InboundEvent]] = {cls.__name__: cls for cls in INBOUND_EVENT_TYPES}
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class HeldEvent(Frozen):
@@ -38,7 +35,7 @@ class HeldEvent(Frozen):
     def of(
         cls, event: InboundEvent, sealed: str | None, origin: Origin, held_at: Instant
     ) -> "HeldEvent":
-        return cls(
+        return cls.build(
             event_id=event.event_id,
             event_type=type(event).__name__,
             event=event.model_dump(mode="json"),
