@@ -23,6 +23,12 @@ acknowledged, so the committed offset stopped there and the partition stalled wi
 until the worker restarted. For a stream topic the position the consumer reads from is the
 truth: such a record resets the last read offset to itself and is handed over (a repeat at
 worst, which consumers drop by id).
+
+faust's fetch loop also records a jump as a gap of its own, after awaits (a commit, the hand-over
+to the stream) during which a rebalance can move the last read offset; a record fetched before
+the rebalance then looks like a jump the wrapper never saw, and faust acknowledged the "gap".
+For stream topics that bookkeeping is switched off: skipped offsets are read again, never
+acknowledged unread.
 """
 
 from collections.abc import AsyncIterator
@@ -33,6 +39,12 @@ from aiokafka.errors import IllegalStateError
 from faust.transport.consumer import Consumer
 
 _original_getmany = Consumer.getmany
+_original_add_gap = Consumer._add_gap
+
+
+def is_stream_topic(consumer: Any, topic: str) -> bool:
+    """A topic whose offsets have no legitimate gaps: acknowledged, and not a changelog."""
+    return bool(consumer.app.topics.acks_enabled_for(topic)) and not topic.endswith("-changelog")
 
 
 def jumps_ahead(last_read: int | None, offset: int) -> bool:
@@ -52,9 +64,7 @@ async def _getmany_in_order(self: Any, timeout: float) -> AsyncIterator[tuple[An
         async for tp, message in batch:
             if tp in rewound:
                 continue  # read again after the seek; the batch's other partitions go on
-            stream_topic = self.app.topics.acks_enabled_for(tp.topic) and not tp.topic.endswith(
-                "-changelog"
-            )
+            stream_topic = is_stream_topic(self, tp.topic)
             last_read = self._read_offset.get(tp)
             if stream_topic and jumps_ahead(last_read, message.offset):
                 self.log.warning(
@@ -74,7 +84,18 @@ async def _getmany_in_order(self: Any, timeout: float) -> AsyncIterator[tuple[An
             yield tp, message
 
 
+async def _add_gap_unless_stream(self: Any, tp: Any, offset_from: int, offset_to: int) -> None:
+    """faust's fetch loop compares a record with the last read offset again after awaits of
+    its own (a commit, the hand-over to the stream), and a rebalance in between moves that
+    offset: a record fetched before it can then look like a jump the check above never saw.
+    Skipped offsets of a stream topic are never acknowledged; they are read again."""
+    if not is_stream_topic(self, tp.topic):
+        await _original_add_gap(self, tp, offset_from, offset_to)
+
+
 def install() -> None:
     """Patch faust's consumer once per process (every app of the process shares it)."""
     if Consumer.getmany is not _getmany_in_order:
         Consumer.getmany = _getmany_in_order  # type: ignore[method-assign]
+    if Consumer._add_gap is not _add_gap_unless_stream:
+        Consumer._add_gap = _add_gap_unless_stream  # type: ignore[method-assign]

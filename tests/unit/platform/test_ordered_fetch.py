@@ -125,3 +125,17 @@ def test_a_jump_leaves_the_batch_of_other_partitions_flowing(
 
     assert asyncio.run(collect()) == [(0, 11), (1, 41), (1, 42)]
     assert consumer.seeks == [{STREAM: 12}]
+
+
+def test_no_gap_is_ever_acknowledged_in_a_stream_topic(monkeypatch: pytest.MonkeyPatch) -> None:
+    """faust's gap bookkeeping is skipped for a stream topic and kept for a changelog."""
+    gaps: list[tuple[str, int, int]] = []
+
+    async def record_gap(self: Any, tp: Any, offset_from: int, offset_to: int) -> None:
+        gaps.append((tp.topic, offset_from, offset_to))
+
+    monkeypatch.setattr(ordered_fetch, "_original_add_gap", record_gap)
+    consumer = FakeConsumer(last_read=10)
+    asyncio.run(ordered_fetch._add_gap_unless_stream(consumer, STREAM, 11, 19))
+    asyncio.run(ordered_fetch._add_gap_unless_stream(consumer, CHANGELOG, 11, 19))
+    assert gaps == [(CHANGELOG.topic, 11, 19)]
