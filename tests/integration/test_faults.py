@@ -39,14 +39,6 @@ TIMED_KINDS = set(FOLLOWUP_TRIGGERS.values())
 
 Action = Callable[[], None]
 
-PARTITION_STALL = pytest.mark.xfail(
-    run=False,
-    reason="faust-streaming 0.15 can leave a partition unfetched after a rebalance (the group "
-    "is stable, the partition's lag stays until the worker restarts); docs/reliability.md. "
-    "Run with --runxfail.",
-)
-
-
 @pytest.fixture(scope="module")
 def own_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrokerConfig]:
     """A broker only this module uses, so it may stop and start it."""
@@ -92,8 +84,11 @@ def _progress(event_ids: set[str], needed: int) -> Callable[[Ledger], bool]:
 
 
 def _assert_nothing_lost(pipeline: Pipeline, ledger: Ledger, expected: Expected) -> None:
-    ledger.wait_for(lambda seen: not any(seen.missing(expected).values()), timeout=180,
-                    what="every expected fact, task and disclosure")
+    try:
+        ledger.wait_for(lambda seen: not any(seen.missing(expected).values()), timeout=180,
+                        what="every expected fact, task and disclosure")
+    except AssertionError as error:
+        raise AssertionError(f"lost: {ledger.missing(expected)}") from error
     states = TableReader(pipeline.bootstrap, pipeline.names.changelog("followup", "followup-state"))
     try:
         ledger.wait_for(lambda seen: not followup_gaps(states.poll(), seen, expected),
@@ -120,7 +115,6 @@ def _report(title: str, replay: Replay, ledger: Ledger, **figures: object) -> No
           + f" duplicates={ledger.duplicates()}")
 
 
-@PARTITION_STALL
 @pytest.mark.timeout(1500)
 def test_kills_and_a_broker_restart_lose_nothing(
     own_broker: BrokerConfig, tmp_path_factory: pytest.TempPathFactory
@@ -167,7 +161,6 @@ def test_kills_and_a_broker_restart_lose_nothing(
         pipeline.stop()
 
 
-@PARTITION_STALL
 @pytest.mark.timeout(900)
 def test_workers_joining_and_leaving_lose_nothing(
     own_broker: BrokerConfig, tmp_path_factory: pytest.TempPathFactory
