@@ -119,19 +119,39 @@ async def decide_in_batches(
     the batch's outputs cannot be delivered, its messages are dead-lettered and nothing of
     the batch is written. Nothing escapes: faust acknowledges a batch when its body ends."""
     async for events in batches(stream):
-        async with lock or nullcontext():
-            batch = Batch()
-            for event in events:
-                try:
-                    await handle(event, batch)
-                except Exception as error:
-                    rt.log.exception("decision_failed", stage=stage, error=type(error).__name__)
-                    batch.extend([await rt.dead_letter("internal_error", type(error).__name__,
-                                                       event.message, stage=stage)])
-            try:
-                await batch.flush()
-            except Exception as error:
-                rt.log.exception("batch_failed", stage=stage, error=type(error).__name__)
-                for event in events:
-                    await rt.dead_letter("internal_error", type(error).__name__, event.message,
-                                         stage=stage)
+        try:
+            async with lock or nullcontext():
+                await _decide_and_flush(rt, events, handle, stage)
+        except BaseException:
+            withhold_acks(events)
+            raise
+
+
+async def _decide_and_flush(rt: Runtime, events: Sequence[Any], handle: Handler,
+                            stage: str) -> None:
+    batch = Batch()
+    for event in events:
+        try:
+            await handle(event, batch)
+        except Exception as error:
+            rt.log.exception("decision_failed", stage=stage, error=type(error).__name__)
+            batch.extend([await rt.dead_letter("internal_error", type(error).__name__,
+                                               event.message, stage=stage)])
+    try:
+        await batch.flush()
+    except Exception as error:
+        rt.log.exception("batch_failed", stage=stage, error=type(error).__name__)
+        for event in events:
+            await rt.dead_letter("internal_error", type(error).__name__, event.message,
+                                 stage=stage)
+
+
+def withhold_acks(events: Sequence[Any]) -> None:
+    """Keep faust from acknowledging a batch that did not finish.
+
+    faust acknowledges a batch's messages when its body ends, however it ends. A worker
+    stopped in the middle of a batch (SIGTERM cancels the agent at an await) would then commit
+    messages it never decided, or whose state it never wrote, on its way out. A message marked
+    acknowledged is not acknowledged again, so the batch is read again from the last commit."""
+    for event in events:
+        event.message.acked = True

@@ -2,12 +2,13 @@
 write in the name of the message that caused it."""
 
 import asyncio
+import contextlib
 from types import SimpleNamespace
 from typing import Any
 
 from faust.streams import current_event
 
-from services.platform.batching import Batch, processing
+from services.platform.batching import Batch, decide_in_batches, processing
 
 
 class RecordingTable(dict[bytes, bytes]):
@@ -107,3 +108,30 @@ def test_processing_restores_the_previous_current_event() -> None:
     with processing(_event(7)):
         assert _partition() == 7
     assert current_event() is before
+
+
+def test_a_batch_cut_short_is_never_acknowledged() -> None:
+    """An agent cancelled mid-batch leaves every message of the batch unacknowledged."""
+    first, second = FakeEvent(0), FakeEvent(0)
+    for event in (first, second):
+        event.message.acked = False
+    acknowledged: list[Any] = []
+
+    class Stream:
+        async def take_events(self, max_: int, within: float) -> Any:
+            try:
+                yield [first, second]
+            finally:  # as faust does: acknowledge what is not acknowledged yet
+                acknowledged.extend(e for e in (first, second) if not e.message.acked)
+
+    async def cancelled(event: Any, batch: Batch) -> None:
+        raise asyncio.CancelledError
+
+    runtime: Any = SimpleNamespace(log=SimpleNamespace(exception=lambda *a, **k: None))
+
+    async def run() -> None:
+        with contextlib.suppress(asyncio.CancelledError):
+            await decide_in_batches(runtime, Stream(), cancelled, stage="test")
+
+    asyncio.run(run())
+    assert acknowledged == []
