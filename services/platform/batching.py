@@ -117,7 +117,8 @@ async def decide_in_batches(
 
     Whatever goes wrong with one message dead-letters that message and the batch goes on; if
     the batch's outputs cannot be delivered, its messages are dead-lettered and nothing of
-    the batch is written. Nothing escapes: faust acknowledges a batch when its body ends."""
+    the batch is written. Only a cancellation escapes (faust acknowledges a batch when its
+    body ends, however it ends), and then the batch's acknowledgements are withheld."""
     async for events in batches(stream):
         try:
             async with lock or nullcontext():
