@@ -163,7 +163,7 @@ def test_kills_and_a_broker_restart_lose_nothing(
 
 @pytest.mark.xfail(
     run=False,
-    reason="intermittent: 1 of 4 runs on the final code stalled while workers joined and left "
+    reason="intermittent: 1 of 4 runs since the ack guard stalled while workers joined and left "
     "(docs/reliability.md); run with --runxfail",
 )
 @pytest.mark.timeout(900)
