@@ -187,14 +187,32 @@ def read_pid(config: BrokerConfig) -> int | None:
     return pid
 
 
-def _format(config: BrokerConfig, properties: Path) -> None:
-    cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-    args = ["format", "-t", cluster_id, "-c", str(properties), "--ignore-formatted"]
+def new_cluster_id(draw: Callable[[], uuid.UUID] = uuid.uuid4) -> str:
+    """A random KRaft cluster id that never starts with a dash.
+
+    Ids are URL-safe base64, so one in 64 would begin with "-", which a command line reads
+    as an option; such a draw is thrown away.
+    """
+    while True:
+        cluster_id = base64.urlsafe_b64encode(draw().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
+
+
+def format_arguments(config: BrokerConfig, properties: Path, cluster_id: str) -> list[str]:
+    """The storage tool's arguments; the id is joined to its flag so it is never an option."""
+    args = ["format", f"--cluster-id={cluster_id}", f"--config={properties}",
+            "--ignore-formatted"]
     if config.secure:
         args += ["--add-scram",
                  f"SCRAM-SHA-512=[name={ADMIN},password={config.admin_password}]"]
+    return args
+
+
+def format_storage(config: BrokerConfig, properties: Path, cluster_id: str) -> None:
+    """Format the KRaft log directory named in the properties for the given cluster."""
     result = subprocess.run(
-        _java(config, "kafka.tools.StorageTool", *args),
+        _java(config, "kafka.tools.StorageTool", *format_arguments(config, properties, cluster_id)),
         capture_output=True, text=True, check=False,
     )
     if result.returncode != 0:
@@ -217,7 +235,7 @@ def start(
     properties.write_text(_properties(config, data_dir))
     (config.state_dir / "log4j.properties").write_text(LOG4J.format(log=config.log_file))
     if not (data_dir / "meta.properties").exists():
-        _format(config, properties)
+        format_storage(config, properties, new_cluster_id())
     began = time.monotonic()
     with config.log_file.open("ab") as log:
         process = subprocess.Popen(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from services.platform import broker
 from services.platform.broker import free_port
 
 pytestmark = pytest.mark.integration
@@ -48,3 +49,16 @@ def test_stop_without_broker_says_so(tmp_path: Path) -> None:
     result = _jatkumo("broker", "stop", "--state-dir", str(tmp_path / "none"))
     assert result.returncode == 0
     assert "no broker" in result.stdout
+
+
+def test_storage_formats_with_an_id_beginning_with_a_dash(tmp_path: Path) -> None:
+    """Kafka's storage tool takes the joined --cluster-id form even for an id starting with '-'."""
+    broker.ensure_jars()
+    config = broker.BrokerConfig(state_dir=tmp_path, port=free_port(), controller_port=free_port())
+    data_dir = tmp_path / "data"
+    properties = tmp_path / "server.properties"
+    properties.write_text(broker._properties(config, data_dir))
+    (tmp_path / "log4j.properties").write_text(broker.LOG4J.format(log=config.log_file))
+    cluster_id = "-" + "A" * 21
+    broker.format_storage(config, properties, cluster_id)
+    assert f"cluster.id={cluster_id}" in (data_dir / "meta.properties").read_text()
