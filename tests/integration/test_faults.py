@@ -20,6 +20,7 @@ import pytest
 from services.platform import broker
 from services.platform.broker import BrokerConfig, free_port
 from tests.support.expected import Expected, fold
+from tests.support.lag import behind
 from tests.support.ledger import FOLLOWUP_TRIGGERS, Ledger, TableReader, followup_gaps
 from tests.support.pipeline import SERVICES, Pipeline
 from tests.support.replay import Feed, Replay, generate
@@ -69,13 +70,23 @@ def _replay(
                 if at_wave != k:
                     continue
                 needed = int(len(ids) * fraction)
-                ledger.wait_for(_progress(ids, needed), timeout=WAVE_TIMEOUT,
-                                what=f"{fraction:.0%} of wave {k}")
+                _wait(pipeline, ledger, _progress(ids, needed), f"{fraction:.0%} of wave {k}")
                 action()
-            ledger.wait_for(_progress(ids, len(ids)), timeout=WAVE_TIMEOUT,
-                            what=f"the facts of every event of wave {k}")
+            _wait(pipeline, ledger, _progress(ids, len(ids)),
+                  f"the facts of every event of wave {k}")
     finally:
         feed.close()
+
+
+def _wait(pipeline: Pipeline, ledger: Ledger, condition: Callable[[Ledger], bool],
+          what: str) -> None:
+    """Wait for a wave's progress; if it never comes, say where each consumer group stands."""
+    try:
+        ledger.wait_for(condition, timeout=WAVE_TIMEOUT, what=what)
+    except AssertionError as error:
+        stalled = behind(pipeline.bootstrap, pipeline.names, SERVICES)
+        alive = sorted(name for name, p in pipeline.processes.items() if p.poll() is None)
+        raise AssertionError(f"{error}; workers alive {alive}; behind {stalled}") from error
 
 
 def _progress(event_ids: set[str], needed: int) -> Callable[[Ledger], bool]:
