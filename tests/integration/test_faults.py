@@ -84,7 +84,10 @@ def _wait(pipeline: Pipeline, ledger: Ledger, condition: Callable[[Ledger], bool
     try:
         ledger.wait_for(condition, timeout=WAVE_TIMEOUT, what=what)
     except AssertionError as error:
-        stalled = behind(pipeline.bootstrap, pipeline.names, SERVICES)
+        try:
+            stalled: object = behind(pipeline.bootstrap, pipeline.names, SERVICES)
+        except Exception as unknown:  # noqa: BLE001 - the timeout is the failure to report
+            stalled = f"unknown ({unknown!r})"
         alive = sorted(name for name, p in pipeline.processes.items() if p.poll() is None)
         raise AssertionError(f"{error}; workers alive {alive}; behind {stalled}") from error
 
