@@ -11,15 +11,19 @@ the worker that took the partition over started after them. They were lost witho
 
 `install()` wraps `Consumer.ack`: a message fetched under another generation of the group, or
 acknowledged while the flow is stopped, is not acknowledged. It is read again after the
-rebalance by whoever owns its partition; at worst a message that was processed is processed
-twice, which consumers drop by id. faust's compiled stream iterator inlines its own
-acknowledgement and would bypass the wrapper, so streams use the pure-Python iterator.
+rebalance by whoever owns its partition (`gapless_commit` makes sure of it); at worst a
+message that was processed is processed twice, which consumers drop by id. faust's compiled
+stream iterator inlines its own acknowledgement and would bypass the wrapper, so streams use
+the pure-Python iterator.
 """
 
 from typing import Any
 
 import faust.streams
 from faust.transport.consumer import Consumer
+
+from services.platform.gapless_commit import note_dropped
+from services.platform.ordered_fetch import is_stream_topic
 
 _original_ack = Consumer.ack
 
@@ -33,6 +37,8 @@ def _ack_if_current(self: Any, message: Any) -> bool:
     app = self.app
     generation = getattr(message, "generation_id", None)
     if not current(generation, app.consumer_generation_id, app.flow_control.is_active()):
+        if is_stream_topic(self, message.topic):
+            note_dropped(self, message.tp, message.offset)  # read again if no one else does
         return False
     return bool(_original_ack(self, message))
 

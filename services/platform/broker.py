@@ -154,6 +154,8 @@ def _jaas_safe(password: str) -> str:
     return password
 
 
+# Warnings only, but the group coordinator at INFO: every rebalance (who joined, which
+# generation) is in the broker log when a fault run has to be explained.
 LOG4J = """log4j.rootLogger=WARN, file
 log4j.appender.file=org.apache.log4j.FileAppender
 log4j.appender.file.File={log}
@@ -161,6 +163,8 @@ log4j.appender.file.layout=org.apache.log4j.PatternLayout
 log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
 log4j.logger.kafka.server.KafkaServer=INFO
 log4j.logger.kafka.server.BrokerServer=INFO
+log4j.logger.kafka.coordinator.group.GroupCoordinator=INFO
+log4j.logger.org.apache.kafka.coordinator.group=INFO
 """
 
 

@@ -16,9 +16,16 @@ not committed, and after the commit the consumer seeks it back to the committed 
 dropped messages are read again, in order, and the ones after them are read twice at worst
 (consumers drop repeats by id). A partition is sought back for the same offset at most once
 per `REREAD_AFTER` seconds, so a slow batch is not read over and over.
+
+A skipped message with nothing acknowledged after it leaves no such run: the last message of a
+quiet partition, skipped while the flow was stopped, would hold the partition's lag until the
+next rebalance. So the messages `ack_guard` refuses are noted too; one that is still neither
+acknowledged nor committed past `GRACE` seconds later (when a rebalance's own seek to the
+committed offset has had time to read it again) is read again the same way.
 """
 
 import time
+from collections.abc import Collection
 from typing import Any
 
 from aiokafka.errors import IllegalStateError
@@ -28,6 +35,8 @@ from services.platform.ordered_fetch import is_stream_topic
 
 REREAD_AFTER = 30.0
 """Seconds before the same dropped offset of a partition is sought back to again."""
+GRACE = 10.0
+"""Seconds a refused message has to be read again by the rebalance before the guard does it."""
 
 _original_new_offset = Consumer._new_offset
 _original_force_commit = Consumer.force_commit
@@ -44,7 +53,7 @@ def _new_offset_without_skips(self: Any, tp: Any) -> int | None:
     if acked and is_stream_topic(self, tp.topic):
         committed = self._committed_offset[tp]
         if dropped_below(min(acked), committed):
-            _dropped(self)[tp] = committed
+            note_dropped(self, tp, committed, at=time.monotonic() - GRACE)  # certain: no grace
             return None
     result: int | None = _original_new_offset(self, tp)
     return result
@@ -56,35 +65,53 @@ async def _force_commit_then_reread(self: Any, *args: Any, **kwargs: Any) -> boo
     return committed
 
 
+def note_dropped(consumer: Any, tp: Any, offset: int, at: float | None = None) -> None:
+    """Remember that the message at `offset` of `tp` was left unacknowledged (lowest kept)."""
+    dropped = _dropped(consumer)
+    known = dropped.get(tp)
+    if known is None or offset < known[0]:
+        dropped[tp] = (offset, time.monotonic() if at is None else at)
+
+
 async def reread_dropped(consumer: Any) -> None:
-    """Seek every partition that has dropped messages back to its committed offset."""
+    """Seek every partition whose dropped messages are still unprocessed back to its committed
+    offset (or to the dropped offset when nothing was ever committed)."""
     dropped = _dropped(consumer)
     if not dropped or not (consumer.flow_active and consumer.app.flow_control.is_active()):
         return
     sought = _sought(consumer)
     assignment = consumer.assignment()
     now = time.monotonic()
-    for tp, offset in list(dropped.items()):
-        del dropped[tp]
-        if tp not in assignment or consumer._committed_offset.get(tp) != offset:
-            continue  # moved meanwhile: its new owner reads from the committed offset
-        if now - sought.get((tp, offset), -REREAD_AFTER) < REREAD_AFTER:
+    for tp, (offset, noted_at) in list(dropped.items()):
+        committed = consumer._committed_offset.get(tp)
+        if tp not in assignment or not still_unprocessed(
+                offset, committed, consumer._acked_index.get(tp, ())):
+            del dropped[tp]  # moved to another owner, or read again and processed
             continue
-        sought[(tp, offset)] = now
+        start = offset if committed is None else committed
+        if now - noted_at < GRACE or now - sought.get((tp, start), -REREAD_AFTER) < REREAD_AFTER:
+            continue
+        del dropped[tp]
+        sought[(tp, start)] = now
         consumer.log.warning(
-            "messages of %s[%d] from %d were never acknowledged; reading again from %d",
-            tp.topic, tp.partition, offset, offset,
+            "message %d of %s[%d] was never acknowledged; reading again from %d",
+            offset, tp.topic, tp.partition, start,
         )
         try:
-            await consumer.seek_wait({tp: offset})
+            await consumer.seek_wait({tp: start})
         except IllegalStateError:
             continue  # revoked meanwhile: its new owner reads from the committed offset
-        # the last offset read is the one before: the record at `offset` is the next in order
-        consumer._read_offset[tp] = offset - 1 if offset > 0 else None
+        # the last offset read is the one before: the record at `start` is the next in order
+        consumer._read_offset[tp] = start - 1 if start > 0 else None
 
 
-def _dropped(consumer: Any) -> dict[Any, int]:
-    found: dict[Any, int] | None = consumer.__dict__.get("_jatkumo_dropped")
+def still_unprocessed(offset: int, committed: int | None, acked: Collection[int]) -> bool:
+    """True while a dropped message is neither committed past nor acknowledged."""
+    return (committed is None or committed <= offset) and offset not in acked
+
+
+def _dropped(consumer: Any) -> dict[Any, tuple[int, float]]:
+    found: dict[Any, tuple[int, float]] | None = consumer.__dict__.get("_jatkumo_dropped")
     if found is None:
         found = consumer.__dict__["_jatkumo_dropped"] = {}
     return found

@@ -5,8 +5,11 @@ from types import SimpleNamespace
 from typing import Any
 
 import faust.streams
+from aiokafka import TopicPartition
 
-from services.platform import ack_guard
+from services.platform import ack_guard, gapless_commit
+
+TP = TopicPartition(topic="ns.referral.intake", partition=1)
 
 
 class FakeConsumer:
@@ -14,6 +17,7 @@ class FakeConsumer:
         self.app = SimpleNamespace(
             consumer_generation_id=generation,
             flow_control=SimpleNamespace(is_active=lambda: flowing),
+            topics=SimpleNamespace(acks_enabled_for=lambda topic: True),
         )
         self.acked: list[int] = []
 
@@ -25,8 +29,8 @@ def _ack(consumer: FakeConsumer, generation: int | None, offset: int,
         return True
 
     monkeypatch.setattr(ack_guard, "_original_ack", record)
-    return ack_guard._ack_if_current(consumer, SimpleNamespace(generation_id=generation,
-                                                                offset=offset))
+    message = SimpleNamespace(generation_id=generation, offset=offset, topic=TP.topic, tp=TP)
+    return ack_guard._ack_if_current(consumer, message)
 
 
 def test_a_message_of_the_current_generation_is_acknowledged(monkeypatch: Any) -> None:
@@ -48,6 +52,13 @@ def test_nothing_is_acknowledged_while_the_flow_is_stopped(monkeypatch: Any) -> 
     consumer = FakeConsumer(generation=7, flowing=False)
     assert not _ack(consumer, 7, 100, monkeypatch)
     assert consumer.acked == []
+
+
+def test_a_refused_message_is_noted_to_be_read_again(monkeypatch: Any) -> None:
+    """The guard hands a refused message's offset to gapless_commit, which reads it again."""
+    consumer = FakeConsumer(generation=8, flowing=True)
+    _ack(consumer, 7, 100, monkeypatch)
+    assert gapless_commit._dropped(consumer)[TP][0] == 100
 
 
 def test_install_makes_streams_use_the_iterator_that_acknowledges_through_the_consumer(

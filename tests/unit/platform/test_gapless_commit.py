@@ -2,6 +2,7 @@
 such a message again from the committed offset."""
 
 import asyncio
+import time
 from collections import defaultdict
 from types import SimpleNamespace
 from typing import Any, NamedTuple
@@ -104,6 +105,49 @@ def test_no_seek_for_a_partition_revoked_meanwhile() -> None:
     _new_offset(consumer)
     asyncio.run(gapless_commit.reread_dropped(consumer))
     assert consumer.seeks == []
+
+
+def test_still_unprocessed_until_acknowledged_or_committed_past() -> None:
+    """A dropped 41 counts as unprocessed until it is acknowledged or the commit passes it."""
+    assert gapless_commit.still_unprocessed(41, 41, set())
+    assert gapless_commit.still_unprocessed(41, None, set())
+    assert not gapless_commit.still_unprocessed(41, 41, {41})
+    assert not gapless_commit.still_unprocessed(41, 42, set())
+
+
+def test_a_refused_message_waits_for_the_grace_period() -> None:
+    """Right after a rebalance its own seek may still be reading the message: no seek yet."""
+    consumer = FakeConsumer(committed=41, acked=[])
+    gapless_commit.note_dropped(consumer, STREAM, 41)
+    asyncio.run(gapless_commit.reread_dropped(consumer))
+    assert consumer.seeks == []
+    assert STREAM in gapless_commit._dropped(consumer)
+
+
+def test_a_refused_last_message_is_read_again_after_the_grace_period() -> None:
+    """A skipped message with nothing after it is still read again, from the committed offset."""
+    consumer = FakeConsumer(committed=41, acked=[])
+    gapless_commit.note_dropped(consumer, STREAM, 41, at=time.monotonic() - gapless_commit.GRACE)
+    asyncio.run(gapless_commit.reread_dropped(consumer))
+    assert consumer.seeks == [{STREAM: 41}]
+
+
+def test_a_refused_message_processed_since_is_forgotten() -> None:
+    """Once the rebalance's own seek had it processed and committed past, nothing is sought."""
+    consumer = FakeConsumer(committed=45, acked=[])
+    gapless_commit.note_dropped(consumer, STREAM, 41, at=time.monotonic() - gapless_commit.GRACE)
+    asyncio.run(gapless_commit.reread_dropped(consumer))
+    assert consumer.seeks == []
+    assert gapless_commit._dropped(consumer) == {}
+
+
+def test_the_lowest_dropped_offset_is_kept() -> None:
+    """Several refusals on one partition are read again from the lowest."""
+    consumer = FakeConsumer(committed=None, acked=[])
+    for offset in (44, 41, 43):
+        gapless_commit.note_dropped(consumer, STREAM, offset, at=0.0)
+    asyncio.run(gapless_commit.reread_dropped(consumer))
+    assert consumer.seeks == [{STREAM: 41}]
 
 
 def test_install_patches_the_consumer() -> None:
