@@ -17,6 +17,13 @@ dropped messages are read again, in order, and the ones after them are read twic
 (consumers drop repeats by id). A partition is sought back for the same offset at most once
 per `REREAD_AFTER` seconds, so a slow batch is not read over and over.
 
+A partition nothing was ever committed on escapes both: faust skips the check, and after a
+rebalance aiokafka's seek to the committed offset leaves such a partition where it is, so what
+the rebalance skipped there is never read again. A worker that joined lost the first messages
+of five inbound topics that way. So after faust's seek, the consumer seeks every stream
+partition without a committed offset to its beginning (where `auto_offset_reset="earliest"`
+starts a new group) and takes that as its committed offset.
+
 A skipped message with nothing acknowledged after it leaves no such run: the last message of a
 quiet partition, skipped while the flow was stopped, would hold the partition's lag until the
 next rebalance. So the messages `ack_guard` refuses are noted too; one that is still neither
@@ -40,6 +47,7 @@ GRACE = 10.0
 
 _original_new_offset = Consumer._new_offset
 _original_force_commit = Consumer.force_commit
+_original_perform_seek = Consumer.perform_seek
 
 
 def dropped_below(first_acked: int, committed: int | None) -> bool:
@@ -57,6 +65,20 @@ def _new_offset_without_skips(self: Any, tp: Any) -> int | None:
             return None
     result: int | None = _original_new_offset(self, tp)
     return result
+
+
+async def _perform_seek_from_the_beginning(self: Any) -> None:
+    await _original_perform_seek(self)
+    uncommitted = [tp for tp in self.assignment()
+                   if is_stream_topic(self, tp.topic) and not self._committed_offset.get(tp)]
+    if not uncommitted:
+        return
+    beginnings = await self.earliest_offsets(*uncommitted)
+    await self.seek_wait({tp: beginnings[tp] for tp in uncommitted})
+    for tp in uncommitted:
+        start = beginnings[tp]
+        self._committed_offset[tp] = start
+        self._read_offset[tp] = start - 1 if start > 0 else None
 
 
 async def _force_commit_then_reread(self: Any, *args: Any, **kwargs: Any) -> bool:
@@ -130,3 +152,5 @@ def install() -> None:
         Consumer._new_offset = _new_offset_without_skips  # type: ignore[method-assign]
     if Consumer.force_commit is not _force_commit_then_reread:
         Consumer.force_commit = _force_commit_then_reread  # type: ignore[method-assign]
+    if Consumer.perform_seek is not _perform_seek_from_the_beginning:
+        Consumer.perform_seek = _perform_seek_from_the_beginning  # type: ignore[method-assign]

@@ -150,8 +150,35 @@ def test_the_lowest_dropped_offset_is_kept() -> None:
     assert consumer.seeks == [{STREAM: 41}]
 
 
+def test_after_a_rebalance_an_uncommitted_partition_starts_from_its_beginning(
+        monkeypatch: Any) -> None:
+    """aiokafka leaves a never-committed partition where it is; the guard seeks it to its start
+    and takes that as the committed offset, so what the rebalance skipped is read again."""
+    already_committed = TP("ns.inbound.county-12", 0)
+    changelog = TP("jatkumo-ns-referral-referral-persons-changelog", 0)
+    consumer = FakeConsumer(committed=None, acked=[])
+    consumer._committed_offset[already_committed] = 7
+    consumer.assigned = {STREAM, already_committed, changelog}
+
+    async def earliest_offsets(*tps: Any) -> dict[Any, int]:
+        return dict.fromkeys(tps, 3)
+
+    async def faust_seek(self: Any) -> None:
+        return None
+
+    consumer.earliest_offsets = earliest_offsets  # type: ignore[attr-defined]
+    consumer.app.topics.acks_enabled_for = lambda topic: not topic.endswith("-changelog")
+    monkeypatch.setattr(gapless_commit, "_original_perform_seek", faust_seek)
+    asyncio.run(gapless_commit._perform_seek_from_the_beginning(consumer))
+    assert consumer.seeks == [{STREAM: 3}]
+    assert consumer._committed_offset[STREAM] == 3
+    assert consumer._read_offset[STREAM] == 2
+    assert consumer._committed_offset[already_committed] == 7
+
+
 def test_install_patches_the_consumer() -> None:
     """After install faust's consumer commits and re-reads through the guard."""
     gapless_commit.install()
     assert Consumer._new_offset is gapless_commit._new_offset_without_skips
     assert Consumer.force_commit is gapless_commit._force_commit_then_reread
+    assert Consumer.perform_seek is gapless_commit._perform_seek_from_the_beginning
