@@ -24,6 +24,8 @@ of five inbound topics that way. So after faust's seek, the consumer seeks every
 partition without a committed offset to its beginning (where `auto_offset_reset="earliest"`
 starts a new group) and takes that as its committed offset.
 
+A partition that stalls with lag and nothing in flight (`stall_watch`) is read again too.
+
 A skipped message with nothing acknowledged after it leaves no such run: the last message of a
 quiet partition, skipped while the flow was stopped, would hold the partition's lag until the
 next rebalance. So the messages `ack_guard` refuses are noted too; one that is still neither
@@ -35,9 +37,10 @@ import time
 from collections.abc import Collection
 from typing import Any
 
-from aiokafka.errors import IllegalStateError
+from aiokafka.errors import IllegalStateError, KafkaError
 from faust.transport.consumer import Consumer
 
+from services.platform import stall_watch
 from services.platform.ordered_fetch import is_stream_topic
 
 REREAD_AFTER = 30.0
@@ -83,8 +86,28 @@ async def _perform_seek_from_the_beginning(self: Any) -> None:
 
 async def _force_commit_then_reread(self: Any, *args: Any, **kwargs: Any) -> bool:
     committed: bool = await _original_force_commit(self, *args, **kwargs)
+    await notice_stalls(self)
     await reread_dropped(self)
     return committed
+
+
+async def notice_stalls(consumer: Any) -> None:
+    """Note the committed offset of every stalled stream partition as dropped (`stall_watch`)."""
+    flowing = bool(consumer.flow_active and consumer.app.flow_control.is_active())
+    tps = [tp for tp in consumer.assignment() if is_stream_topic(consumer, tp.topic)]
+    quiet = stall_watch.quiet_partitions(consumer, tps, flowing)
+    if not quiet:
+        return
+    try:
+        ends = await consumer.highwaters(*quiet)
+    except (KafkaError, IllegalStateError):
+        return  # asked again at the next commit
+    now = time.monotonic()
+    for tp in quiet:
+        committed = consumer._committed_offset.get(tp)
+        if stall_watch.has_lag(committed, ends.get(tp)):
+            note_dropped(consumer, tp, committed, at=now - GRACE)  # certain: nothing in flight
+        stall_watch.restart_clock(consumer, tp, now)
 
 
 def note_dropped(consumer: Any, tp: Any, offset: int, at: float | None = None) -> None:

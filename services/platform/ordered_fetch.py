@@ -38,6 +38,8 @@ from typing import Any
 from aiokafka.errors import IllegalStateError
 from faust.transport.consumer import Consumer
 
+from services.platform import stall_watch
+
 _original_getmany = Consumer.getmany
 _original_add_gap = Consumer._add_gap
 
@@ -81,6 +83,8 @@ async def _getmany_in_order(self: Any, timeout: float) -> AsyncIterator[tuple[An
                     tp.topic, tp.partition, message.offset, last_read,
                 )
                 self._read_offset[tp] = message.offset
+            if stream_topic:
+                stall_watch.hand_over(self, tp, message)
             yield tp, message
 
 

@@ -8,12 +8,20 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from services.platform import ordered_fetch
+from services.platform import ordered_fetch, stall_watch
 
 
 class TP(NamedTuple):
     topic: str
     partition: int
+
+
+class Record:
+    """A fetched message: its offset, and whether a stream acknowledged it."""
+
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+        self.acked = False
 
 
 STREAM = TP("ns.referral.intake", 0)
@@ -34,7 +42,7 @@ class FakeConsumer:
 def _batch(tp: Any, offsets: list[int]) -> Any:
     async def records(self: Any, timeout: float) -> AsyncIterator[tuple[Any, Any]]:
         for offset in offsets:
-            yield tp, SimpleNamespace(offset=offset)
+            yield tp, Record(offset)
             self._read_offset[tp] = offset  # faust's loop records the read after delivery
     return records
 
@@ -88,7 +96,7 @@ def test_a_record_behind_resets_the_last_read_offset_to_itself(
     seen: list[int | None] = []
 
     async def records(self: Any, timeout: float) -> AsyncIterator[tuple[Any, Any]]:
-        yield STREAM, SimpleNamespace(offset=5)
+        yield STREAM, Record(5)
         seen.append(self._read_offset[STREAM])
 
     monkeypatch.setattr(ordered_fetch, "_original_getmany", records)
@@ -114,7 +122,7 @@ def test_a_jump_leaves_the_batch_of_other_partitions_flowing(
 
     async def records(self: Any, timeout: float) -> AsyncIterator[tuple[Any, Any]]:
         for tp, offset in interleaved:
-            yield tp, SimpleNamespace(offset=offset)
+            yield tp, Record(offset)
             self._read_offset[tp] = offset
 
     monkeypatch.setattr(ordered_fetch, "_original_getmany", records)
@@ -125,6 +133,24 @@ def test_a_jump_leaves_the_batch_of_other_partitions_flowing(
 
     assert asyncio.run(collect()) == [(0, 11), (1, 41), (1, 42)]
     assert consumer.seeks == [{STREAM: 12}]
+
+
+def test_every_stream_record_handed_over_is_watched(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stall watch sees which stream messages are in flight; changelog records it skips."""
+    consumer = FakeConsumer(last_read=10)
+    records = [Record(11), Record(12)]
+
+    async def fetched(self: Any, timeout: float) -> AsyncIterator[tuple[Any, Any]]:
+        for record in records:
+            yield STREAM, record
+            self._read_offset[STREAM] = record.offset
+        yield CHANGELOG, Record(11)
+
+    monkeypatch.setattr(ordered_fetch, "_original_getmany", fetched)
+    _read(consumer)
+    watched = stall_watch._watch(consumer).in_flight
+    assert set(watched[STREAM]) == set(records)
+    assert CHANGELOG not in watched
 
 
 def test_no_gap_is_ever_acknowledged_in_a_stream_topic(monkeypatch: pytest.MonkeyPatch) -> None:
