@@ -175,11 +175,6 @@ def test_kills_and_a_broker_restart_lose_nothing(
         pipeline.stop()
 
 
-@pytest.mark.xfail(
-    run=False,
-    reason="intermittent: 1 of 4 runs since the ack guard stalled while workers joined and left "
-    "(docs/reliability.md); run with --runxfail",
-)
 @pytest.mark.timeout(900)
 def test_workers_joining_and_leaving_lose_nothing(
     own_broker: BrokerConfig, tmp_path_factory: pytest.TempPathFactory
