@@ -17,24 +17,24 @@ dropped messages are read again, in order, and the ones after them are read twic
 (consumers drop repeats by id). A partition is sought back for the same offset at most once
 per `REREAD_AFTER` seconds, so a slow batch is not read over and over.
 
-A partition nothing was ever committed on escapes both: faust skips the check, and after a
+A skipped message with nothing acknowledged after it leaves no such run: the last message of a
+quiet partition, skipped while the flow was stopped, would hold the partition's lag until the
+next rebalance. So the messages `ack_guard` refuses are noted too; one that is still neither
+acknowledged nor committed past `GRACE` seconds later (when a rebalance's own seek to the
+committed offset has had time to read it again) is read again the same way. So is a partition
+that stalls with lag and nothing in flight (`stall_watch`).
+
+A partition nothing was ever committed on escapes these checks: faust skips its own, and after a
 rebalance aiokafka's seek to the committed offset leaves such a partition where it is, so what
 the rebalance skipped there is never read again. A worker that joined lost the first messages
 of five inbound topics that way. So after faust's seek, the consumer seeks every stream
 partition without a committed offset to its beginning (where `auto_offset_reset="earliest"`
 starts a new group) and takes that as its committed offset.
-
-A partition that stalls with lag and nothing in flight (`stall_watch`) is read again too.
-
-A skipped message with nothing acknowledged after it leaves no such run: the last message of a
-quiet partition, skipped while the flow was stopped, would hold the partition's lag until the
-next rebalance. So the messages `ack_guard` refuses are noted too; one that is still neither
-acknowledged nor committed past `GRACE` seconds later (when a rebalance's own seek to the
-committed offset has had time to read it again) is read again the same way.
 """
 
 import time
 from collections.abc import Collection
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiokafka.errors import IllegalStateError, KafkaError
@@ -112,7 +112,7 @@ async def notice_stalls(consumer: Any) -> None:
 
 def note_dropped(consumer: Any, tp: Any, offset: int, at: float | None = None) -> None:
     """Remember that the message at `offset` of `tp` was left unacknowledged (lowest kept)."""
-    dropped = _dropped(consumer)
+    dropped = _rereads(consumer).dropped
     known = dropped.get(tp)
     if known is None or offset < known[0]:
         dropped[tp] = (offset, time.monotonic() if at is None else at)
@@ -121,10 +121,9 @@ def note_dropped(consumer: Any, tp: Any, offset: int, at: float | None = None) -
 async def reread_dropped(consumer: Any) -> None:
     """Seek every partition whose dropped messages are still unprocessed back to its committed
     offset (or to the dropped offset when nothing was ever committed)."""
-    dropped = _dropped(consumer)
+    dropped, sought = _rereads(consumer).dropped, _rereads(consumer).sought
     if not dropped or not (consumer.flow_active and consumer.app.flow_control.is_active()):
         return
-    sought = _sought(consumer)
     assignment = consumer.assignment()
     now = time.monotonic()
     for tp, (offset, noted_at) in list(dropped.items()):
@@ -155,17 +154,18 @@ def still_unprocessed(offset: int, committed: int | None, acked: Collection[int]
     return (committed is None or committed <= offset) and offset not in acked
 
 
-def _dropped(consumer: Any) -> dict[Any, tuple[int, float]]:
-    found: dict[Any, tuple[int, float]] | None = consumer.__dict__.get("_jatkumo_dropped")
-    if found is None:
-        found = consumer.__dict__["_jatkumo_dropped"] = {}
-    return found
+@dataclass
+class _Rereads:
+    dropped: dict[Any, tuple[int, float]] = field(default_factory=dict)
+    """Per partition: the lowest dropped offset and when it was noted."""
+    sought: dict[tuple[Any, int], float] = field(default_factory=dict)
+    """When each (partition, offset) was last sought back to."""
 
 
-def _sought(consumer: Any) -> dict[tuple[Any, int], float]:
-    found: dict[tuple[Any, int], float] | None = consumer.__dict__.get("_jatkumo_sought")
+def _rereads(consumer: Any) -> _Rereads:
+    found: _Rereads | None = consumer.__dict__.get("_jatkumo_rereads")
     if found is None:
-        found = consumer.__dict__["_jatkumo_sought"] = {}
+        found = consumer.__dict__["_jatkumo_rereads"] = _Rereads()
     return found
 
 

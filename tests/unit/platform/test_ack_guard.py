@@ -58,7 +58,7 @@ def test_a_refused_message_is_noted_to_be_read_again(monkeypatch: Any) -> None:
     """The guard hands a refused message's offset to gapless_commit, which reads it again."""
     consumer = FakeConsumer(generation=8, flowing=True)
     _ack(consumer, 7, 100, monkeypatch)
-    assert gapless_commit._dropped(consumer)[TP][0] == 100
+    assert gapless_commit._rereads(consumer).dropped[TP][0] == 100
 
 
 def test_install_makes_streams_use_the_iterator_that_acknowledges_through_the_consumer(

@@ -121,7 +121,7 @@ def test_a_refused_message_waits_for_the_grace_period() -> None:
     gapless_commit.note_dropped(consumer, STREAM, 41)
     asyncio.run(gapless_commit.reread_dropped(consumer))
     assert consumer.seeks == []
-    assert STREAM in gapless_commit._dropped(consumer)
+    assert STREAM in gapless_commit._rereads(consumer).dropped
 
 
 def test_a_refused_last_message_is_read_again_after_the_grace_period() -> None:
@@ -138,7 +138,7 @@ def test_a_refused_message_processed_since_is_forgotten() -> None:
     gapless_commit.note_dropped(consumer, STREAM, 41, at=time.monotonic() - gapless_commit.GRACE)
     asyncio.run(gapless_commit.reread_dropped(consumer))
     assert consumer.seeks == []
-    assert gapless_commit._dropped(consumer) == {}
+    assert gapless_commit._rereads(consumer).dropped == {}
 
 
 def test_the_lowest_dropped_offset_is_kept() -> None:
