@@ -81,7 +81,7 @@ async def _perform_seek_from_the_beginning(self: Any) -> None:
     for tp in uncommitted:
         start = beginnings[tp]
         self._committed_offset[tp] = start
-        self._read_offset[tp] = start - 1 if start > 0 else None
+        self._read_offset[tp] = _read_before(start)
 
 
 async def _force_commit_then_reread(self: Any, *args: Any, **kwargs: Any) -> bool:
@@ -93,7 +93,7 @@ async def _force_commit_then_reread(self: Any, *args: Any, **kwargs: Any) -> boo
 
 async def notice_stalls(consumer: Any) -> None:
     """Note the committed offset of every stalled stream partition as dropped (`stall_watch`)."""
-    flowing = bool(consumer.flow_active and consumer.app.flow_control.is_active())
+    flowing = _flowing(consumer)
     tps = [tp for tp in consumer.assignment() if is_stream_topic(consumer, tp.topic)]
     quiet = stall_watch.quiet_partitions(consumer, tps, flowing)
     if not quiet:
@@ -122,7 +122,7 @@ async def reread_dropped(consumer: Any) -> None:
     """Seek every partition whose dropped messages are still unprocessed back to its committed
     offset (or to the dropped offset when nothing was ever committed)."""
     dropped, sought = _rereads(consumer).dropped, _rereads(consumer).sought
-    if not dropped or not (consumer.flow_active and consumer.app.flow_control.is_active()):
+    if not dropped or not _flowing(consumer):
         return
     assignment = consumer.assignment()
     now = time.monotonic()
@@ -145,13 +145,22 @@ async def reread_dropped(consumer: Any) -> None:
             await consumer.seek_wait({tp: start})
         except IllegalStateError:
             continue  # revoked meanwhile: its new owner reads from the committed offset
-        # the last offset read is the one before: the record at `start` is the next in order
-        consumer._read_offset[tp] = start - 1 if start > 0 else None
+        consumer._read_offset[tp] = _read_before(start)
 
 
 def still_unprocessed(offset: int, committed: int | None, acked: Collection[int]) -> bool:
     """True while a dropped message is neither committed past nor acknowledged."""
     return (committed is None or committed <= offset) and offset not in acked
+
+
+def _flowing(consumer: Any) -> bool:
+    """True while the consumer's flow runs (not during a rebalance)."""
+    return bool(consumer.flow_active and consumer.app.flow_control.is_active())
+
+
+def _read_before(start: int) -> int | None:
+    """The last read offset that makes the record at `start` the next one in order."""
+    return start - 1 if start > 0 else None
 
 
 @dataclass
