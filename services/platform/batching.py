@@ -20,6 +20,7 @@ from weakref import ref
 
 from faust.streams import _current_event
 
+from services.platform.faust_patches.batch_acks import withhold_acks
 from services.platform.runtime import Runtime, delivered
 
 T = TypeVar("T")
@@ -145,14 +146,3 @@ async def _decide_and_flush(rt: Runtime, events: Sequence[Any], handle: Handler,
         for event in events:
             await rt.dead_letter("internal_error", type(error).__name__, event.message,
                                  stage=stage)
-
-
-def withhold_acks(events: Sequence[Any]) -> None:
-    """Keep faust from acknowledging a batch that did not finish.
-
-    faust acknowledges a batch's messages when its body ends, however it ends. A worker
-    stopped in the middle of a batch (SIGTERM cancels the agent at an await) would then commit
-    messages it never decided, or whose state it never wrote, on its way out. A message marked
-    acknowledged is not acknowledged again, so the batch is read again from the last commit."""
-    for event in events:
-        event.message.acked = True

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from faust.transport.consumer import Consumer
 from intervaltree import IntervalTree  # type: ignore[import-untyped]
 
-from services.platform import gapless_commit
+from services.platform.faust_patches import gapless_commit
 
 
 class TP(NamedTuple):

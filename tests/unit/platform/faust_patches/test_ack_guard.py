@@ -7,7 +7,7 @@ from typing import Any
 import faust.streams
 from aiokafka import TopicPartition
 
-from services.platform import ack_guard, gapless_commit
+from services.platform.faust_patches import ack_guard, gapless_commit
 
 TP = TopicPartition(topic="ns.referral.intake", partition=1)
 

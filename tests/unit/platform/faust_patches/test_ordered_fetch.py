@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from services.platform import ordered_fetch, stall_watch
+from services.platform.faust_patches import ordered_fetch, stall_watch
 
 
 class TP(NamedTuple):

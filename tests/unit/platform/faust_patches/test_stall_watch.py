@@ -6,8 +6,8 @@ from collections import defaultdict
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
-from services.platform import gapless_commit, stall_watch
-from services.platform.stall_watch import STALL
+from services.platform.faust_patches import gapless_commit, stall_watch
+from services.platform.faust_patches.stall_watch import STALL
 
 
 class TP(NamedTuple):
