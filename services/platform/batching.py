@@ -21,6 +21,7 @@ from weakref import ref
 from faust.streams import _current_event
 
 from services.platform.faust_patches.batch_acks import withhold_acks
+from services.platform.metrics import DECISION_SECONDS
 from services.platform.runtime import Runtime, delivered
 
 T = TypeVar("T")
@@ -134,7 +135,8 @@ async def _decide_and_flush(rt: Runtime, events: Sequence[Any], handle: Handler,
     batch = Batch()
     for event in events:
         try:
-            await handle(event, batch)
+            with DECISION_SECONDS.labels(stage).time():
+                await handle(event, batch)
         except Exception as error:
             rt.log.exception("decision_failed", stage=stage, error=type(error).__name__)
             batch.extend([await rt.dead_letter("internal_error", type(error).__name__,

@@ -18,6 +18,7 @@ from services.platform.metrics import DEAD_LETTERS, MESSAGES, TASKS
 from services.platform.sealing import Sealer
 from services.platform.settings import Settings
 from services.platform.topics import TopicNames
+from services.platform.worker_http import attach
 
 
 @dataclass
@@ -97,10 +98,12 @@ async def delivered(sent: Iterable[Awaitable[Any]]) -> None:
 
 
 def make_runtime(service: str, settings: Settings, worker_id: str = "0") -> Runtime:
+    app = make_app(service, settings, worker_id)
+    attach(app, service, settings)  # traffic counts; the probes when a port is set
     return Runtime(
         service=service,
         settings=settings,
-        app=make_app(service, settings, worker_id),
+        app=app,
         names=TopicNames(settings.namespace),
         catalogue=Catalogue(),
         clock=Clock(settings.clock),

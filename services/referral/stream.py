@@ -16,7 +16,7 @@ from services.core.envelopes import Intake, Origin, Tick
 from services.core.events import InboundEvent
 from services.platform.batching import Batch, decide_in_batches
 from services.platform.codec import DecodeError
-from services.platform.metrics import MESSAGES
+from services.platform.metrics import DECISION_SECONDS, MESSAGES
 from services.platform.privacy import seal_event
 from services.platform.runtime import Runtime, make_runtime
 from services.platform.settings import Settings
@@ -76,7 +76,8 @@ class ReferralShell:
     async def _gate_agent(self, stream: Any) -> None:
         async for event in stream.events():
             try:
-                await self._gate_one(event.message)
+                with DECISION_SECONDS.labels("referral.gate").time():
+                    await self._gate_one(event.message)
             except Exception as error:
                 self.rt.log.exception("gate_failed", error=type(error).__name__)
                 await self.rt.dead_letter("internal_error", type(error).__name__, event.message,

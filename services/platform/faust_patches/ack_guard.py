@@ -28,6 +28,7 @@ from faust.transport.consumer import Consumer
 
 from services.platform.faust_patches.gapless_commit import note_dropped
 from services.platform.faust_patches.ordered_fetch import is_stream_topic
+from services.platform.metrics import GUARD_REREADS
 
 _original_ack = Consumer.ack
 
@@ -42,6 +43,7 @@ def _ack_if_current(self: Any, message: Any) -> bool:
     generation = getattr(message, "generation_id", None)
     if not current(generation, app.consumer_generation_id, app.flow_control.is_active()):
         if is_stream_topic(self, message.topic):
+            GUARD_REREADS.labels("ack_guard").inc()
             note_dropped(self, message.tp, message.offset)  # read again if no one else does
         return False
     return bool(_original_ack(self, message))

@@ -46,6 +46,7 @@ from faust.transport.consumer import Consumer
 
 from services.platform.faust_patches import enabled, stall_watch
 from services.platform.faust_patches.ordered_fetch import is_stream_topic
+from services.platform.metrics import GUARD_REREADS
 
 REREAD_AFTER = 30.0
 """Seconds before the same dropped offset of a partition is sought back to again."""
@@ -114,6 +115,7 @@ async def notice_stalls(consumer: Any) -> None:
     for tp in quiet:
         committed = consumer._committed_offset.get(tp)
         if stall_watch.has_lag(committed, ends.get(tp)):
+            GUARD_REREADS.labels("stall_watch").inc()
             note_dropped(consumer, tp, committed, at=now - GRACE)  # certain: nothing in flight
         stall_watch.restart_clock(consumer, tp, now)
 
@@ -146,6 +148,7 @@ async def reread_dropped(consumer: Any) -> None:
             continue
         del dropped[tp]
         sought[(tp, start)] = now
+        GUARD_REREADS.labels("gapless_commit").inc()
         consumer.log.warning(
             "message %d of %s[%d] was never acknowledged; reading again from %d",
             offset,

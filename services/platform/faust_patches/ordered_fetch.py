@@ -43,6 +43,7 @@ from aiokafka.errors import IllegalStateError
 from faust.transport.consumer import Consumer
 
 from services.platform.faust_patches import stall_watch
+from services.platform.metrics import GUARD_REREADS
 
 _original_getmany = Consumer.getmany
 _original_add_gap = Consumer._add_gap
@@ -83,6 +84,7 @@ async def _getmany_in_order(self: Any, timeout: float) -> AsyncIterator[tuple[An
                 )
                 with suppress(IllegalStateError):  # revoked meanwhile: its new owner reads it
                     await self.seek_wait({tp: last_read + 1})  # in the consumer's own thread
+                GUARD_REREADS.labels("ordered_fetch").inc()
                 rewound.add(tp)
                 continue
             if stream_topic and went_back(last_read, message.offset):
