@@ -70,8 +70,9 @@ class Batch:
             value: bytes | None = table.get(key)
         return value
 
-    def write(self, event: Any, table: Any, key: bytes, value: bytes | None,
-              decoded: Any = None) -> None:
+    def write(
+        self, event: Any, table: Any, key: bytes, value: bytes | None, decoded: Any = None
+    ) -> None:
         """Queue `table[key] = value` (None deletes) in the name of `event`."""
         self._writes.append(_Write(event, table, key, value))
         self._latest[(id(table), key)] = (value, decoded)
@@ -130,8 +131,9 @@ async def decide_in_batches(
             raise
 
 
-async def _decide_and_flush(rt: Runtime, events: Sequence[Any], handle: Handler,
-                            stage: str) -> None:
+async def _decide_and_flush(
+    rt: Runtime, events: Sequence[Any], handle: Handler, stage: str
+) -> None:
     batch = Batch()
     for event in events:
         try:
@@ -139,12 +141,16 @@ async def _decide_and_flush(rt: Runtime, events: Sequence[Any], handle: Handler,
                 await handle(event, batch)
         except Exception as error:
             rt.log.exception("decision_failed", stage=stage, error=type(error).__name__)
-            batch.extend([await rt.dead_letter("internal_error", type(error).__name__,
-                                               event.message, stage=stage)])
+            batch.extend(
+                [
+                    await rt.dead_letter(
+                        "internal_error", type(error).__name__, event.message, stage=stage
+                    )
+                ]
+            )
     try:
         await batch.flush()
     except Exception as error:
         rt.log.exception("batch_failed", stage=stage, error=type(error).__name__)
         for event in events:
-            await rt.dead_letter("internal_error", type(error).__name__, event.message,
-                                 stage=stage)
+            await rt.dead_letter("internal_error", type(error).__name__, event.message, stage=stage)

@@ -92,9 +92,20 @@ def ensure_jars(progress: Callable[[str], None] = print, version: str | None = N
     progress(f"fetching Kafka {version} jars from Maven Central (once) ...")
     shutil.rmtree(libs, ignore_errors=True)
     result = subprocess.run(
-        ["mvn", "-q", "-B", "-f", str(KAFKA_DIR / "pom.xml"), "dependency:copy-dependencies",
-         f"-Dkafka.version={version}", f"-DoutputDirectory={libs}", "-DincludeScope=runtime"],
-        capture_output=True, text=True, check=False,
+        [
+            "mvn",
+            "-q",
+            "-B",
+            "-f",
+            str(KAFKA_DIR / "pom.xml"),
+            "dependency:copy-dependencies",
+            f"-Dkafka.version={version}",
+            f"-DoutputDirectory={libs}",
+            "-DincludeScope=runtime",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise BrokerError("maven could not fetch the Kafka jars:\n" + result.stdout[-2000:])
@@ -186,10 +197,16 @@ log4j.logger.org.apache.kafka.coordinator.group=INFO
 
 def _java(config: BrokerConfig, main: str, *args: str) -> list[str]:
     return [
-        "java", f"-Xmx{config.heap}", "-Xms128m", "-XX:+UseG1GC",
+        "java",
+        f"-Xmx{config.heap}",
+        "-Xms128m",
+        "-XX:+UseG1GC",
         "-Djava.awt.headless=true",
         f"-Dlog4j.configuration=file:{config.state_dir / 'log4j.properties'}",
-        "-cp", f"{libs_dir(config.kafka_version)}/*", main, *args,
+        "-cp",
+        f"{libs_dir(config.kafka_version)}/*",
+        main,
+        *args,
     ]
 
 
@@ -221,11 +238,9 @@ def new_cluster_id(draw: Callable[[], uuid.UUID] = uuid.uuid4) -> str:
 
 def format_arguments(config: BrokerConfig, properties: Path, cluster_id: str) -> list[str]:
     """The storage tool's arguments; the id is joined to its flag so it is never an option."""
-    args = ["format", f"--cluster-id={cluster_id}", f"--config={properties}",
-            "--ignore-formatted"]
+    args = ["format", f"--cluster-id={cluster_id}", f"--config={properties}", "--ignore-formatted"]
     if config.secure:
-        args += ["--add-scram",
-                 f"SCRAM-SHA-512=[name={ADMIN},password={config.admin_password}]"]
+        args += ["--add-scram", f"SCRAM-SHA-512=[name={ADMIN},password={config.admin_password}]"]
     return args
 
 
@@ -233,7 +248,9 @@ def format_storage(config: BrokerConfig, properties: Path, cluster_id: str) -> N
     """Format the KRaft log directory named in the properties for the given cluster."""
     result = subprocess.run(
         _java(config, "kafka.tools.StorageTool", *format_arguments(config, properties, cluster_id)),
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise BrokerError("formatting KRaft storage failed:\n" + (result.stderr or result.stdout))
@@ -260,7 +277,9 @@ def start(
     with config.log_file.open("ab") as log:
         process = subprocess.Popen(
             _java(config, "kafka.Kafka", str(properties)),
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
     config.pid_file.write_text(str(process.pid))
@@ -321,6 +340,7 @@ def status(config: BrokerConfig) -> str:
     pid = read_pid(config)
     if pid is None:
         return "stopped"
-    ready = cluster_ready(config.bootstrap, bootstrap_timeout_ms=PROBE_TIMEOUT_MS,
-                          **_admin_security(config))
+    ready = cluster_ready(
+        config.bootstrap, bootstrap_timeout_ms=PROBE_TIMEOUT_MS, **_admin_security(config)
+    )
     return f"running (pid {pid}) on {config.bootstrap}: " + ("ready" if ready else "not ready")

@@ -81,12 +81,24 @@ class Plan:
 
 
 DAY = timedelta(days=1)
-GATE_REASONS = frozenset({
-    "bad_marker", "unknown_fingerprint", "corrupt_body", "trailing_bytes",
-    "identity_code_check_mismatch", "identity_code_malformed", "identity_code_impossible_date",
-    "identity_code_birth_in_future", "unauthorised_source", "unauthorised_event_type",
-    "missing_subject", "ambiguous_subject", "invalid_event", "invalid_person_ref",
-})
+GATE_REASONS = frozenset(
+    {
+        "bad_marker",
+        "unknown_fingerprint",
+        "corrupt_body",
+        "trailing_bytes",
+        "identity_code_check_mismatch",
+        "identity_code_malformed",
+        "identity_code_impossible_date",
+        "identity_code_birth_in_future",
+        "unauthorised_source",
+        "unauthorised_event_type",
+        "missing_subject",
+        "ambiguous_subject",
+        "invalid_event",
+        "invalid_person_ref",
+    }
+)
 """Refusals of the stateless gate: every delivery of such a message is dead-lettered."""
 
 
@@ -100,18 +112,31 @@ class _Builder:
         self.serial += 1
         return f"{person.tag}-{kind}-{self.serial}"
 
-    def add(self, phase: int, event: InboundEvent, outcome: str, *, key: bytes,
-            reason: str | None = None, facts: tuple[FactKind, ...] = (),
-            times: int = 1) -> None:
+    def add(
+        self,
+        phase: int,
+        event: InboundEvent,
+        outcome: str,
+        *,
+        key: bytes,
+        reason: str | None = None,
+        facts: tuple[FactKind, ...] = (),
+        times: int = 1,
+    ) -> None:
         data = CATALOGUE.encode(event)
         for delivery in range(times):
             first = delivery == 0
-            self.plan.phases[phase].append(Planned(
-                event.source_org, key, data, event.event_id,
-                outcome if first or reason in GATE_REASONS else "accepted",
-                reason if first or reason in GATE_REASONS else None,
-                facts if first else (),
-            ))
+            self.plan.phases[phase].append(
+                Planned(
+                    event.source_org,
+                    key,
+                    data,
+                    event.event_id,
+                    outcome if first or reason in GATE_REASONS else "accepted",
+                    reason if first or reason in GATE_REASONS else None,
+                    facts if first else (),
+                )
+            )
 
     def raw(self, org: str, data: bytes, reason: str, times: int = 1) -> None:
         self.plan.phases[0] += [Planned(org, b"garbage", data, None, "dead", reason)] * times
@@ -123,26 +148,51 @@ class _Builder:
         has_case, early, times = i < FIRST_WITHOUT_CASE, i % 7 == 1, 2 if i % 3 == 0 else 1
         base = {"occurred_at": at, "source_org": prison, "identity_code": person.identity_code}
         custody = CustodyStarted(
-            event_id=self._id(person, "custody"), **base, prison=prison,
-            sentence_type=SentenceType.LONG_TERM, sentence_start=at.date(),
-            home_municipality=municipality, expected_release=date(2028, 3, 1),
+            event_id=self._id(person, "custody"),
+            **base,
+            prison=prison,
+            sentence_type=SentenceType.LONG_TERM,
+            sentence_start=at.date(),
+            home_municipality=municipality,
+            expected_release=date(2028, 3, 1),
         )
-        release = ReleaseDateSet(event_id=self._id(person, "release"), **base,
-                                 release_date=date(2028, 2, 1),
-                                 release_type=ReleaseType.CONDITIONAL_RELEASE)
+        release = ReleaseDateSet(
+            event_id=self._id(person, "release"),
+            **base,
+            release_date=date(2028, 2, 1),
+            release_type=ReleaseType.CONDITIONAL_RELEASE,
+        )
         later: list[tuple[InboundEvent, FactKind]] = []
         if i % 2 == 0:
-            later.append((ReferralSubmitted(
-                event_id=self._id(person, "referral"), **base, referral_id=f"ref-{i}",
-                kind=ReferralKind.CONTACT_WITH_CONSENT, needs=[Need.HOUSING]),
-                FactKind.REFERRAL_SUBMITTED))
+            later.append(
+                (
+                    ReferralSubmitted(
+                        event_id=self._id(person, "referral"),
+                        **base,
+                        referral_id=f"ref-{i}",
+                        kind=ReferralKind.CONTACT_WITH_CONSENT,
+                        needs=[Need.HOUSING],
+                    ),
+                    FactKind.REFERRAL_SUBMITTED,
+                )
+            )
         if i % 5 == 0:
-            later.append((ConsentGiven(
-                event_id=self._id(person, "consent"), **base, consent_id=f"consent-{i}",
-                categories=[Category.IDENTITY], recipients=[area or "county-90"],
-                purpose="release planning", valid_from=at.date(),
-                valid_until=at.date() + timedelta(days=365),
-                collection_method=ConsentCollection.WRITTEN), FactKind.CONSENT_GIVEN))
+            later.append(
+                (
+                    ConsentGiven(
+                        event_id=self._id(person, "consent"),
+                        **base,
+                        consent_id=f"consent-{i}",
+                        categories=[Category.IDENTITY],
+                        recipients=[area or "county-90"],
+                        purpose="release planning",
+                        valid_from=at.date(),
+                        valid_until=at.date() + timedelta(days=365),
+                        collection_method=ConsentCollection.WRITTEN,
+                    ),
+                    FactKind.CONSENT_GIVEN,
+                )
+            )
         key = person.tag.encode() + str(i).encode()
         if not has_case:
             for event in (release, *(e for e, _ in later)):
@@ -157,8 +207,9 @@ class _Builder:
             self.plan.early.add(release.event_id)
         else:
             self.add(0, custody, "accepted", key=key, facts=opened, times=times)
-            self.add(0, release, "accepted", key=key, facts=(FactKind.RELEASE_DATE_SET,),
-                     times=times)
+            self.add(
+                0, release, "accepted", key=key, facts=(FactKind.RELEASE_DATE_SET,), times=times
+            )
         for event, kind in later:
             self.add(0, event, "accepted", key=key, facts=(kind,), times=times)
         if i == 2:
@@ -168,15 +219,24 @@ class _Builder:
             again = later[-1][0].model_copy(update={"event_id": self._id(person, "consent")})
             self.add(0, again, "dead", key=key, reason="duplicate_consent")
         if i % 4 == 0 and area is not None:
-            ack = ReferralAcknowledged(event_id=self._id(person, "ack"), occurred_at=at + DAY,
-                                       source_org=area, person_ref=person.person_ref,
-                                       referral_id=f"ref-{i}")
-            self.add(1, ack, "accepted", key=key, facts=(FactKind.REFERRAL_ACKNOWLEDGED,),
-                     times=times)
+            ack = ReferralAcknowledged(
+                event_id=self._id(person, "ack"),
+                occurred_at=at + DAY,
+                source_org=area,
+                person_ref=person.person_ref,
+                referral_id=f"ref-{i}",
+            )
+            self.add(
+                1, ack, "accepted", key=key, facts=(FactKind.REFERRAL_ACKNOWLEDGED,), times=times
+            )
         if i == 4:
-            stray = ReferralAcknowledged(event_id=self._id(person, "ack"), occurred_at=at + DAY,
-                                         source_org=area or "", person_ref=person.person_ref,
-                                         referral_id="no-such-referral")
+            stray = ReferralAcknowledged(
+                event_id=self._id(person, "ack"),
+                occurred_at=at + DAY,
+                source_org=area or "",
+                person_ref=person.person_ref,
+                referral_id="no-such-referral",
+            )
             self.add(1, stray, "dead", key=key, reason="unknown_referral", times=2)
 
 
@@ -184,40 +244,115 @@ def _malformed(b: _Builder, at: datetime) -> None:
     """Messages the gate refuses (decoding, sender, subject, sense) and their reasons."""
     stranger, prison, county = Person.numbered("stranger", 77), PRISONS[0], "county-13"
     code = stranger.identity_code
-    release = {"occurred_at": at, "release_date": date(2028, 2, 1),
-               "release_type": ReleaseType.END_OF_SENTENCE}
-    custody = {"occurred_at": at, "sentence_type": SentenceType.LONG_TERM,
-               "sentence_start": at.date(), "home_municipality": "297"}
-    good = CATALOGUE.encode(ReleaseDateSet(event_id="malformed-0", source_org=prison,
-                                           identity_code=code, **release))
+    release = {
+        "occurred_at": at,
+        "release_date": date(2028, 2, 1),
+        "release_type": ReleaseType.END_OF_SENTENCE,
+    }
+    custody = {
+        "occurred_at": at,
+        "sentence_type": SentenceType.LONG_TERM,
+        "sentence_start": at.date(),
+        "home_municipality": "297",
+    }
+    good = CATALOGUE.encode(
+        ReleaseDateSet(event_id="malformed-0", source_org=prison, identity_code=code, **release)
+    )
     b.raw(prison, b"not an avro message", "bad_marker", times=2)
     b.raw(prison, b"\xc3\x01" + bytes(8) + b"body", "unknown_fingerprint")
     b.raw(prison, good[:14], "corrupt_body")
     b.raw(prison, good + b"\x00", "trailing_bytes")
     wrong_check = code[:-1] + ("A" if code[-1] != "A" else "B")
     refused: list[tuple[int, InboundEvent, str, int]] = [
-        (0, ReleaseDateSet(event_id="malformed-1", source_org=prison, identity_code=wrong_check,
-                           **release), "identity_code_check_mismatch", 2),
-        (0, ReleaseDateSet(event_id="malformed-3", source_org=prison, **release),
-         "missing_subject", 1),
-        (0, ReleaseDateSet(event_id="malformed-4", source_org=prison, identity_code=code,
-                           person_ref=stranger.person_ref, **release), "ambiguous_subject", 1),
-        (0, ReleaseDateSet(event_id="malformed-5", source_org=prison, identity_code=code,
-                           **{**release, "release_date": date(2080, 1, 1)}), "invalid_event", 1),
-        (0, CustodyStarted(event_id="malformed-6", source_org=prison, identity_code=code,
-                           prison=PRISONS[1], **custody), "invalid_event", 1),
-        (1, CustodyStarted(event_id="malformed-7", source_org=county, identity_code=code,
-                           prison=county, **custody), "unauthorised_event_type", 1),
-        (1, ReferralAcknowledged(event_id="malformed-8", occurred_at=at, source_org=county,
-                                 person_ref="p-not-a-reference", referral_id="ref-0"),
-         "invalid_person_ref", 1),
+        (
+            0,
+            ReleaseDateSet(
+                event_id="malformed-1", source_org=prison, identity_code=wrong_check, **release
+            ),
+            "identity_code_check_mismatch",
+            2,
+        ),
+        (
+            0,
+            ReleaseDateSet(event_id="malformed-3", source_org=prison, **release),
+            "missing_subject",
+            1,
+        ),
+        (
+            0,
+            ReleaseDateSet(
+                event_id="malformed-4",
+                source_org=prison,
+                identity_code=code,
+                person_ref=stranger.person_ref,
+                **release,
+            ),
+            "ambiguous_subject",
+            1,
+        ),
+        (
+            0,
+            ReleaseDateSet(
+                event_id="malformed-5",
+                source_org=prison,
+                identity_code=code,
+                **{**release, "release_date": date(2080, 1, 1)},
+            ),
+            "invalid_event",
+            1,
+        ),
+        (
+            0,
+            CustodyStarted(
+                event_id="malformed-6",
+                source_org=prison,
+                identity_code=code,
+                prison=PRISONS[1],
+                **custody,
+            ),
+            "invalid_event",
+            1,
+        ),
+        (
+            1,
+            CustodyStarted(
+                event_id="malformed-7",
+                source_org=county,
+                identity_code=code,
+                prison=county,
+                **custody,
+            ),
+            "unauthorised_event_type",
+            1,
+        ),
+        (
+            1,
+            ReferralAcknowledged(
+                event_id="malformed-8",
+                occurred_at=at,
+                source_org=county,
+                person_ref="p-not-a-reference",
+                referral_id="ref-0",
+            ),
+            "invalid_person_ref",
+            1,
+        ),
     ]
     for phase, event, reason, times in refused:
         b.add(phase, event, "dead", key=b"malformed", reason=reason, times=times)
-    foreign = ReleaseDateSet(event_id="malformed-2", source_org=PRISONS[1], identity_code=code,
-                             **release)
-    b.plan.phases[0].append(Planned(prison, b"malformed", CATALOGUE.encode(foreign),
-                                    foreign.event_id, "dead", "unauthorised_source"))
+    foreign = ReleaseDateSet(
+        event_id="malformed-2", source_org=PRISONS[1], identity_code=code, **release
+    )
+    b.plan.phases[0].append(
+        Planned(
+            prison,
+            b"malformed",
+            CATALOGUE.encode(foreign),
+            foreign.event_id,
+            "dead",
+            "unauthorised_source",
+        )
+    )
 
 
 def plan_intake(day0: date) -> Plan:

@@ -58,39 +58,75 @@ class Timeline:
 def _play(stage: Stage) -> Timeline:
     timeline, key = Timeline(stage), PERSON.tag.encode()
     custody = stage.event(
-        PERSON, CustodyStarted, PRISON, local(date(2027, 3, 1), 9), prison=PRISON,
-        sentence_type=SentenceType.LONG_TERM, sentence_start=date(2027, 3, 1),
-        home_municipality="564", expected_release=date(2027, 12, 1),
+        PERSON,
+        CustodyStarted,
+        PRISON,
+        local(date(2027, 3, 1), 9),
+        prison=PRISON,
+        sentence_type=SentenceType.LONG_TERM,
+        sentence_start=date(2027, 3, 1),
+        home_municipality="564",
+        expected_release=date(2027, 12, 1),
     )
-    referral = stage.event(PERSON, ReferralSubmitted, PRISON, SUBMITTED, referral_id="ref-1",
-                           kind=ReferralKind.CONTACT_WITH_CONSENT, needs=[Need.HOUSING])
+    referral = stage.event(
+        PERSON,
+        ReferralSubmitted,
+        PRISON,
+        SUBMITTED,
+        referral_id="ref-1",
+        kind=ReferralKind.CONTACT_WITH_CONSENT,
+        needs=[Need.HOUSING],
+    )
     stage.at(SUBMITTED, custody, referral, key=key)
     for name, instant in (("ack_last_day", ACK_LAST_DAY), ("ack_overdue", ACK_OVERDUE)):
         stage.advance(instant)
         timeline.look(name)
     worker = {"role": ContactRole.NAMED_WORKER, "org": COUNTY}
-    stage.at(ACKNOWLEDGED,
-             stage.event(PERSON, ReferralAcknowledged, COUNTY, ACKNOWLEDGED, referral_id="ref-1"),
-             stage.event(PERSON, ContactPersonAssigned, COUNTY, ACKNOWLEDGED, **worker,
-                         worker_ref="nw-1"), key=key)
+    stage.at(
+        ACKNOWLEDGED,
+        stage.event(PERSON, ReferralAcknowledged, COUNTY, ACKNOWLEDGED, referral_id="ref-1"),
+        stage.event(
+            PERSON, ContactPersonAssigned, COUNTY, ACKNOWLEDGED, **worker, worker_ref="nw-1"
+        ),
+        key=key,
+    )
     timeline.look("acknowledged")
-    stage.at(WORKER_LEFT, stage.event(PERSON, ContactPersonEnded, COUNTY, WORKER_LEFT, **worker,
-                                      worker_ref="nw-1"))
-    for name, instant in (("vacancy_last_day", VACANCY_LAST_DAY),
-                          ("vacancy_overdue", VACANCY_OVERDUE)):
+    stage.at(
+        WORKER_LEFT,
+        stage.event(PERSON, ContactPersonEnded, COUNTY, WORKER_LEFT, **worker, worker_ref="nw-1"),
+    )
+    for name, instant in (
+        ("vacancy_last_day", VACANCY_LAST_DAY),
+        ("vacancy_overdue", VACANCY_OVERDUE),
+    ):
         stage.advance(instant)
         timeline.look(name)
-    stage.at(WORKER_ASSIGNED, stage.event(PERSON, ContactPersonAssigned, COUNTY, WORKER_ASSIGNED,
-                                          **worker, worker_ref="nw-2"))
+    stage.at(
+        WORKER_ASSIGNED,
+        stage.event(
+            PERSON, ContactPersonAssigned, COUNTY, WORKER_ASSIGNED, **worker, worker_ref="nw-2"
+        ),
+    )
     timeline.look("worker_assigned")
-    stage.at(PLAN_AGREED, stage.event(PERSON, ClientPlanAgreed, COUNTY, PLAN_AGREED,
-                                      review_date=REVIEW_DATE, network=[COUNTY]))
-    for name, instant in (("reminder_day", REMINDER_DAY), ("review_last_day", REVIEW_LAST_DAY),
-                          ("review_overdue", REVIEW_OVERDUE)):
+    stage.at(
+        PLAN_AGREED,
+        stage.event(
+            PERSON, ClientPlanAgreed, COUNTY, PLAN_AGREED, review_date=REVIEW_DATE, network=[COUNTY]
+        ),
+    )
+    for name, instant in (
+        ("reminder_day", REMINDER_DAY),
+        ("review_last_day", REVIEW_LAST_DAY),
+        ("review_overdue", REVIEW_OVERDUE),
+    ):
         stage.advance(instant)
         timeline.look(name)
-    stage.at(REVIEWED, stage.event(PERSON, ClientPlanReviewed, COUNTY, REVIEWED,
-                                   next_review_date=date(2027, 10, 20)))
+    stage.at(
+        REVIEWED,
+        stage.event(
+            PERSON, ClientPlanReviewed, COUNTY, REVIEWED, next_review_date=date(2027, 10, 20)
+        ),
+    )
     timeline.look("reviewed")
     return timeline
 
@@ -113,18 +149,25 @@ def test_referral_alert_does_not_open_on_the_last_working_day(timeline: Timeline
 
 def test_referral_alert_opens_when_the_deadline_passes(timeline: Timeline) -> None:
     """At the first instant after the deadline the unacknowledged referral opens an alert."""
-    alert = _only(timeline.seen["ack_overdue"], AlertRule.REFERRAL_NOT_ACKNOWLEDGED,
-                  AlertState.OPEN)
+    alert = _only(
+        timeline.seen["ack_overdue"], AlertRule.REFERRAL_NOT_ACKNOWLEDGED, AlertState.OPEN
+    )
     assert (alert.opened_at, alert.subject, alert.area, alert.severity) == (
-        ACK_OVERDUE, "ref-1", COUNTY, Severity.WARNING)
+        ACK_OVERDUE,
+        "ref-1",
+        COUNTY,
+        Severity.WARNING,
+    )
 
 
 def test_acknowledgement_resolves_the_referral_alert(timeline: Timeline) -> None:
     """The county's acknowledgement resolves the same alert at the moment it happened."""
-    opened = _only(timeline.seen["ack_overdue"], AlertRule.REFERRAL_NOT_ACKNOWLEDGED,
-                   AlertState.OPEN)
-    resolved = _only(timeline.seen["acknowledged"], AlertRule.REFERRAL_NOT_ACKNOWLEDGED,
-                     AlertState.RESOLVED)
+    opened = _only(
+        timeline.seen["ack_overdue"], AlertRule.REFERRAL_NOT_ACKNOWLEDGED, AlertState.OPEN
+    )
+    resolved = _only(
+        timeline.seen["acknowledged"], AlertRule.REFERRAL_NOT_ACKNOWLEDGED, AlertState.RESOLVED
+    )
     assert (resolved.alert_id, resolved.resolved_at) == (opened.alert_id, ACKNOWLEDGED)
 
 
@@ -133,13 +176,17 @@ def test_vacancy_counts_working_days_across_easter(timeline: Timeline) -> None:
     assert timeline.seen["vacancy_last_day"] == timeline.seen["acknowledged"]
     alert = _only(timeline.seen["vacancy_overdue"], AlertRule.CONTACT_VACANCY, AlertState.OPEN)
     assert (alert.opened_at, alert.subject, alert.severity) == (
-        VACANCY_OVERDUE, "named_worker:county-19", Severity.CRITICAL)
+        VACANCY_OVERDUE,
+        "named_worker:county-19",
+        Severity.CRITICAL,
+    )
 
 
 def test_new_named_worker_resolves_the_vacancy(timeline: Timeline) -> None:
     """Assigning a new named worker resolves the vacancy alert when it happens."""
-    resolved = _only(timeline.seen["worker_assigned"], AlertRule.CONTACT_VACANCY,
-                     AlertState.RESOLVED)
+    resolved = _only(
+        timeline.seen["worker_assigned"], AlertRule.CONTACT_VACANCY, AlertState.RESOLVED
+    )
     assert resolved.resolved_at == WORKER_ASSIGNED
 
 
@@ -147,7 +194,10 @@ def test_plan_review_reminder_reaches_the_named_worker_a_week_before(timeline: T
     """The plan review reminder goes to the new named worker when the review week begins."""
     [task] = timeline.stage.tasks(PERSON, TaskKind.PLAN_REVIEW_DUE)
     assert (task.recipient_org, task.recipient_worker_ref, task.created_at) == (
-        COUNTY, "nw-2", REMINDER_DAY)
+        COUNTY,
+        "nw-2",
+        REMINDER_DAY,
+    )
     assert task.due_at.astimezone(REMINDER_DAY.tzinfo).date() == REVIEW_DATE
 
 
@@ -168,7 +218,13 @@ def test_every_alert_of_the_timeline_opened_once_and_resolved(timeline: Timeline
     """Exactly the three broken paths opened, each once, and each is resolved at the end."""
     final = timeline.seen["reviewed"]
     opened = sorted(a.rule for a in final if a.state == AlertState.OPEN)
-    assert opened == sorted([AlertRule.REFERRAL_NOT_ACKNOWLEDGED, AlertRule.CONTACT_VACANCY,
-                             AlertRule.PLAN_REVIEW_OVERDUE])
+    assert opened == sorted(
+        [
+            AlertRule.REFERRAL_NOT_ACKNOWLEDGED,
+            AlertRule.CONTACT_VACANCY,
+            AlertRule.PLAN_REVIEW_OVERDUE,
+        ]
+    )
     assert {a.alert_id for a in final if a.state == AlertState.RESOLVED} == {
-        a.alert_id for a in final if a.state == AlertState.OPEN}
+        a.alert_id for a in final if a.state == AlertState.OPEN
+    }

@@ -49,35 +49,55 @@ KUOPIO_PRISON, VANTAA_PRISON, NGO = "prison-kuopion", "prison-vantaan", "ngo-sil
 STEPS = [local(date(2027, 9, 6 + n), 9) for n in range(5)]
 """Mon-Fri: setup, contacts leave, consent withdrawn, changes after it, release and move."""
 SHL35 = {Category.IDENTITY, Category.PLACEMENT, Category.RELEASE_SCHEDULE, Category.NEEDS}
-CONSENT_A = {"consent_id": "consent-a", "recipients": ["county-13", NGO, KUOPIO_PRISON],
-             "purpose": "release planning",
-             "categories": [Category.IDENTITY, Category.CONTACT_DETAILS, Category.RELEASE_SCHEDULE,
-                            Category.NEEDS, Category.CONTACT_PERSONS]}
-CONSENT_B = {"consent_id": "consent-b", "recipients": ["county-04", "county-19"],
-             "purpose": "Release-planning",
-             "categories": [Category.IDENTITY, Category.CONTACT_DETAILS, Category.RELEASE_SCHEDULE,
-                            Category.PLACEMENT, Category.NEEDS]}
+CONSENT_A = {
+    "consent_id": "consent-a",
+    "recipients": ["county-13", NGO, KUOPIO_PRISON],
+    "purpose": "release planning",
+    "categories": [
+        Category.IDENTITY,
+        Category.CONTACT_DETAILS,
+        Category.RELEASE_SCHEDULE,
+        Category.NEEDS,
+        Category.CONTACT_PERSONS,
+    ],
+}
+CONSENT_B = {
+    "consent_id": "consent-b",
+    "recipients": ["county-04", "county-19"],
+    "purpose": "Release-planning",
+    "categories": [
+        Category.IDENTITY,
+        Category.CONTACT_DETAILS,
+        Category.RELEASE_SCHEDULE,
+        Category.PLACEMENT,
+        Category.NEEDS,
+    ],
+}
 EXPECTED = {
-    A: Counter({
-        (TaskKind.RELEASE_PREPARATION, "county-13"): 1,
-        (TaskKind.CONTACT_PERSON_CHANGED, KUOPIO_PRISON): 2,
-        (TaskKind.CONTACT_PERSON_CHANGED, "county-13"): 2,
-        (TaskKind.CONTACT_PERSON_CHANGED, NGO): 1,
-        (TaskKind.ASSIGN_SUCCESSOR, "county-13"): 1,
-        (TaskKind.CONSENT_REVOKED, "county-13"): 1,
-        (TaskKind.CONSENT_REVOKED, KUOPIO_PRISON): 1,
-        (TaskKind.CONSENT_REVOKED, NGO): 1,
-        (TaskKind.RELEASE_DATE_CHANGED, "county-13"): 1,
-        (TaskKind.RELEASED, "county-19"): 1,
-        (TaskKind.RESPONSIBLE_AREA_CHANGED, "county-19"): 1,
-        (TaskKind.RESPONSIBLE_AREA_CHANGED, "county-13"): 1,
-    }),
-    B: Counter({
-        (TaskKind.RELEASE_PREPARATION, "county-04"): 1,
-        (TaskKind.RELEASED, "county-19"): 1,
-        (TaskKind.RESPONSIBLE_AREA_CHANGED, "county-19"): 1,
-        (TaskKind.RESPONSIBLE_AREA_CHANGED, "county-04"): 1,
-    }),
+    A: Counter(
+        {
+            (TaskKind.RELEASE_PREPARATION, "county-13"): 1,
+            (TaskKind.CONTACT_PERSON_CHANGED, KUOPIO_PRISON): 2,
+            (TaskKind.CONTACT_PERSON_CHANGED, "county-13"): 2,
+            (TaskKind.CONTACT_PERSON_CHANGED, NGO): 1,
+            (TaskKind.ASSIGN_SUCCESSOR, "county-13"): 1,
+            (TaskKind.CONSENT_REVOKED, "county-13"): 1,
+            (TaskKind.CONSENT_REVOKED, KUOPIO_PRISON): 1,
+            (TaskKind.CONSENT_REVOKED, NGO): 1,
+            (TaskKind.RELEASE_DATE_CHANGED, "county-13"): 1,
+            (TaskKind.RELEASED, "county-19"): 1,
+            (TaskKind.RESPONSIBLE_AREA_CHANGED, "county-19"): 1,
+            (TaskKind.RESPONSIBLE_AREA_CHANGED, "county-13"): 1,
+        }
+    ),
+    B: Counter(
+        {
+            (TaskKind.RELEASE_PREPARATION, "county-04"): 1,
+            (TaskKind.RELEASED, "county-19"): 1,
+            (TaskKind.RESPONSIBLE_AREA_CHANGED, "county-19"): 1,
+            (TaskKind.RESPONSIBLE_AREA_CHANGED, "county-04"): 1,
+        }
+    ),
 }
 
 
@@ -99,8 +119,12 @@ class Setup:
         step, found = self.step(task), set()
         consent = CONSENT_A if person == A else CONSENT_B
         consent_in_force = person == B or step < 2
-        if (consent_in_force and task.recipient_org in consent["recipients"]
-                and category in consent["categories"] and self.purpose(task) == "release_planning"):
+        if (
+            consent_in_force
+            and task.recipient_org in consent["recipients"]
+            and category in consent["categories"]
+            and self.purpose(task) == "release_planning"
+        ):
             found.add(Basis(kind=BasisKind.CONSENT, ref=str(consent["consent_id"])))
         responsible = "county-19" if step == 4 else ("county-13" if person == A else "county-04")
         if person == A and task.recipient_org == responsible and category in SHL35:
@@ -117,50 +141,124 @@ def at(step: int, minute: int) -> datetime:
 
 def _play(stage: Stage) -> None:
     ev = stage.event
-    custody = {"sentence_type": SentenceType.LONG_TERM, "sentence_start": date(2027, 9, 6),
-               "full_name": "Testi Kuvitteellinen Henkilö", "phone": "+358 40 000 0000"}
-    consent = {"valid_from": date(2027, 9, 6), "valid_until": date(2028, 9, 5),
-               "collection_method": ConsentCollection.WRITTEN}
+    custody = {
+        "sentence_type": SentenceType.LONG_TERM,
+        "sentence_start": date(2027, 9, 6),
+        "full_name": "Testi Kuvitteellinen Henkilö",
+        "phone": "+358 40 000 0000",
+    }
+    consent = {
+        "valid_from": date(2027, 9, 6),
+        "valid_until": date(2028, 9, 5),
+        "collection_method": ConsentCollection.WRITTEN,
+    }
     worker = {"role": ContactRole.PRISON_CASE_WORKER, "org": KUOPIO_PRISON}
     named = {"role": ContactRole.NAMED_WORKER, "org": "county-13"}
     ngo = {"role": ContactRole.NGO_SUPPORT, "org": NGO}
     stage.send(
-        ev(A, CustodyStarted, KUOPIO_PRISON, at(0, 0), prison=KUOPIO_PRISON,
-           home_municipality="297", **custody),
+        ev(
+            A,
+            CustodyStarted,
+            KUOPIO_PRISON,
+            at(0, 0),
+            prison=KUOPIO_PRISON,
+            home_municipality="297",
+            **custody,
+        ),
         ev(A, ConsentGiven, KUOPIO_PRISON, at(0, 1), **CONSENT_A, **consent),
-        ev(A, ReferralSubmitted, KUOPIO_PRISON, at(0, 2), referral_id="ref-a",
-           kind=ReferralKind.CONTACT_WITH_CONSENT, needs=[Need.HOUSING],
-           summary="Synteettinen yhteenveto."),
+        ev(
+            A,
+            ReferralSubmitted,
+            KUOPIO_PRISON,
+            at(0, 2),
+            referral_id="ref-a",
+            kind=ReferralKind.CONTACT_WITH_CONSENT,
+            needs=[Need.HOUSING],
+            summary="Synteettinen yhteenveto.",
+        ),
         ev(A, ContactPersonAssigned, KUOPIO_PRISON, at(0, 3), **worker, worker_ref="pw-1"),
-        key=A.tag.encode())
+        key=A.tag.encode(),
+    )
     stage.send(ev(A, ContactPersonAssigned, "county-13", at(0, 4), **named, worker_ref="nw-1"))
     stage.send(ev(A, ContactPersonAssigned, NGO, at(0, 5), **ngo, worker_ref="ng-1"))
     stage.send(
-        ev(B, CustodyStarted, VANTAA_PRISON, at(0, 0), prison=VANTAA_PRISON,
-           home_municipality="092", **custody),
+        ev(
+            B,
+            CustodyStarted,
+            VANTAA_PRISON,
+            at(0, 0),
+            prison=VANTAA_PRISON,
+            home_municipality="092",
+            **custody,
+        ),
         ev(B, ConsentGiven, VANTAA_PRISON, at(0, 1), **CONSENT_B, **consent),
-        key=B.tag.encode())
+        key=B.tag.encode(),
+    )
     stage.settle()
-    stage.at(at(0, 10),
-             ev(A, ReleaseDateSet, KUOPIO_PRISON, at(0, 10), release_date=date(2028, 2, 15),
-                release_type=ReleaseType.CONDITIONAL_RELEASE),
-             ev(B, ReleaseDateSet, VANTAA_PRISON, at(0, 10), release_date=date(2028, 5, 2),
-                release_type=ReleaseType.END_OF_SENTENCE))
-    stage.send(ev(A, ContactPersonEnded, KUOPIO_PRISON, at(1, 0), **worker, worker_ref="pw-1",
-                  successor_worker_ref="pw-2"))
-    stage.at(at(1, 1), ev(A, ContactPersonEnded, "county-13", at(1, 1), **named,
-                          worker_ref="nw-1"))
+    stage.at(
+        at(0, 10),
+        ev(
+            A,
+            ReleaseDateSet,
+            KUOPIO_PRISON,
+            at(0, 10),
+            release_date=date(2028, 2, 15),
+            release_type=ReleaseType.CONDITIONAL_RELEASE,
+        ),
+        ev(
+            B,
+            ReleaseDateSet,
+            VANTAA_PRISON,
+            at(0, 10),
+            release_date=date(2028, 5, 2),
+            release_type=ReleaseType.END_OF_SENTENCE,
+        ),
+    )
+    stage.send(
+        ev(
+            A,
+            ContactPersonEnded,
+            KUOPIO_PRISON,
+            at(1, 0),
+            **worker,
+            worker_ref="pw-1",
+            successor_worker_ref="pw-2",
+        )
+    )
+    stage.at(at(1, 1), ev(A, ContactPersonEnded, "county-13", at(1, 1), **named, worker_ref="nw-1"))
     stage.at(at(2, 0), ev(A, ConsentWithdrawn, KUOPIO_PRISON, at(2, 0), consent_id="consent-a"))
-    stage.send(ev(A, ContactPersonEnded, NGO, at(3, 0), **ngo, worker_ref="ng-1",
-                  successor_worker_ref="ng-2"))
-    stage.at(at(3, 1), ev(A, ReleaseDateSet, KUOPIO_PRISON, at(3, 1),
-                          release_date=date(2028, 1, 17),
-                          release_type=ReleaseType.CONDITIONAL_RELEASE))
-    released = {"release_type": ReleaseType.CONDITIONAL_RELEASE, "destination_municipality": "564",
-                "housing_status": HousingStatus.TEMPORARY}
-    stage.at(at(4, 0),
-             ev(A, Released, KUOPIO_PRISON, at(4, 0), released_at=at(4, 0), **released),
-             ev(B, Released, VANTAA_PRISON, at(4, 0), released_at=at(4, 0), **released))
+    stage.send(
+        ev(
+            A,
+            ContactPersonEnded,
+            NGO,
+            at(3, 0),
+            **ngo,
+            worker_ref="ng-1",
+            successor_worker_ref="ng-2",
+        )
+    )
+    stage.at(
+        at(3, 1),
+        ev(
+            A,
+            ReleaseDateSet,
+            KUOPIO_PRISON,
+            at(3, 1),
+            release_date=date(2028, 1, 17),
+            release_type=ReleaseType.CONDITIONAL_RELEASE,
+        ),
+    )
+    released = {
+        "release_type": ReleaseType.CONDITIONAL_RELEASE,
+        "destination_municipality": "564",
+        "housing_status": HousingStatus.TEMPORARY,
+    }
+    stage.at(
+        at(4, 0),
+        ev(A, Released, KUOPIO_PRISON, at(4, 0), released_at=at(4, 0), **released),
+        ev(B, Released, VANTAA_PRISON, at(4, 0), released_at=at(4, 0), **released),
+    )
 
 
 @dataclass
@@ -220,8 +318,11 @@ def test_no_task_after_withdrawal_cites_the_consent(outcome: Outcome) -> None:
 
 def test_revocation_reaches_each_recipient_under_the_consent_once(outcome: Outcome) -> None:
     """Everyone who received data under the consent hears of its withdrawal, once, with nothing."""
-    received = {t.recipient_org for p, t in outcome.tasks()
-                if p == A and any(b.ref == "consent-a" for b in t.bases)}
+    received = {
+        t.recipient_org
+        for p, t in outcome.tasks()
+        if p == A and any(b.ref == "consent-a" for b in t.bases)
+    }
     revoked = outcome.stage.tasks(A, TaskKind.CONSENT_REVOKED)
     assert sorted(t.recipient_org for t in revoked) == sorted(received)
     assert all(carried(t) == set() for t in revoked)
@@ -236,7 +337,10 @@ def test_disclosure_records_match_the_tasks_one_to_one(outcome: Outcome) -> None
         for record in records:
             task = tasks[record.task_id]
             assert (record.recipient_org, record.task_kind, record.case_id) == (
-                task.recipient_org, task.kind, task.case_id)
+                task.recipient_org,
+                task.kind,
+                task.case_id,
+            )
             assert set(record.categories) == carried(task)
             assert record.bases == task.bases
             assert record.consent_ids == [b.ref for b in task.bases if b.kind == BasisKind.CONSENT]
