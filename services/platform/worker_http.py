@@ -67,8 +67,6 @@ def partition_lag(committed: int | None, end: int | None) -> int | None:
 def stream_lags(app: Any) -> list[PartitionLag]:
     """The lag of every stream partition the worker's consumer holds (none before it starts)."""
     consumer = app.consumer
-    if not consumer.flow_active and not consumer.assignment():
-        return []
     found = []
     for tp in sorted(consumer.assignment()):
         if not is_stream_topic(consumer, tp.topic):
