@@ -1,18 +1,29 @@
 # The two commands of the README: `make demo` and `make test`. Both install what they need.
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha1sum | cut -c1-12)
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+# The Kafka version of the local broker (`infra/kafka/pom.xml` takes it as a property).
+KAFKA_VERSION ?=
+export KAFKA_VERSION
 
-.PHONY: test demo install system-deps lint typecheck unit integration bench bench-smoke bench-soak clean
+.PHONY: test demo install lock system-deps lint typecheck unit integration bench bench-smoke bench-soak clean
 
-$(STAMP): pyproject.toml
+# Everything comes from requirements.lock (exact versions, hashes); the project itself is then
+# installed editable without resolving anything. An upgrade is a deliberate `make lock`.
+$(STAMP): pyproject.toml requirements.lock
 	@bash infra/install-system-deps.sh
 	@test -x $(BIN)/python || python3 -m venv $(VENV)
-	@$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
-	@$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
+	@$(PIP) install -q --require-hashes -r requirements.lock
+	@$(PIP) install -q --no-deps --no-build-isolation -e .
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 install: $(STAMP)
+
+# Re-resolve the whole environment after a change of pyproject.toml's dependencies.
+lock:
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal \
+	  --python-version 3.11 --custom-compile-command "make lock" -o requirements.lock
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

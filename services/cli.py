@@ -15,8 +15,9 @@ from services.commands import (
 )
 from services.platform.logging import configure
 
-app = typer.Typer(help="Jatkumo: an unbroken service path from prison to the community.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Jatkumo: an unbroken service path from prison to the community.", no_args_is_help=True
+)
 app.add_typer(broker_cmd.app, name="broker")
 app.add_typer(topics_cmd.app, name="topics")
 app.add_typer(schemas_cmd.app, name="schemas")

@@ -12,17 +12,27 @@ app = typer.Typer(help="Run a local single-node Kafka (KRaft) from Maven Central
 StateOption = Annotated[Path, typer.Option(help="Where the broker keeps data, pid and log.")]
 PortOption = Annotated[int, typer.Option(help="Client port.")]
 SecureOption = Annotated[bool, typer.Option(help="SASL/SCRAM with ACLs.")]
-AdminPasswordOption = Annotated[str, typer.Option(
-    envvar="JATKUMO_BROKER_ADMIN_PASSWORD", show_default=False,
-    help="The super user's password in the secure profile (local default when unset).")]
+AdminPasswordOption = Annotated[
+    str,
+    typer.Option(
+        envvar="JATKUMO_BROKER_ADMIN_PASSWORD",
+        show_default=False,
+        help="The super user's password in the secure profile (local default when unset).",
+    ),
+]
 
 
 def _config(
-    state_dir: Path, port: int, secure: bool = False,
+    state_dir: Path,
+    port: int,
+    secure: bool = False,
     admin_password: str = broker.BrokerConfig.admin_password,
 ) -> broker.BrokerConfig:
     return broker.BrokerConfig(
-        state_dir=state_dir, port=port, controller_port=port + 1, secure=secure,
+        state_dir=state_dir,
+        port=port,
+        controller_port=port + 1,
+        secure=secure,
         admin_password=admin_password,
     )
 
@@ -37,8 +47,9 @@ def start(
 ) -> None:
     """Start the broker and wait until a metadata request succeeds."""
     try:
-        broker.start(_config(state_dir, port, secure, admin_password), timeout=timeout,
-                     progress=typer.echo)
+        broker.start(
+            _config(state_dir, port, secure, admin_password), timeout=timeout, progress=typer.echo
+        )
     except broker.BrokerError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from error

@@ -42,8 +42,9 @@ def history_table(records: list[DisclosureRecord]) -> Table:
 
 
 def disclosures(
-    identity_code: Annotated[str, typer.Option(help="The person's identity code.",
-                                               prompt=True, hide_input=True)],
+    identity_code: Annotated[
+        str, typer.Option(help="The person's identity code.", prompt=True, hide_input=True)
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines instead of a table.")] = False,
 ) -> None:
     """Print what was disclosed about one person, to whom, under which basis."""

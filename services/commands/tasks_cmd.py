@@ -18,11 +18,10 @@ from services.core.events import TaskStatusChanged
 from services.core.organisations import OrgKind, default_registry
 from services.core.tasks import Task
 from services.core.vocabulary import TaskStatus
-from services.platform.admin import admin_client, cluster_ready
+from services.platform.admin import admin_client, cluster_ready, listening
 from services.platform.settings import Settings
 from services.platform.topics import TopicNames
 from services.sdk import Publisher, PublishError, Subscriber
-from services.simulator.kafka_io import listening
 
 app = typer.Typer(help="Read an organisation's tasks and answer them, as its system would.")
 

@@ -58,13 +58,22 @@ def _write_private(path: Path, passwords: dict[str, str]) -> None:
 
 @app.command("apply")
 def apply_command(
-    acls: Annotated[bool, typer.Option(
-        "--acls", help="Also create each principal's SCRAM credentials and its ACLs.")] = False,
-    passwords: Annotated[Path | None, typer.Option(
-        help="A file of username=password lines (principals it names).", exists=True,
-        dir_okay=False)] = None,
-    write_passwords: Annotated[Path | None, typer.Option(
-        help="Write every principal's password to this file (mode 0600) to hand out.")] = None,
+    acls: Annotated[
+        bool,
+        typer.Option("--acls", help="Also create each principal's SCRAM credentials and its ACLs."),
+    ] = False,
+    passwords: Annotated[
+        Path | None,
+        typer.Option(
+            help="A file of username=password lines (principals it names).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    write_passwords: Annotated[
+        Path | None,
+        typer.Option(help="Write every principal's password to this file (mode 0600) to hand out."),
+    ] = None,
 ) -> None:
     """Create or update every topic in the catalogue; safe to run again.
 
@@ -75,8 +84,7 @@ def apply_command(
     registry = default_registry()
     names = TopicNames(settings.namespace)
     security = admin_security(settings)
-    secrets = principal_passwords(registry, os.environ.get(SECRET_ENV), passwords) if acls \
-        else {}
+    secrets = principal_passwords(registry, os.environ.get(SECRET_ENV), passwords) if acls else {}
     specs = catalogue(registry, names, settings.internal_partitions)
     report = apply_topics(settings.bootstrap_servers, specs, progress=typer.echo, **security)
     typer.echo(
@@ -85,8 +93,9 @@ def apply_command(
     )
     if not acls:
         return
-    applied = apply_security(settings.bootstrap_servers, secrets,
-                             derive_grants(registry, names), **security)
+    applied = apply_security(
+        settings.bootstrap_servers, secrets, derive_grants(registry, names), **security
+    )
     typer.echo(f"principals: {len(applied.users)} SCRAM credentials set, {applied.acls} ACLs")
     if write_passwords:
         _write_private(write_passwords, secrets)
@@ -97,7 +106,8 @@ def apply_command(
 def list_command() -> None:
     """Print the catalogue: name, partitions, key, retention."""
     settings = Settings()
-    for spec in catalogue(default_registry(), TopicNames(settings.namespace),
-                          settings.internal_partitions):
+    for spec in catalogue(
+        default_registry(), TopicNames(settings.namespace), settings.internal_partitions
+    ):
         days = "forever" if spec.retention_ms < 0 else f"{spec.retention_ms // 86_400_000} d"
         typer.echo(f"{spec.name:40} {spec.partitions:>2}  key={spec.key:30} {days}")

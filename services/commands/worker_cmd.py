@@ -20,9 +20,12 @@ def worker(
     """Run a worker until interrupted (SIGINT/SIGTERM stop it cleanly)."""
     from faust.worker import Worker  # noqa: PLC0415 - heavy import only for workers
 
+    from services.platform import worker_http  # noqa: PLC0415
     from services.platform.settings import Settings  # noqa: PLC0415
 
     settings = Settings()
     module = importlib.import_module(f"services.{service.value}.stream")
     app = module.build_app(settings, worker_id)
-    Worker(app, loglevel="WARNING", quiet=True).execute_from_commandline()
+    extra = list(worker_http.services_for(app))  # /healthz, /readyz, /metrics when opted in
+    worker = Worker(app, *extra, loglevel="WARNING", quiet=True, override_logging=False)
+    worker.execute_from_commandline()  # logging stays as services.platform.logging set it

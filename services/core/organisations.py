@@ -32,9 +32,7 @@ AGENCY_KINDS = frozenset({OrgKind.PRISON, OrgKind.COMMUNITY_SANCTIONS_OFFICE})
 AGENCY_CONTROLLER = "rikosseuraamuslaitos"
 
 
-COMMON_EVENTS = frozenset(
-    {"ContactPersonAssigned", "ContactPersonEnded", "TaskStatusChanged"}
-)
+COMMON_EVENTS = frozenset({"ContactPersonAssigned", "ContactPersonEnded", "TaskStatusChanged"})
 CONSENT_EVENTS = frozenset({"ReferralSubmitted", "ConsentGiven", "ConsentWithdrawn"})
 
 ALLOWED_EVENTS: dict[OrgKind, frozenset[str]] = {

@@ -18,9 +18,10 @@ from services.core.envelopes import Tick
 from services.core.facts import CaseFact
 from services.core.policy import disclose
 from services.followup.decide import on_fact, on_tick
+from services.followup.levels import LevelsError, default_levels, load_levels
 from services.followup.state import FollowupOutcome, FollowupState
 from services.platform.batching import Batch, decide_in_batches
-from services.platform.config_files import service_levels, sharing_rules
+from services.platform.config_files import config_file, sharing_rules
 from services.platform.metrics import MESSAGES
 from services.platform.privacy import open_personal
 from services.platform.runtime import Runtime, make_runtime, publish_issued
@@ -42,15 +43,27 @@ class FollowupShell:
     def __init__(self, runtime: Runtime) -> None:
         self.rt = runtime
         self.rules = sharing_rules(runtime.settings.sharing_rules)
-        self.levels = service_levels(runtime.settings.service_levels)
+        self.levels = config_file(
+            runtime.settings.service_levels,
+            "service levels",
+            default_levels,
+            load_levels,
+            LevelsError,
+        )
         partitions = runtime.settings.internal_partitions
         self.states = runtime.app.Table(
-            "followup-state", default=None, partitions=partitions,
-            key_type=bytes, value_type=bytes,
+            "followup-state",
+            default=None,
+            partitions=partitions,
+            key_type=bytes,
+            value_type=bytes,
         )
         self.due = runtime.app.Table(
-            "followup-due", default=None, partitions=partitions,
-            key_type=bytes, value_type=bytes,
+            "followup-due",
+            default=None,
+            partitions=partitions,
+            key_type=bytes,
+            value_type=bytes,
         )
         self._ticked: dict[bytes, bytes] = {}
         self._one_at_a_time = asyncio.Lock()
@@ -66,12 +79,14 @@ class FollowupShell:
         rt.app.timer(rt.settings.tick_interval_seconds)(self._send_due_ticks)
 
     async def _facts_agent(self, stream: Any) -> None:
-        await decide_in_batches(self.rt, stream, self._on_fact, stage="followup.facts",
-                                lock=self._one_at_a_time)
+        await decide_in_batches(
+            self.rt, stream, self._on_fact, stage="followup.facts", lock=self._one_at_a_time
+        )
 
     async def _tick_agent(self, stream: Any) -> None:
-        await decide_in_batches(self.rt, stream, self._on_tick, stage="followup.ticks",
-                                lock=self._one_at_a_time)
+        await decide_in_batches(
+            self.rt, stream, self._on_tick, stage="followup.ticks", lock=self._one_at_a_time
+        )
 
     async def _on_fact(self, event: Any, batch: Batch) -> None:
         key = event.message.key
@@ -93,14 +108,14 @@ class FollowupShell:
             return
         state = self._load(event, batch, key)
         if state is not None:
-            await self._publish(event, batch, key, on_tick(state, self.levels,
-                                                           self.rt.clock.now()))
+            await self._publish(event, batch, key, on_tick(state, self.levels, self.rt.clock.now()))
 
     def _load(self, event: Any, batch: Batch, key: bytes) -> FollowupState | None:
         return batch.read(event, self.states, key, READ_STATE)
 
-    async def _publish(self, event: Any, batch: Batch, key: bytes,
-                       outcome: FollowupOutcome) -> None:
+    async def _publish(
+        self, event: Any, batch: Batch, key: bytes, outcome: FollowupOutcome
+    ) -> None:
         """Queue the alerts and tasks, then the state that remembers them (see Batch)."""
         rt = self.rt
         batch.extend([await rt.send(rt.names.alerts, key, alert) for alert in outcome.alerts])

@@ -104,9 +104,7 @@ def referral_received(ctx: Context, referral_id: str) -> TaskDraft | None:
     if county is None or referral is None:
         return None
     short = is_short_sentence(ctx.case, ctx.settings.short_sentence_days)
-    days = (
-        ctx.settings.short_sentence_working_days if short else ctx.settings.referral_working_days
-    )
+    days = ctx.settings.short_sentence_working_days if short else ctx.settings.referral_working_days
     return ctx.draft(
         TaskKind.REFERRAL_RECEIVED,
         county,

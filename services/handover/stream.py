@@ -30,8 +30,11 @@ def build_app(settings: Settings, worker_id: str = "0") -> faust.App:
     rules = sharing_rules(settings.sharing_rules)
     decide_settings = HandoverSettings()
     issued_table = rt.app.Table(
-        "handover-issued", default=None, partitions=settings.internal_partitions,
-        key_type=bytes, value_type=bytes,
+        "handover-issued",
+        default=None,
+        partitions=settings.internal_partitions,
+        key_type=bytes,
+        value_type=bytes,
     )
 
     async def on_fact(event: Any, batch: Batch) -> None:
@@ -39,8 +42,9 @@ def build_app(settings: Settings, worker_id: str = "0") -> faust.App:
         fact = rt.catalogue.decode_as(event.message.value, CaseFact)
         rt.clock.observe(fact.occurred_at)
         state = batch.read(event, issued_table, key, READ_STATE)
-        outcome = decide(state, fact, open_personal(fact.case, rt.sealer), rules,
-                         decide_settings, rt.clock.now())
+        outcome = decide(
+            state, fact, open_personal(fact.case, rt.sealer), rules, decide_settings, rt.clock.now()
+        )
         for issued in outcome.issued:
             batch.extend(await publish_issued(rt, key, issued))
         if outcome.issued or state is None:  # the state after its tasks (see Batch)

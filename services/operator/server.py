@@ -21,10 +21,11 @@ from prometheus_client.registry import Collector
 from pydantic import BaseModel
 
 from services.core.records import AlertRule
+from services.followup.levels import LevelsError, default_levels, load_levels
 from services.operator.projection import UNROUTED, OperatorProjection, area_filter
 from services.operator.stream import GroupLag, ViewFeed, log
 from services.platform.clock import Clock
-from services.platform.config_files import service_levels
+from services.platform.config_files import config_file
 from services.platform.settings import Settings
 
 COOKIE = "jatkumo_operator"
@@ -50,7 +51,10 @@ class OperatorState:
 
     @classmethod
     def create(cls, settings: Settings) -> "OperatorState":
-        projection = OperatorProjection(levels=service_levels(settings.service_levels))
+        levels = config_file(
+            settings.service_levels, "service levels", default_levels, load_levels, LevelsError
+        )
+        projection = OperatorProjection(levels=levels)
         clock = Clock(settings.clock)
         state = cls(
             settings, projection, clock, ViewFeed(settings, projection, clock), GroupLag(settings)

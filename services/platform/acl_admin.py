@@ -45,14 +45,17 @@ def kafka_acl(grant: Grant) -> ACL:
         operation=ACLOperation[grant.operation.value],
         permission_type=ACLPermissionType.ALLOW,
         resource_pattern=ResourcePattern(
-            ResourceType[grant.resource.value], grant.name,
+            ResourceType[grant.resource.value],
+            grant.name,
             ACLResourcePatternType[grant.pattern.value],
         ),
     )
 
 
 ALL_ACLS = ACLFilter(
-    principal=None, host=None, operation=ACLOperation.ANY,
+    principal=None,
+    host=None,
+    operation=ACLOperation.ANY,
     permission_type=ACLPermissionType.ANY,
     resource_pattern=ResourcePatternFilter(ResourceType.ANY, None, ACLResourcePatternType.ANY),
 )
@@ -61,8 +64,10 @@ ALL_ACLS = ACLFilter(
 def _loaded(client: KafkaAdminClient, users: list[str], acls: list[ACL]) -> bool:
     """Whether the broker already describes every credential and ACL."""
     described = client.describe_user_scram_credentials(users)
-    if any(described.get(user, {}).get("error") or not described.get(user, {}).get(
-            "credential_infos") for user in users):
+    if any(
+        described.get(user, {}).get("error") or not described.get(user, {}).get("credential_infos")
+        for user in users
+    ):
         return False
     present, _ = client.describe_acls(ALL_ACLS)
     return set(acls) <= set(present)
@@ -79,15 +84,21 @@ def _wait_loaded(
 
 
 def apply_security(
-    bootstrap: str, passwords: dict[str, str], grants: list[Grant], *,
-    timeout: float = 120.0, **security: Any
+    bootstrap: str,
+    passwords: dict[str, str],
+    grants: list[Grant],
+    *,
+    timeout: float = 120.0,
+    **security: Any,
 ) -> SecurityReport:
     """Upsert a SCRAM-SHA-512 credential per user and create every ACL, as a super user;
     return once the broker enforces them (or raise after `timeout` seconds)."""
     client = admin_client(bootstrap, **security)
     try:
-        upserts = [UserScramCredentialUpsertion(user, SCRAM_MECHANISM, password)
-                   for user, password in sorted(passwords.items())]
+        upserts = [
+            UserScramCredentialUpsertion(user, SCRAM_MECHANISM, password)
+            for user, password in sorted(passwords.items())
+        ]
         failed_users = {
             user: error
             for user, error in client.alter_user_scram_credentials(upserts).items()

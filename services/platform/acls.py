@@ -78,13 +78,13 @@ def usernames(registry: Registry) -> list[str]:
     ]
 
 
-def _topic(user: str, ops: tuple[Operation, ...], name: str,
-           pattern: Pattern = Pattern.LITERAL) -> list[Grant]:
+def _topic(
+    user: str, ops: tuple[Operation, ...], name: str, pattern: Pattern = Pattern.LITERAL
+) -> list[Grant]:
     return [Grant(principal(user), op, Resource.TOPIC, name, pattern) for op in ops]
 
 
-def _group(user: str, op: Operation, name: str,
-           pattern: Pattern = Pattern.PREFIXED) -> Grant:
+def _group(user: str, op: Operation, name: str, pattern: Pattern = Pattern.PREFIXED) -> Grant:
     return Grant(principal(user), op, Resource.GROUP, name, pattern)
 
 
@@ -146,13 +146,23 @@ def service_grants(service: str, names: TopicNames) -> list[Grant]:
     if service == "operator":
         lag_only = (inbound_prefix, names.intake, names.referral_ticks, names.followup_ticks)
         return [
-            *(grant for topic in (names.alerts, names.case_facts, names.disclosures, names.dlq)
-              for grant in _topic(user, READ, topic)),
+            *(
+                grant
+                for topic in (names.alerts, names.case_facts, names.disclosures, names.dlq)
+                for grant in _topic(user, READ, topic)
+            ),
             _group(user, Operation.READ, names.app_id(service)),
             _group(user, Operation.DESCRIBE, names.app_id("") + "-"),
-            *(grant for topic in lag_only for grant in _topic(
-                user, (Operation.DESCRIBE,), topic,
-                Pattern.PREFIXED if topic == inbound_prefix else Pattern.LITERAL)),
+            *(
+                grant
+                for topic in lag_only
+                for grant in _topic(
+                    user,
+                    (Operation.DESCRIBE,),
+                    topic,
+                    Pattern.PREFIXED if topic == inbound_prefix else Pattern.LITERAL,
+                )
+            ),
         ]
     raise ValueError(f"unknown service {service!r}")
 
@@ -165,12 +175,12 @@ def derive_grants(registry: Registry, names: TopicNames | None = None) -> list[G
     return sorted(set(grants))
 
 
-def allowed(grants: list[Grant], who: str, operation: Operation, resource: Resource,
-            name: str) -> bool:
+def allowed(
+    grants: list[Grant], who: str, operation: Operation, resource: Resource, name: str
+) -> bool:
     """What the authorizer would answer for these grants (deny unless a grant matches)."""
     return any(
-        g.principal == who and g.operation == operation and g.covers(resource, name)
-        for g in grants
+        g.principal == who and g.operation == operation and g.covers(resource, name) for g in grants
     )
 
 

@@ -2,6 +2,7 @@
 
 import contextlib
 import logging
+import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,19 @@ def _quiet_client_logs() -> Iterator[None]:
         yield
     finally:
         logger.setLevel(previous)
+
+
+def listening(bootstrap: str, timeout: float = 2.0) -> bool:
+    """Whether anything accepts connections at one of the addresses: a quick answer before
+    a Kafka client spends its own bootstrap timeout on an address where nothing runs."""
+    for address in bootstrap.split(","):
+        host, _, port = address.strip().rpartition(":")
+        try:
+            with socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout):
+                return True
+        except (OSError, ValueError):
+            continue
+    return False
 
 
 def cluster_ready(bootstrap: str, **security: Any) -> bool:
@@ -81,10 +95,7 @@ def apply_topics(
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):
                 client.create_topics(
-                    [
-                        NewTopic(s.name, s.partitions, 1, topic_configs=s.configs())
-                        for s in missing
-                    ],
+                    [NewTopic(s.name, s.partitions, 1, topic_configs=s.configs()) for s in missing],
                     validate_only=False,
                 )
             report.created = [s.name for s in missing]
@@ -98,8 +109,10 @@ def apply_topics(
         present = [s for s in specs if s.name in existing]
         if present:
             client.alter_configs(
-                [ConfigResource(ConfigResourceType.TOPIC, s.name, configs=s.configs())
-                 for s in present]
+                [
+                    ConfigResource(ConfigResourceType.TOPIC, s.name, configs=s.configs())
+                    for s in present
+                ]
             )
     finally:
         client.close()

@@ -20,6 +20,8 @@ from weakref import ref
 
 from faust.streams import _current_event
 
+from services.platform.faust_patches.batch_acks import withhold_acks
+from services.platform.metrics import DECISION_SECONDS
 from services.platform.runtime import Runtime, delivered
 
 T = TypeVar("T")
@@ -68,8 +70,9 @@ class Batch:
             value: bytes | None = table.get(key)
         return value
 
-    def write(self, event: Any, table: Any, key: bytes, value: bytes | None,
-              decoded: Any = None) -> None:
+    def write(
+        self, event: Any, table: Any, key: bytes, value: bytes | None, decoded: Any = None
+    ) -> None:
         """Queue `table[key] = value` (None deletes) in the name of `event`."""
         self._writes.append(_Write(event, table, key, value))
         self._latest[(id(table), key)] = (value, decoded)
@@ -128,31 +131,26 @@ async def decide_in_batches(
             raise
 
 
-async def _decide_and_flush(rt: Runtime, events: Sequence[Any], handle: Handler,
-                            stage: str) -> None:
+async def _decide_and_flush(
+    rt: Runtime, events: Sequence[Any], handle: Handler, stage: str
+) -> None:
     batch = Batch()
     for event in events:
         try:
-            await handle(event, batch)
+            with DECISION_SECONDS.labels(stage).time():
+                await handle(event, batch)
         except Exception as error:
             rt.log.exception("decision_failed", stage=stage, error=type(error).__name__)
-            batch.extend([await rt.dead_letter("internal_error", type(error).__name__,
-                                               event.message, stage=stage)])
+            batch.extend(
+                [
+                    await rt.dead_letter(
+                        "internal_error", type(error).__name__, event.message, stage=stage
+                    )
+                ]
+            )
     try:
         await batch.flush()
     except Exception as error:
         rt.log.exception("batch_failed", stage=stage, error=type(error).__name__)
         for event in events:
-            await rt.dead_letter("internal_error", type(error).__name__, event.message,
-                                 stage=stage)
-
-
-def withhold_acks(events: Sequence[Any]) -> None:
-    """Keep faust from acknowledging a batch that did not finish.
-
-    faust acknowledges a batch's messages when its body ends, however it ends. A worker
-    stopped in the middle of a batch (SIGTERM cancels the agent at an await) would then commit
-    messages it never decided, or whose state it never wrote, on its way out. A message marked
-    acknowledged is not acknowledged again, so the batch is read again from the last commit."""
-    for event in events:
-        event.message.acked = True
+            await rt.dead_letter("internal_error", type(error).__name__, event.message, stage=stage)

@@ -17,7 +17,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from services.platform.admin import cluster_ready
@@ -25,12 +25,21 @@ from services.platform.admin import cluster_ready
 REPO_ROOT = Path(__file__).resolve().parents[2]
 KAFKA_DIR = REPO_ROOT / "infra" / "kafka"
 LIBS = KAFKA_DIR / "libs"
+"""One directory of jars per Kafka version: `libs/<version>`."""
+DEFAULT_KAFKA_VERSION = "3.9.1"
+"""The version `infra/kafka/pom.xml` names; `KAFKA_VERSION` (e.g. `make test KAFKA_VERSION=4.4.0`)
+chooses another one from Maven Central."""
 DEFAULT_STATE = REPO_ROOT / ".jatkumo" / "broker"
 ADMIN = "admin"
 """The broker's super user in the secure profile (SASL/SCRAM)."""
 PROBE_TIMEOUT_MS = 3000
 """One readiness probe gives up this soon, so a probe begun before the port opened ends."""
 SAFE_PASSWORD = re.compile(r"[A-Za-z0-9._~@%+-]+")
+
+
+def kafka_version() -> str:
+    """The Kafka version to run: `KAFKA_VERSION` when set, else the pom's default."""
+    return os.environ.get("KAFKA_VERSION") or DEFAULT_KAFKA_VERSION
 
 
 class BrokerError(RuntimeError):
@@ -45,6 +54,7 @@ class BrokerConfig:
     heap: str = "768m"
     secure: bool = False
     admin_password: str = "jatkumo-admin-secret"
+    kafka_version: str = field(default_factory=kafka_version)
 
     @property
     def bootstrap(self) -> str:
@@ -65,25 +75,42 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def ensure_jars(progress: Callable[[str], None] = print) -> Path:
-    """Fetch the Kafka jars with Maven unless the cache matches the pinned pom."""
-    stamp = LIBS / ".pom-stamp"
+def libs_dir(version: str | None = None) -> Path:
+    return LIBS / (version or kafka_version())
+
+
+def ensure_jars(progress: Callable[[str], None] = print, version: str | None = None) -> Path:
+    """Fetch the jars of a Kafka version with Maven unless the cache matches the pom."""
+    version = version or kafka_version()
+    libs = libs_dir(version)
+    stamp = libs / ".pom-stamp"
     pom = (KAFKA_DIR / "pom.xml").read_bytes()
-    if stamp.exists() and stamp.read_bytes() == pom and any(LIBS.glob("kafka_2.13-*.jar")):
-        return LIBS
+    if stamp.exists() and stamp.read_bytes() == pom and any(libs.glob("kafka_2.13-*.jar")):
+        return libs
     if shutil.which("mvn") is None or shutil.which("java") is None:
         raise BrokerError("Java and Maven are needed for the local broker (apt-get install maven)")
-    progress("fetching Kafka jars from Maven Central (once) ...")
-    shutil.rmtree(LIBS, ignore_errors=True)
+    progress(f"fetching Kafka {version} jars from Maven Central (once) ...")
+    shutil.rmtree(libs, ignore_errors=True)
     result = subprocess.run(
-        ["mvn", "-q", "-B", "-f", str(KAFKA_DIR / "pom.xml"), "dependency:copy-dependencies",
-         f"-DoutputDirectory={LIBS}", "-DincludeScope=runtime"],
-        capture_output=True, text=True, check=False,
+        [
+            "mvn",
+            "-q",
+            "-B",
+            "-f",
+            str(KAFKA_DIR / "pom.xml"),
+            "dependency:copy-dependencies",
+            f"-Dkafka.version={version}",
+            f"-DoutputDirectory={libs}",
+            "-DincludeScope=runtime",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise BrokerError("maven could not fetch the Kafka jars:\n" + result.stdout[-2000:])
     stamp.write_bytes(pom)
-    return LIBS
+    return libs
 
 
 def _properties(config: BrokerConfig, data_dir: Path) -> str:
@@ -170,10 +197,16 @@ log4j.logger.org.apache.kafka.coordinator.group=INFO
 
 def _java(config: BrokerConfig, main: str, *args: str) -> list[str]:
     return [
-        "java", f"-Xmx{config.heap}", "-Xms128m", "-XX:+UseG1GC",
+        "java",
+        f"-Xmx{config.heap}",
+        "-Xms128m",
+        "-XX:+UseG1GC",
         "-Djava.awt.headless=true",
         f"-Dlog4j.configuration=file:{config.state_dir / 'log4j.properties'}",
-        "-cp", f"{LIBS}/*", main, *args,
+        "-cp",
+        f"{libs_dir(config.kafka_version)}/*",
+        main,
+        *args,
     ]
 
 
@@ -205,11 +238,9 @@ def new_cluster_id(draw: Callable[[], uuid.UUID] = uuid.uuid4) -> str:
 
 def format_arguments(config: BrokerConfig, properties: Path, cluster_id: str) -> list[str]:
     """The storage tool's arguments; the id is joined to its flag so it is never an option."""
-    args = ["format", f"--cluster-id={cluster_id}", f"--config={properties}",
-            "--ignore-formatted"]
+    args = ["format", f"--cluster-id={cluster_id}", f"--config={properties}", "--ignore-formatted"]
     if config.secure:
-        args += ["--add-scram",
-                 f"SCRAM-SHA-512=[name={ADMIN},password={config.admin_password}]"]
+        args += ["--add-scram", f"SCRAM-SHA-512=[name={ADMIN},password={config.admin_password}]"]
     return args
 
 
@@ -217,7 +248,9 @@ def format_storage(config: BrokerConfig, properties: Path, cluster_id: str) -> N
     """Format the KRaft log directory named in the properties for the given cluster."""
     result = subprocess.run(
         _java(config, "kafka.tools.StorageTool", *format_arguments(config, properties, cluster_id)),
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise BrokerError("formatting KRaft storage failed:\n" + (result.stderr or result.stdout))
@@ -230,7 +263,7 @@ def start(
     if read_pid(config) is not None:
         progress(f"broker already running on {config.bootstrap}")
         return 0.0
-    ensure_jars(progress)
+    ensure_jars(progress, config.kafka_version)
     config.state_dir.mkdir(parents=True, exist_ok=True)
     data_dir = config.state_dir / "data"
     properties = config.state_dir / "server.properties"
@@ -244,7 +277,9 @@ def start(
     with config.log_file.open("ab") as log:
         process = subprocess.Popen(
             _java(config, "kafka.Kafka", str(properties)),
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
     config.pid_file.write_text(str(process.pid))
@@ -305,6 +340,7 @@ def status(config: BrokerConfig) -> str:
     pid = read_pid(config)
     if pid is None:
         return "stopped"
-    ready = cluster_ready(config.bootstrap, bootstrap_timeout_ms=PROBE_TIMEOUT_MS,
-                          **_admin_security(config))
+    ready = cluster_ready(
+        config.bootstrap, bootstrap_timeout_ms=PROBE_TIMEOUT_MS, **_admin_security(config)
+    )
     return f"running (pid {pid}) on {config.bootstrap}: " + ("ready" if ready else "not ready")

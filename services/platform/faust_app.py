@@ -5,16 +5,14 @@ from typing import Any
 
 import faust
 
-from services.platform import ack_guard, gapless_commit, ordered_fetch
+from services.platform import faust_patches
 from services.platform.settings import Settings
 from services.platform.topics import TopicNames
 
 
 def make_app(service: str, settings: Settings, worker_id: str = "0") -> faust.App:
     """A faust app for `service`; each worker gets its own data dir and web port."""
-    ordered_fetch.install()  # never commit past messages that no agent processed
-    ack_guard.install()  # nor past messages a rebalance made the streams skip
-    gapless_commit.install()  # nor past any message left unacknowledged; read it again
+    faust_patches.install()  # never commit past a message no agent processed
     data_dir = Path(settings.data_dir) / service / worker_id
     data_dir.mkdir(parents=True, exist_ok=True)
     security: dict[str, Any] = {}

@@ -12,9 +12,7 @@ def seal_event(
     """The event without its sensitive fields (and with `person_ref`), plus those fields sealed."""
     names = sensitive_fields(type(event))
     values = {name: getattr(event, name) for name in names if getattr(event, name) is not None}
-    sanitised = event.model_copy(
-        update={**dict.fromkeys(names), "person_ref": person_ref}
-    )
+    sanitised = event.model_copy(update={**dict.fromkeys(names), "person_ref": person_ref})
     return sanitised, (sealer.seal(values) if values else None)
 
 

@@ -18,6 +18,7 @@ from services.platform.metrics import DEAD_LETTERS, MESSAGES, TASKS
 from services.platform.sealing import Sealer
 from services.platform.settings import Settings
 from services.platform.topics import TopicNames
+from services.platform.worker_http import attach
 
 
 @dataclass
@@ -39,9 +40,7 @@ class Runtime:
             self._topics[name] = self.app.topic(name, key_type=bytes, value_type=bytes)
         return self._topics[name]
 
-    async def send(
-        self, topic: str, key: str | bytes | None, record: BaseModel
-    ) -> Awaitable[Any]:
+    async def send(self, topic: str, key: str | bytes | None, record: BaseModel) -> Awaitable[Any]:
         """Send a record; the returned awaitable completes once the broker has it."""
         data = self.catalogue.encode(record)
         raw_key = key.encode() if isinstance(key, str) else key
@@ -53,24 +52,46 @@ class Runtime:
     ) -> Awaitable[Any]:
         """Dead-letter a consumed message: its original bytes, position and the reason."""
         return await self.dead_letter_at(
-            reason, detail, stage=stage, topic=message.topic, partition=message.partition,
-            offset=message.offset, value=bytes(message.value or b""), key=message.key,
+            reason,
+            detail,
+            stage=stage,
+            topic=message.topic,
+            partition=message.partition,
+            offset=message.offset,
+            value=bytes(message.value or b""),
+            key=message.key,
         )
 
     async def dead_letter_at(
-        self, reason: str, detail: str, *, stage: str | None, topic: str, partition: int,
-        offset: int, value: bytes, key: bytes | None,
+        self,
+        reason: str,
+        detail: str,
+        *,
+        stage: str | None,
+        topic: str,
+        partition: int,
+        offset: int,
+        value: bytes,
+        key: bytes | None,
     ) -> Awaitable[Any]:
         """Send a dead letter to the DLQ and count it; the log names the position, no content."""
         letter = dead_letter(
-            stage or self.service, reason, detail, topic=topic, partition=partition,
-            offset=offset, original=value, original_key=key, at=self.clock.now(),
+            stage or self.service,
+            reason,
+            detail,
+            topic=topic,
+            partition=partition,
+            offset=offset,
+            original=value,
+            original_key=key,
+            at=self.clock.now(),
         )
         sent = await self.send(self.names.dlq, key, letter)
         DEAD_LETTERS.labels(self.service, reason).inc()
         MESSAGES.labels(self.service, "dead_lettered").inc()
-        self.log.warning("dead_lettered", reason=reason, topic=topic, partition=partition,
-                         offset=offset)
+        self.log.warning(
+            "dead_lettered", reason=reason, topic=topic, partition=partition, offset=offset
+        )
         return sent
 
 
@@ -97,10 +118,12 @@ async def delivered(sent: Iterable[Awaitable[Any]]) -> None:
 
 
 def make_runtime(service: str, settings: Settings, worker_id: str = "0") -> Runtime:
+    app = make_app(service, settings, worker_id)
+    attach(app, service, settings)  # traffic counts; the probes when a port is set
     return Runtime(
         service=service,
         settings=settings,
-        app=make_app(service, settings, worker_id),
+        app=app,
         names=TopicNames(settings.namespace),
         catalogue=Catalogue(),
         clock=Clock(settings.clock),

@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     """A service levels YAML file; the shipped defaults when unset."""
     sasl_username: str | None = None
     sasl_password: str | None = None
+    worker_http_port: int | None = None
+    """Serve /healthz, /readyz and /metrics on this port (`services.platform.worker_http`)."""
+    worker_ready_max_lag: int = 1000
+    """/readyz answers 200 only while the worker's stream partitions lag by at most this many."""
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> "Settings":

@@ -119,16 +119,18 @@ def catalogue(
     internal = [
         TopicSpec(n.intake, internal_partitions, "person_ref", "gated inbound events", 7 * DAY_MS),
         TopicSpec(n.referral_ticks, internal_partitions, "person_ref", "referral timers", DAY_MS),
-        TopicSpec(n.case_facts, internal_partitions, "person_ref", "accepted case changes",
-                  365 * DAY_MS),
+        TopicSpec(
+            n.case_facts, internal_partitions, "person_ref", "accepted case changes", 365 * DAY_MS
+        ),
         TopicSpec(n.followup_ticks, internal_partitions, "person_ref", "followup timers", DAY_MS),
         TopicSpec(n.alerts, 3, "person_ref", "broken service path alerts", 365 * DAY_MS),
         TopicSpec(n.disclosures, 3, "person_ref", "disclosure records", FOREVER),
         TopicSpec(n.dlq, 3, "original key", "dead letters with reasons", 90 * DAY_MS),
     ]
     inbound = [
-        TopicSpec(n.inbound(org), 2, "publisher's choice (event_id)", f"events from {org}",
-                  30 * DAY_MS)
+        TopicSpec(
+            n.inbound(org), 2, "publisher's choice (event_id)", f"events from {org}", 30 * DAY_MS
+        )
         for org in registry.codes()
     ]
     tasks = [
@@ -144,10 +146,23 @@ def _service_internals(names: TopicNames, internal_partitions: int) -> list[Topi
     specs: list[TopicSpec] = []
     for service, tables in SERVICE_TABLES.items():
         specs.extend(
-            TopicSpec(names.changelog(service, table), internal_partitions, "person_ref",
-                      f"changelog of the {service} table {table}", FOREVER, "compact")
+            TopicSpec(
+                names.changelog(service, table),
+                internal_partitions,
+                "person_ref",
+                f"changelog of the {service} table {table}",
+                FOREVER,
+                "compact",
+            )
             for table in tables
         )
-        specs.append(TopicSpec(names.assignor_leader(service), 1, "none",
-                               f"{service} assignment leader election", DAY_MS))
+        specs.append(
+            TopicSpec(
+                names.assignor_leader(service),
+                1,
+                "none",
+                f"{service} assignment leader election",
+                DAY_MS,
+            )
+        )
     return specs

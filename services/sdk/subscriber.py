@@ -86,8 +86,13 @@ class Subscriber:
             task_id=task_id,
             status=status,
         )
-        with Publisher(self.org, self.bootstrap, namespace=self.namespace,
-                       catalogue=self.catalogue, **self.security) as publisher:
+        with Publisher(
+            self.org,
+            self.bootstrap,
+            namespace=self.namespace,
+            catalogue=self.catalogue,
+            **self.security,
+        ) as publisher:
             publisher.publish(event, wait=True)
         return event.event_id
 

@@ -1,7 +1,6 @@
 """The simulator's Kafka clients: the clock ticker, the counties' task reader, and the gate
 watch that keeps the simulation in step with the referral service."""
 
-import socket
 import time
 from typing import Any
 
@@ -16,19 +15,6 @@ from services.platform.topics import TopicNames
 
 class SimulationError(RuntimeError):
     """The simulation cannot run (no broker, no topics); the message says what to do."""
-
-
-def listening(bootstrap: str, timeout: float = 2.0) -> bool:
-    """Whether anything accepts connections at one of the addresses: a quick answer before
-    a Kafka client spends its own bootstrap timeout on an address where nothing runs."""
-    for address in bootstrap.split(","):
-        host, _, port = address.strip().rpartition(":")
-        try:
-            with socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout):
-                return True
-        except (OSError, ValueError):
-            continue
-    return False
 
 
 def security(settings: Settings) -> dict[str, Any]:

@@ -23,9 +23,9 @@ from kafka.errors import KafkaError
 
 from services.core.organisations import default_registry
 from services.platform import broker
-from services.platform.admin import apply_topics, cluster_ready
+from services.platform.admin import apply_topics, cluster_ready, listening
 from services.platform.topics import TopicNames, catalogue
-from services.simulator.kafka_io import PipelineLag, listening
+from services.simulator.kafka_io import PipelineLag
 
 SERVICES = ("referral", "handover", "followup")
 Say = Callable[[str], None]

@@ -21,10 +21,16 @@ AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 def custody() -> CustodyStarted:
     return CustodyStarted(
-        event_id="e-1", occurred_at=AT, source_org="prison-kuopion",
-        identity_code="010594Y9021", prison="prison-kuopion",
-        sentence_type=SentenceType.LONG_TERM, sentence_start=date(2026, 3, 1),
-        home_municipality="297", full_name="Testi Henkilö", phone="+358 40 000 0000",
+        event_id="e-1",
+        occurred_at=AT,
+        source_org="prison-kuopion",
+        identity_code="010594Y9021",
+        prison="prison-kuopion",
+        sentence_type=SentenceType.LONG_TERM,
+        sentence_start=date(2026, 3, 1),
+        home_municipality="297",
+        full_name="Testi Henkilö",
+        phone="+358 40 000 0000",
     )
 
 
@@ -83,8 +89,11 @@ def test_naive_timestamp_fails_validation_not_decoding() -> None:
     """Model validation rejects naive times before anything is encoded."""
     with pytest.raises(ValueError, match="timezone-aware"):
         ReleaseDateSet(
-            event_id="e", occurred_at=datetime(2026, 1, 1), source_org="x",  # noqa: DTZ001
-            release_date=date(2026, 5, 1), release_type=ReleaseType.CONDITIONAL_RELEASE,
+            event_id="e",
+            occurred_at=datetime(2026, 1, 1),  # noqa: DTZ001
+            source_org="x",
+            release_date=date(2026, 5, 1),
+            release_type=ReleaseType.CONDITIONAL_RELEASE,
         )
 
 

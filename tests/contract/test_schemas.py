@@ -38,7 +38,10 @@ def test_task_payload_fields_carry_their_category_in_the_schema() -> None:
     """The Avro contract shows each payload field's data category."""
     schema = derive_schema(Task)
     payload = next(f for f in schema["fields"] if f["name"] == "payload")
-    record = next(t for t in payload["type"] if isinstance(t, dict)) \
-        if isinstance(payload["type"], list) else payload["type"]
+    record = (
+        next(t for t in payload["type"] if isinstance(t, dict))
+        if isinstance(payload["type"], list)
+        else payload["type"]
+    )
     shown = {f["name"]: f["category"] for f in record["fields"]}
     assert shown == {name: cat.value for name, cat in field_categories().items()}

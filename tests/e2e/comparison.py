@@ -10,8 +10,9 @@ PERSONAL_FIELDS = ("identity_code", "full_name", "phone")
 
 def task_shape(task: Task) -> dict[str, Any]:
     """A task without its ids, its creation time and the person's identity."""
-    shape = task.model_dump(mode="json", exclude={"task_id", "case_id", "person_ref",
-                                                  "created_at", "supersedes"})
+    shape = task.model_dump(
+        mode="json", exclude={"task_id", "case_id", "person_ref", "created_at", "supersedes"}
+    )
     shape["payload"] = {k: v for k, v in shape["payload"].items() if k not in PERSONAL_FIELDS}
     shape["supersedes_another"] = task.supersedes is not None
     return shape

@@ -41,8 +41,11 @@ pytestmark = pytest.mark.e2e
 
 KUOPIO, VANTAA = "prison-kuopion", "prison-vantaan"
 HELSINKI, TURKU = "prison-helsingin", "prison-turun"
-NAMED, CASE_WORKER, NGO_SUPPORT = (ContactRole.NAMED_WORKER, ContactRole.PRISON_CASE_WORKER,
-                                   ContactRole.NGO_SUPPORT)
+NAMED, CASE_WORKER, NGO_SUPPORT = (
+    ContactRole.NAMED_WORKER,
+    ContactRole.PRISON_CASE_WORKER,
+    ContactRole.NGO_SUPPORT,
+)
 
 
 @pytest.fixture(scope="module")
@@ -69,16 +72,25 @@ def test_s1_planned_release_everything_on_time(stage: Stage) -> None:
     card, p = Card(weekday_from(date(2030, 1, 7), 0) + timedelta(139)), Person.numbered("s1", 1)
     ev, county, ngo = Events(stage, p, KUOPIO), "county-13", "ngo-polku"
     consented = [C.IDENTITY, C.CONTACT_DETAILS, C.RELEASE_SCHEDULE, C.NEEDS]
-    stage.at(card.at(-139), ev.custody(card.at(-150), "297"),
-             ev.consent(card.at(-140), "consent-s1", consented, [county, ngo]),
-             ev.referral(card.at(-139), "ref-s1", needs=[Need.HOUSING, Need.INCOME]),
-             key=p.tag.encode())
+    stage.at(
+        card.at(-139),
+        ev.custody(card.at(-150), "297"),
+        ev.consent(card.at(-140), "consent-s1", consented, [county, ngo]),
+        ev.referral(card.at(-139), "ref-s1", needs=[Need.HOUSING, Need.INCOME]),
+        key=p.tag.encode(),
+    )
     stage.at(card.at(-137), ev.acknowledged(card.at(-137), county, "ref-s1"))
-    stage.at(card.at(-90), stage.event(p, AssessmentStarted, county, card.at(-120)),
-             ev.assigned(card.at(-118), county, NAMED, county, "nw-s1"),
-             ev.release_date(card.at(-90), card.day(0)))
-    stage.at(card.at(0, 9), ev.plan(card.at(-10), county, card.day(80), [county, ngo]),
-             ev.released(card.at(0, 9), destination="297", housing=HousingStatus.SECURED))
+    stage.at(
+        card.at(-90),
+        stage.event(p, AssessmentStarted, county, card.at(-120)),
+        ev.assigned(card.at(-118), county, NAMED, county, "nw-s1"),
+        ev.release_date(card.at(-90), card.day(0)),
+    )
+    stage.at(
+        card.at(0, 9),
+        ev.plan(card.at(-10), county, card.day(80), [county, ngo]),
+        ev.released(card.at(0, 9), destination="297", housing=HousingStatus.SECURED),
+    )
     [released] = stage.tasks(p, TaskKind.RELEASED)
     stage.at(card.at(3), ev.task_status(card.at(3), released, TaskStatus.ACCEPTED))
     for checkpoint, done in ((7, 10), (30, 35)):
@@ -88,16 +100,25 @@ def test_s1_planned_release_everything_on_time(stage: Stage) -> None:
     stage.at(card.at(60), stage.event(p, AssessmentCompleted, county, card.at(60)))
     stage.advance(card.at(73, 8))
     [review] = stage.tasks(p, TaskKind.PLAN_REVIEW_DUE)
-    stage.at(card.at(79), ev.task_status(card.at(74), review, TaskStatus.ACCEPTED),
-             stage.event(p, ClientPlanReviewed, county, card.at(79),
-                         next_review_date=card.day(260)), key=p.tag.encode())
+    stage.at(
+        card.at(79),
+        ev.task_status(card.at(74), review, TaskStatus.ACCEPTED),
+        stage.event(p, ClientPlanReviewed, county, card.at(79), next_review_date=card.day(260)),
+        key=p.tag.encode(),
+    )
     stage.advance(card.at(90, 8))
 
     assert orgs_of(stage, p) == {
         KUOPIO: [TaskKind.REFERRAL_FEEDBACK] * 2,
-        county: sorted([TaskKind.REFERRAL_RECEIVED, TaskKind.RELEASE_PREPARATION,
-                        TaskKind.RELEASED, TaskKind.PLAN_REVIEW_DUE,
-                        *[TaskKind.FOLLOWUP_CHECK] * 3]),
+        county: sorted(
+            [
+                TaskKind.REFERRAL_RECEIVED,
+                TaskKind.RELEASE_PREPARATION,
+                TaskKind.RELEASED,
+                TaskKind.PLAN_REVIEW_DUE,
+                *[TaskKind.FOLLOWUP_CHECK] * 3,
+            ]
+        ),
     }
     [referred] = stage.tasks(p, TaskKind.REFERRAL_RECEIVED)
     assert (referred.referral_id, referred.created_at) == ("ref-s1", card.at(-139))
@@ -109,9 +130,14 @@ def test_s1_planned_release_everything_on_time(stage: Stage) -> None:
     assert all(t.bases == [Basis(kind=BasisKind.CONSENT, ref="consent-s1")] for t in feedback)
     assert released.due_at == end_of_local_day(add_working_days(card.day(0), 5))
     assert [t.reason_code for t in stage.tasks(p, TaskKind.REFERRAL_FEEDBACK)] == [
-        "referral_acknowledged", "assessment_started"]
+        "referral_acknowledged",
+        "assessment_started",
+    ]
     assert [t.created_at for t in stage.tasks(p, TaskKind.FOLLOWUP_CHECK)] == [
-        card.at(7, 8), card.at(30, 8), card.at(90, 8)]
+        card.at(7, 8),
+        card.at(30, 8),
+        card.at(90, 8),
+    ]
     assert (review.created_at, review.recipient_worker_ref) == (card.at(73, 8), "nw-s1")
     assert disclosure_mismatches(stage, p) == []
     assert stage.alerts(p) == []
@@ -128,30 +154,47 @@ def test_s2_five_day_fine_conversion_sentence_without_consent(stage: Stage) -> N
     """
     card, p = Card(weekday_from(date(2030, 11, 11), 3)), Person.numbered("s2", 2)
     ev = Events(stage, p, VANTAA)
-    stage.at(card.at(0, 10, 30),
-             ev.custody(card.at(0, 10), "092", sentence=SentenceType.FINE_CONVERSION,
-                        expected=card.day(5)),
-             ev.referral(card.at(0, 10, 30), "ref-s2", needs=[Need.HOUSING, Need.DAILY_LIVING],
-                         kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT, urgency=Urgency.URGENT,
-                         summary="Synteettinen: ei asuntoa, ei selviydy yksin."),
-             key=p.tag.encode())
+    stage.at(
+        card.at(0, 10, 30),
+        ev.custody(
+            card.at(0, 10), "092", sentence=SentenceType.FINE_CONVERSION, expected=card.day(5)
+        ),
+        ev.referral(
+            card.at(0, 10, 30),
+            "ref-s2",
+            needs=[Need.HOUSING, Need.DAILY_LIVING],
+            kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT,
+            urgency=Urgency.URGENT,
+            summary="Synteettinen: ei asuntoa, ei selviydy yksin.",
+        ),
+        key=p.tag.encode(),
+    )
     letters_before = len(stage.dead_letters())
-    stage.at(card.at(0, 11), ev.referral(card.at(0, 11), "ref-s2-ungrounded", needs=[Need.HOUSING],
-                                         kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT,
-                                         ground=None))
+    stage.at(
+        card.at(0, 11),
+        ev.referral(
+            card.at(0, 11),
+            "ref-s2-ungrounded",
+            needs=[Need.HOUSING],
+            kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT,
+            ground=None,
+        ),
+    )
     stage.advance(card.at(4, 23))
     before_release = stage.opened(p, AlertRule.REFERRAL_NOT_ACKNOWLEDGED)
     stage.advance(card.midnight(5))
 
     assert orgs_of(stage, p) == {
-        "county-04": sorted([TaskKind.SHORT_SENTENCE_CONTACT, TaskKind.REFERRAL_RECEIVED])}
+        "county-04": sorted([TaskKind.SHORT_SENTENCE_CONTACT, TaskKind.REFERRAL_RECEIVED])
+    }
     [contact] = stage.tasks(p, TaskKind.SHORT_SENTENCE_CONTACT)
     [referred] = stage.tasks(p, TaskKind.REFERRAL_RECEIVED)
     assert (contact.referral_id, referred.referral_id) == ("ref-s2", "ref-s2")
     assert carried(contact) == carried(referred) == SHL35_MINIMUM
     assert referred.due_at == end_of_local_day(card.day(1))
-    [refused] = [d for d in stage.dead_letters()[letters_before:]
-                 if d.reason_code == "shl35_ground_missing"]
+    [refused] = [
+        d for d in stage.dead_letters()[letters_before:] if d.reason_code == "shl35_ground_missing"
+    ]
     assert refused.topic == stage.names.inbound(VANTAA)
     assert [b.kind for b in contact.bases] == [BasisKind.SHL35_NOTIFICATION]
     assert (contact.payload.urgency, contact.payload.referral_summary) == (Urgency.URGENT, None)
@@ -168,19 +211,33 @@ def test_s3_contact_persons_change(stage: Stage) -> None:
     county is asked for a successor, and its vacancy alerts after 5 working days until filled."""
     card, p = Card(weekday_from(date(2031, 2, 3), 0)), Person.numbered("s3", 3)
     ev, county, ngo = Events(stage, p, KUOPIO), "county-13", "ngo-silta"
-    consented = [C.IDENTITY, C.RELEASE_SCHEDULE, C.NEEDS, C.CONTACT_PERSONS, C.SERVICE_STATUS,
-                 C.CLIENT_PLAN]
-    stage.at(card.at(0, 11), ev.custody(card.at(0, 9), "297", expected=card.day(365)),
-             ev.consent(card.at(0, 9, 5), "consent-s3", consented, [KUOPIO, county, ngo]),
-             ev.referral(card.at(0, 9, 10), "ref-s3", needs=[Need.HOUSING]),
-             ev.assigned(card.at(0, 9, 15), KUOPIO, CASE_WORKER, KUOPIO, "pw-1"),
-             key=p.tag.encode())
-    stage.at(card.at(1), ev.acknowledged(card.at(1), county, "ref-s3"),
-             ev.assigned(card.at(1), county, NAMED, county, "nw-1"),
-             ev.plan(card.at(1, 11), county, card.day(180), [county, ngo]), key=p.tag.encode())
+    consented = [
+        C.IDENTITY,
+        C.RELEASE_SCHEDULE,
+        C.NEEDS,
+        C.CONTACT_PERSONS,
+        C.SERVICE_STATUS,
+        C.CLIENT_PLAN,
+    ]
+    stage.at(
+        card.at(0, 11),
+        ev.custody(card.at(0, 9), "297", expected=card.day(365)),
+        ev.consent(card.at(0, 9, 5), "consent-s3", consented, [KUOPIO, county, ngo]),
+        ev.referral(card.at(0, 9, 10), "ref-s3", needs=[Need.HOUSING]),
+        ev.assigned(card.at(0, 9, 15), KUOPIO, CASE_WORKER, KUOPIO, "pw-1"),
+        key=p.tag.encode(),
+    )
+    stage.at(
+        card.at(1),
+        ev.acknowledged(card.at(1), county, "ref-s3"),
+        ev.assigned(card.at(1), county, NAMED, county, "nw-1"),
+        ev.plan(card.at(1, 11), county, card.day(180), [county, ngo]),
+        key=p.tag.encode(),
+    )
     stage.at(card.at(1, 12), ev.assigned(card.at(1, 12), ngo, NGO_SUPPORT, ngo, "ng-1"))
-    stage.at(card.at(7), ev.ended(card.at(7), KUOPIO, CASE_WORKER, KUOPIO, "pw-1",
-                                  successor="pw-2"))
+    stage.at(
+        card.at(7), ev.ended(card.at(7), KUOPIO, CASE_WORKER, KUOPIO, "pw-1", successor="pw-2")
+    )
     stage.at(card.at(9), ev.ended(card.at(9), county, NAMED, county, "nw-1"))
     stage.advance(card.at(16, 23))
     within_limit = stage.opened(p, AlertRule.CONTACT_VACANCY)
@@ -204,7 +261,10 @@ def test_s3_contact_persons_change(stage: Stage) -> None:
     assert within_limit == []
     [opened] = stage.opened(p, AlertRule.CONTACT_VACANCY)
     assert (opened.opened_at, opened.subject, opened.severity) == (
-        card.midnight(17), "named_worker:county-13", Severity.CRITICAL)
+        card.midnight(17),
+        "named_worker:county-13",
+        Severity.CRITICAL,
+    )
     [resolved] = stage.resolved(p, AlertRule.CONTACT_VACANCY)
     assert (resolved.alert_id, resolved.resolved_at) == (opened.alert_id, card.at(18))
 
@@ -216,12 +276,18 @@ def test_s4_consent_withdrawn_after_two_disclosures(stage: Stage) -> None:
     county alone."""
     card, p = Card(weekday_from(date(2031, 5, 12), 0)), Person.numbered("s4", 4)
     ev, county, ngo = Events(stage, p, KUOPIO), "county-13", "ngo-silta"
-    stage.at(card.at(0, 11), ev.custody(card.at(0, 9), "297"),
-             ev.consent(card.at(0, 9, 5), "consent-s4",
-                        [C.IDENTITY, C.RELEASE_SCHEDULE, C.NEEDS, C.CONTACT_PERSONS],
-                        [county, ngo]),
-             ev.referral(card.at(0, 9, 10), "ref-s4", needs=[Need.EMPLOYMENT]),
-             key=p.tag.encode())
+    stage.at(
+        card.at(0, 11),
+        ev.custody(card.at(0, 9), "297"),
+        ev.consent(
+            card.at(0, 9, 5),
+            "consent-s4",
+            [C.IDENTITY, C.RELEASE_SCHEDULE, C.NEEDS, C.CONTACT_PERSONS],
+            [county, ngo],
+        ),
+        ev.referral(card.at(0, 9, 10), "ref-s4", needs=[Need.EMPLOYMENT]),
+        key=p.tag.encode(),
+    )
     stage.at(card.at(0, 12), ev.assigned(card.at(0, 12), ngo, NGO_SUPPORT, ngo, "ng-1"))
     stage.at(card.at(0, 13), ev.plan(card.at(0, 13), county, card.day(300), [county, ngo]))
     stage.at(card.at(1), ev.release_date(card.at(1), card.day(200)))
@@ -229,16 +295,31 @@ def test_s4_consent_withdrawn_after_two_disclosures(stage: Stage) -> None:
     [to_ngo] = stage.tasks(p, TaskKind.RELEASE_DATE_CHANGED, org=ngo)
     stage.at(card.at(2, 12), ev.task_status(card.at(2, 12), to_ngo, TaskStatus.ACCEPTED))
     withdrawn = card.at(3)
-    stage.at(card.at(3, 11),
-             stage.event(p, ConsentWithdrawn, KUOPIO, withdrawn, consent_id="consent-s4"),
-             stage.event(p, ConsentWithdrawn, ngo, card.at(3, 11), consent_id="consent-s4"))
-    stage.at(card.at(4), ev.release_date(card.at(4), card.day(170)),
-             ev.ended(card.at(4), ngo, NGO_SUPPORT, ngo, "ng-1", successor="ng-2"))
-    silent = [t for t in stage.tasks(p) if t.created_at >= withdrawn
-              and t.kind != TaskKind.CONSENT_REVOKED]
+    stage.at(
+        card.at(3, 11),
+        stage.event(p, ConsentWithdrawn, KUOPIO, withdrawn, consent_id="consent-s4"),
+        stage.event(p, ConsentWithdrawn, ngo, card.at(3, 11), consent_id="consent-s4"),
+    )
+    stage.at(
+        card.at(4),
+        ev.release_date(card.at(4), card.day(170)),
+        ev.ended(card.at(4), ngo, NGO_SUPPORT, ngo, "ng-1", successor="ng-2"),
+    )
+    silent = [
+        t
+        for t in stage.tasks(p)
+        if t.created_at >= withdrawn and t.kind != TaskKind.CONSENT_REVOKED
+    ]
     notified = card.at(5)
-    stage.at(notified, ev.referral(notified, "ref-s4-notification", needs=[Need.EMPLOYMENT],
-                                   kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT))
+    stage.at(
+        notified,
+        ev.referral(
+            notified,
+            "ref-s4-notification",
+            needs=[Need.EMPLOYMENT],
+            kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT,
+        ),
+    )
     stage.at(card.at(6), ev.release_date(card.at(6), card.day(160)))
 
     before = [t for t in stage.tasks(p) if t.created_at < withdrawn]
@@ -249,8 +330,10 @@ def test_s4_consent_withdrawn_after_two_disclosures(stage: Stage) -> None:
     assert silent == []
     reopened = [t for t in stage.tasks(p) if t.created_at >= notified]
     assert {(t.kind, t.recipient_org) for t in reopened} == {
-        (TaskKind.REFERRAL_RECEIVED, county), (TaskKind.RELEASE_PREPARATION, county),
-        (TaskKind.RELEASE_DATE_CHANGED, county)}
+        (TaskKind.REFERRAL_RECEIVED, county),
+        (TaskKind.RELEASE_PREPARATION, county),
+        (TaskKind.RELEASE_DATE_CHANGED, county),
+    }
     assert all(carried(t) <= SHL35_MINIMUM for t in reopened)
     assert all({b.kind for b in t.bases} == {BasisKind.SHL35_NOTIFICATION} for t in reopened)
     later = [d for d in stage.disclosures(p) if d.disclosed_at >= withdrawn]
@@ -266,14 +349,21 @@ def test_s5_release_moved_three_weeks_earlier(stage: Stage) -> None:
     moved it); the too-little-lead alert opens at once; release_imminent comes when near."""
     card, p = Card(weekday_from(date(2031, 9, 1), 0) + timedelta(200)), Person.numbered("s5", 5)
     ev, county, ngo = Events(stage, p, KUOPIO), "county-13", "ngo-silta"
-    stage.at(card.at(-200, 11), ev.custody(card.at(-200, 9), "297"),
-             ev.consent(card.at(-200, 9, 5), "consent-s5", [C.IDENTITY, C.RELEASE_SCHEDULE],
-                        [county, ngo]),
-             ev.referral(card.at(-200, 9, 10), "ref-s5", needs=[Need.HOUSING]),
-             ev.assigned(card.at(-200, 9, 15), KUOPIO, CASE_WORKER, KUOPIO, "pw-1"),
-             key=p.tag.encode())
-    stage.at(card.at(-199), ev.acknowledged(card.at(-199), county, "ref-s5"),
-             ev.assigned(card.at(-199), ngo, NGO_SUPPORT, ngo, "ng-1"))
+    stage.at(
+        card.at(-200, 11),
+        ev.custody(card.at(-200, 9), "297"),
+        ev.consent(
+            card.at(-200, 9, 5), "consent-s5", [C.IDENTITY, C.RELEASE_SCHEDULE], [county, ngo]
+        ),
+        ev.referral(card.at(-200, 9, 10), "ref-s5", needs=[Need.HOUSING]),
+        ev.assigned(card.at(-200, 9, 15), KUOPIO, CASE_WORKER, KUOPIO, "pw-1"),
+        key=p.tag.encode(),
+    )
+    stage.at(
+        card.at(-199),
+        ev.acknowledged(card.at(-199), county, "ref-s5"),
+        ev.assigned(card.at(-199), ngo, NGO_SUPPORT, ngo, "ng-1"),
+    )
     stage.at(card.at(-120), ev.release_date(card.at(-120), card.day(0)))
     stage.at(card.at(-45), ev.release_date(card.at(-45), card.day(-21)))
     near = card.day(-21) - timedelta(default_levels().for_area(county).release_near_days)
@@ -286,15 +376,21 @@ def test_s5_release_moved_three_weeks_earlier(stage: Stage) -> None:
     assert {t.priority for t in changed} == {Priority.URGENT}
     [to_county] = [t for t in changed if t.recipient_org == county]
     assert (to_county.payload.release_date, to_county.payload.previous_release_date) == (
-        card.day(-21), card.day(0))
-    assert all(carried(t) <= {C.IDENTITY, C.RELEASE_SCHEDULE} for t in changed
-               if t.recipient_org == ngo)
+        card.day(-21),
+        card.day(0),
+    )
+    assert all(
+        carried(t) <= {C.IDENTITY, C.RELEASE_SCHEDULE} for t in changed if t.recipient_org == ngo
+    )
     [moved] = stage.opened(p, AlertRule.RELEASE_MOVED_EARLIER)
     assert (moved.opened_at, moved.severity) == (card.at(-45), Severity.CRITICAL)
     assert too_early == []
     [imminent] = stage.tasks(p, TaskKind.RELEASE_IMMINENT)
     assert (imminent.recipient_org, imminent.created_at, imminent.priority) == (
-        county, local(near, 0), Priority.URGENT)
+        county,
+        local(near, 0),
+        Priority.URGENT,
+    )
     assert disclosure_mismatches(stage, p) == []
 
 
@@ -303,16 +399,33 @@ def test_s6_transfer(stage: Stage) -> None:
     ends, and Turku's empty case-worker post alerts after 5 working days until filled."""
     card, p = Card(weekday_from(date(2032, 9, 6), 0)), Person.numbered("s6", 6)
     ev, county = Events(stage, p, HELSINKI), "county-90"
-    stage.at(card.at(0, 11), ev.custody(card.at(0, 9), "091", expected=card.day(200)),
-             ev.consent(card.at(0, 9, 5), "consent-s6",
-                        [C.IDENTITY, C.RELEASE_SCHEDULE, C.PLACEMENT], [county, TURKU]),
-             ev.referral(card.at(0, 9, 10), "ref-s6", needs=[Need.SUBSTANCE_USE]),
-             ev.assigned(card.at(0, 9, 15), HELSINKI, CASE_WORKER, HELSINKI, "pw-h"),
-             key=p.tag.encode())
+    stage.at(
+        card.at(0, 11),
+        ev.custody(card.at(0, 9), "091", expected=card.day(200)),
+        ev.consent(
+            card.at(0, 9, 5),
+            "consent-s6",
+            [C.IDENTITY, C.RELEASE_SCHEDULE, C.PLACEMENT],
+            [county, TURKU],
+        ),
+        ev.referral(card.at(0, 9, 10), "ref-s6", needs=[Need.SUBSTANCE_USE]),
+        ev.assigned(card.at(0, 9, 15), HELSINKI, CASE_WORKER, HELSINKI, "pw-h"),
+        key=p.tag.encode(),
+    )
     stage.at(card.at(1), ev.acknowledged(card.at(1), county, "ref-s6"))
     moved = card.at(14)
-    stage.at(moved, stage.event(p, PrisonTransferred, HELSINKI, moved, from_prison=HELSINKI,
-                                to_prison=TURKU, transferred_on=card.day(14)))
+    stage.at(
+        moved,
+        stage.event(
+            p,
+            PrisonTransferred,
+            HELSINKI,
+            moved,
+            from_prison=HELSINKI,
+            to_prison=TURKU,
+            transferred_on=card.day(14),
+        ),
+    )
     stage.advance(card.at(21, 23))
     within_limit = stage.opened(p, AlertRule.CONTACT_VACANCY)
     stage.advance(card.midnight(22))
@@ -337,7 +450,10 @@ def test_s6_transfer(stage: Stage) -> None:
     assert within_limit == []
     [opened] = stage.opened(p, AlertRule.CONTACT_VACANCY)
     assert (opened.opened_at, opened.subject, opened.severity) == (
-        card.midnight(22), "prison_case_worker:prison-turun", Severity.WARNING)
+        card.midnight(22),
+        "prison_case_worker:prison-turun",
+        Severity.WARNING,
+    )
     [resolved] = stage.resolved(p, AlertRule.CONTACT_VACANCY)
     assert resolved.resolved_at == card.at(23)
     assert disclosure_mismatches(stage, p) == []
@@ -349,16 +465,20 @@ def test_s7_moving_at_release(stage: Stage) -> None:
     card, p = Card(weekday_from(date(2033, 1, 10), 0) + timedelta(100)), Person.numbered("s7", 7)
     ev, old, new = Events(stage, p, VANTAA), "county-04", "county-19"
     consented = [C.IDENTITY, C.CONTACT_DETAILS, C.RELEASE_SCHEDULE, C.PLACEMENT, C.NEEDS]
-    stage.at(card.at(-100, 11), ev.custody(card.at(-100, 9), "092"),
-             ev.consent(card.at(-100, 9, 5), "consent-s7", consented, [old, new]),
-             ev.referral(card.at(-100, 9, 10), "ref-s7", needs=[Need.HOUSING]),
-             key=p.tag.encode())
+    stage.at(
+        card.at(-100, 11),
+        ev.custody(card.at(-100, 9), "092"),
+        ev.consent(card.at(-100, 9, 5), "consent-s7", consented, [old, new]),
+        ev.referral(card.at(-100, 9, 10), "ref-s7", needs=[Need.HOUSING]),
+        key=p.tag.encode(),
+    )
     stage.at(card.at(-99), ev.acknowledged(card.at(-99), old, "ref-s7"))
     stage.at(card.at(-60), ev.release_date(card.at(-60), card.day(0)))
     stage.advance(card.midnight(-14))
     released_at = card.at(0, 9)
-    stage.at(released_at, ev.released(released_at, destination="564",
-                                      housing=HousingStatus.TEMPORARY))
+    stage.at(
+        released_at, ev.released(released_at, destination="564", housing=HousingStatus.TEMPORARY)
+    )
     stage.advance(card.at(7, 8))
     stage.advance(card.at(11, 12))
     by_old_levels = stage.opened(p, AlertRule.NO_CLIENT_PLAN)
@@ -372,12 +492,19 @@ def test_s7_moving_at_release(stage: Stage) -> None:
     assert carried(handover) <= set(consented)
     assert handover.payload.destination_municipality == "564"
     assert set(closing.payload.model_dump(exclude_none=True)) <= {
-        "identity_code", "full_name", "destination_municipality"}
+        "identity_code",
+        "full_name",
+        "destination_municipality",
+    }
     after = [t for t in stage.tasks(p) if t.created_at >= released_at]
     assert [(t.kind, t.recipient_org) for t in after if t.recipient_org != new] == [
-        (TaskKind.RESPONSIBLE_AREA_CHANGED, old)]
+        (TaskKind.RESPONSIBLE_AREA_CHANGED, old)
+    ]
     assert {t.kind for t in after if t.recipient_org == new} == {
-        TaskKind.RELEASED, TaskKind.RESPONSIBLE_AREA_CHANGED, TaskKind.FOLLOWUP_CHECK}
+        TaskKind.RELEASED,
+        TaskKind.RESPONSIBLE_AREA_CHANGED,
+        TaskKind.FOLLOWUP_CHECK,
+    }
     assert by_old_levels == []
     [late] = stage.opened(p, AlertRule.NO_CLIENT_PLAN)
     assert (late.opened_at, late.area) == (card.midnight(15), new)
@@ -387,22 +514,34 @@ def test_s7_moving_at_release(stage: Stage) -> None:
 def test_s8_aland_and_unknown_municipalities(stage: Stage) -> None:
     """S8: nothing is dropped, a routing alert opens, and no task goes to a guessed county."""
     card = Card(weekday_from(date(2033, 9, 5), 0))
-    people = {"aland": (Person.numbered("s8", 8), "478"),
-              "unknown_municipality": (Person.numbered("s8", 9), "999")}
+    people = {
+        "aland": (Person.numbered("s8", 8), "478"),
+        "unknown_municipality": (Person.numbered("s8", 9), "999"),
+    }
     letters_before = len(stage.dead_letters())
     for reason, (person, home) in people.items():
         ev = Events(stage, person, TURKU)
-        stage.send(ev.custody(card.at(0, 9), home),
-                   ev.release_date(card.at(0, 9, 5), card.day(100)),
-                   ev.referral(card.at(0, 9, 10), f"ref-{reason}", needs=[Need.HOUSING],
-                               kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT),
-                   key=reason.encode())
+        stage.send(
+            ev.custody(card.at(0, 9), home),
+            ev.release_date(card.at(0, 9, 5), card.day(100)),
+            ev.referral(
+                card.at(0, 9, 10),
+                f"ref-{reason}",
+                needs=[Need.HOUSING],
+                kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT,
+            ),
+            key=reason.encode(),
+        )
     stage.advance(card.at(0, 11))
 
     for reason, (person, _) in people.items():
         facts = stage.facts(person)
-        assert [f.kind for f in facts] == [FactKind.CASE_OPENED, FactKind.ROUTING_PROBLEM,
-                                           FactKind.RELEASE_DATE_SET, FactKind.REFERRAL_SUBMITTED]
+        assert [f.kind for f in facts] == [
+            FactKind.CASE_OPENED,
+            FactKind.ROUTING_PROBLEM,
+            FactKind.RELEASE_DATE_SET,
+            FactKind.REFERRAL_SUBMITTED,
+        ]
         assert facts[1].detail.routing_reason == reason
         [alert] = stage.opened(person, AlertRule.ROUTING_PROBLEM)
         assert (alert.area, alert.severity) == (None, Severity.CRITICAL)
@@ -452,10 +591,16 @@ def test_s10_out_of_order_duplicated_and_malformed(stage: Stage) -> None:
     clean, messy = Person.numbered("s10-clean", 10), Person.numbered("s10-messy", 11)
     runs = {who: Events(stage, who, KUOPIO) for who in (clean, messy)}
     made = {
-        who: [ev.custody(card.at(0, 9), "297", expected=card.day(300)),
-              ev.release_date(card.at(1, 9), card.day(280)),
-              ev.referral(card.at(2, 9), "ref-s10", needs=[Need.DEBT],
-                          kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT)]
+        who: [
+            ev.custody(card.at(0, 9), "297", expected=card.day(300)),
+            ev.release_date(card.at(1, 9), card.day(280)),
+            ev.referral(
+                card.at(2, 9),
+                "ref-s10",
+                needs=[Need.DEBT],
+                kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT,
+            ),
+        ]
         for who, ev in runs.items()
     }
     garbage, key = b"\x00 this is not an event", messy.tag.encode()
@@ -474,9 +619,13 @@ def test_s10_out_of_order_duplicated_and_malformed(stage: Stage) -> None:
     [letter] = [d for d in stage.dead_letters() if d.original == garbage]
     assert (letter.reason_code, letter.topic) == ("bad_marker", stage.names.inbound(KUOPIO))
     facts = {who: stage.facts(who) for who in (clean, messy)}
-    assert [f.kind for f in facts[messy]] == [f.kind for f in facts[clean]] == [
-        FactKind.CASE_OPENED, FactKind.RELEASE_DATE_SET, FactKind.REFERRAL_SUBMITTED]
+    assert (
+        [f.kind for f in facts[messy]]
+        == [f.kind for f in facts[clean]]
+        == [FactKind.CASE_OPENED, FactKind.RELEASE_DATE_SET, FactKind.REFERRAL_SUBMITTED]
+    )
     assert case_shape(facts[messy][-1].case) == case_shape(facts[clean][-1].case)
     assert [task_shape(t) for t in stage.tasks(messy)] == [
-        task_shape(t) for t in stage.tasks(clean)]
+        task_shape(t) for t in stage.tasks(clean)
+    ]
     assert stage.tasks(messy)

@@ -59,8 +59,11 @@ def _mutants(replay: Replay) -> tuple[list[Mutant], list[Mutant]]:
     ]
     counties = [o.code for o in default_registry().organisations if o.code.startswith("county-")]
     persons = [
-        Person(identity_code=first.identity_code or "", person_ref=second.person_ref or "",
-               prison=first.source_org)
+        Person(
+            identity_code=first.identity_code or "",
+            person_ref=second.person_ref or "",
+            prison=first.source_org,
+        )
         for first, second in _prison_then_county(replay)
     ]
     after_open = [mutator.misfit(rng.choice(persons), rng.choice(counties)) for _ in range(500)]
@@ -109,7 +112,7 @@ def test_bad_input_is_dead_lettered_and_valid_input_flows(pipeline: Pipeline) ->
     expected = fold(replay.events())
     anytime, after_open = _mutants(replay)
     waves = replay.waves()
-    chunks = [anytime[i::len(waves)] for i in range(len(waves))]
+    chunks = [anytime[i :: len(waves)] for i in range(len(waves))]
     chunks[1] = chunks[1] + after_open
     ledger = Ledger(pipeline.bootstrap, pipeline.names)
     sender = Interleaver(pipeline)
@@ -117,14 +120,21 @@ def test_bad_input_is_dead_lettered_and_valid_input_flows(pipeline: Pipeline) ->
         for wave, mutants in zip(waves, chunks, strict=True):
             sender.send(wave, mutants)
             ids = {e.event_id for e in wave}
-            ledger.wait_for(_all_facts(ids), timeout=WAVE_TIMEOUT,
-                            what="the facts of a wave's valid events")
+            ledger.wait_for(
+                _all_facts(ids), timeout=WAVE_TIMEOUT, what="the facts of a wave's valid events"
+            )
         bad = sender.sent["bad"]
         assert bad >= 10_000
-        ledger.wait_for(lambda seen: len(seen.dead_letters) >= bad, timeout=WAVE_TIMEOUT,
-                        what=f"{bad} dead letters")
-        ledger.wait_for(lambda seen: not any(seen.missing(expected).values()),
-                        timeout=WAVE_TIMEOUT, what="every expected fact, task and disclosure")
+        ledger.wait_for(
+            lambda seen: len(seen.dead_letters) >= bad,
+            timeout=WAVE_TIMEOUT,
+            what=f"{bad} dead letters",
+        )
+        ledger.wait_for(
+            lambda seen: not any(seen.missing(expected).values()),
+            timeout=WAVE_TIMEOUT,
+            what="every expected fact, task and disclosure",
+        )
     finally:
         sender.feed.close()
         ledger.close()
@@ -137,6 +147,8 @@ def test_bad_input_is_dead_lettered_and_valid_input_flows(pipeline: Pipeline) ->
     assert (accepted, held) == (len(replay), 0)
     dead = [name for name, process in pipeline.processes.items() if process.poll() is not None]
     assert dead == []
-    print(f"\nbad input: received={received} accepted={accepted} held={held}"
-          f" dead_lettered={len(ledger.dead_letters)} by_reason={dict(sorted(by_reason.items()))}"
-          f" duplicates={ledger.duplicates()}")
+    print(
+        f"\nbad input: received={received} accepted={accepted} held={held}"
+        f" dead_lettered={len(ledger.dead_letters)} by_reason={dict(sorted(by_reason.items()))}"
+        f" duplicates={ledger.duplicates()}"
+    )

@@ -15,13 +15,17 @@ pytestmark = pytest.mark.integration
 def _jatkumo(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "services.cli", *args],
-        capture_output=True, text=True, check=False, timeout=120,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
 
 
 def _our_java_processes(state_dir: Path) -> list[str]:
-    found = subprocess.run(["pgrep", "-af", str(state_dir)], capture_output=True, text=True,
-                           check=False)
+    found = subprocess.run(
+        ["pgrep", "-af", str(state_dir)], capture_output=True, text=True, check=False
+    )
     return [line for line in found.stdout.splitlines() if "java" in line]
 
 

@@ -28,11 +28,17 @@ AT = datetime(2026, 4, 1, 10, tzinfo=UTC)
 
 def _record(code: str, n: int) -> DisclosureRecord:
     return DisclosureRecord(
-        disclosure_id=f"d-{code[-4:]}-{n}", task_id=f"t-{n}",
-        task_kind=TaskKind.RELEASE_PREPARATION, person_ref=person_ref(code, DEV_SECRET.encode()),
-        case_id="c-1", recipient_org="county-13", categories=[Category.RELEASE_SCHEDULE],
-        bases=[Basis(kind=BasisKind.CONSENT, ref="consent-1")], consent_ids=["consent-1"],
-        rules_version="2026-11-1", disclosed_at=AT + timedelta(days=n),
+        disclosure_id=f"d-{code[-4:]}-{n}",
+        task_id=f"t-{n}",
+        task_kind=TaskKind.RELEASE_PREPARATION,
+        person_ref=person_ref(code, DEV_SECRET.encode()),
+        case_id="c-1",
+        recipient_org="county-13",
+        categories=[Category.RELEASE_SCHEDULE],
+        bases=[Basis(kind=BasisKind.CONSENT, ref="consent-1")],
+        consent_ids=["consent-1"],
+        rules_version="2026-11-1",
+        disclosed_at=AT + timedelta(days=n),
     )
 
 
@@ -43,15 +49,24 @@ def test_history_lists_only_that_persons_disclosures(kafka_bootstrap: str, tmp_p
     catalogue = Catalogue()
     producer = KafkaProducer(bootstrap_servers=kafka_bootstrap)
     for record in [_record(CODE, 1), _record(CODE, 2), _record(CODE, 1), _record(OTHER, 3)]:
-        producer.send(pipeline.names.disclosures, key=record.person_ref.encode(),
-                      value=catalogue.encode(record))
+        producer.send(
+            pipeline.names.disclosures,
+            key=record.person_ref.encode(),
+            value=catalogue.encode(record),
+        )
     producer.flush()
     producer.close()
     result = subprocess.run(
         [sys.executable, "-m", "services.cli", "disclosures", "--identity-code", CODE, "--json"],
-        capture_output=True, text=True, timeout=120, check=False,
-        env={**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-             "JATKUMO_NAMESPACE": pipeline.namespace},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={
+            **os.environ,
+            "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+            "JATKUMO_NAMESPACE": pipeline.namespace,
+        },
     )
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
@@ -64,7 +79,10 @@ def test_invalid_identity_code_is_refused_without_echoing_it(kafka_bootstrap: st
     bad = CODE[:-1] + ("X" if CODE[-1] != "X" else "Y")
     result = subprocess.run(
         [sys.executable, "-m", "services.cli", "disclosures", "--identity-code", bad],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
         env={**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap},
     )
     assert result.returncode != 0

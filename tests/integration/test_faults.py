@@ -40,11 +40,15 @@ TIMED_KINDS = set(FOLLOWUP_TRIGGERS.values())
 
 Action = Callable[[], None]
 
+
 @pytest.fixture(scope="module")
 def own_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrokerConfig]:
     """A broker only this module uses, so it may stop and start it."""
-    config = BrokerConfig(state_dir=tmp_path_factory.mktemp("fault-broker"), port=free_port(),
-                          controller_port=free_port())
+    config = BrokerConfig(
+        state_dir=tmp_path_factory.mktemp("fault-broker"),
+        port=free_port(),
+        controller_port=free_port(),
+    )
     broker.start(config, timeout=90)
     yield config
     broker.stop(config)
@@ -72,14 +76,16 @@ def _replay(
                 needed = int(len(ids) * fraction)
                 _wait(pipeline, ledger, _progress(ids, needed), f"{fraction:.0%} of wave {k}")
                 action()
-            _wait(pipeline, ledger, _progress(ids, len(ids)),
-                  f"the facts of every event of wave {k}")
+            _wait(
+                pipeline, ledger, _progress(ids, len(ids)), f"the facts of every event of wave {k}"
+            )
     finally:
         feed.close()
 
 
-def _wait(pipeline: Pipeline, ledger: Ledger, condition: Callable[[Ledger], bool],
-          what: str) -> None:
+def _wait(
+    pipeline: Pipeline, ledger: Ledger, condition: Callable[[Ledger], bool], what: str
+) -> None:
     """Wait for a wave's progress; if it never comes, say where each consumer group stands."""
     try:
         ledger.wait_for(condition, timeout=WAVE_TIMEOUT, what=what)
@@ -99,14 +105,20 @@ def _progress(event_ids: set[str], needed: int) -> Callable[[Ledger], bool]:
 
 def _assert_nothing_lost(pipeline: Pipeline, ledger: Ledger, expected: Expected) -> None:
     try:
-        ledger.wait_for(lambda seen: not any(seen.missing(expected).values()), timeout=180,
-                        what="every expected fact, task and disclosure")
+        ledger.wait_for(
+            lambda seen: not any(seen.missing(expected).values()),
+            timeout=180,
+            what="every expected fact, task and disclosure",
+        )
     except AssertionError as error:
         raise AssertionError(f"lost: {ledger.missing(expected)}") from error
     states = TableReader(pipeline.bootstrap, pipeline.names.changelog("followup", "followup-state"))
     try:
-        ledger.wait_for(lambda seen: not followup_gaps(states.poll(), seen, expected),
-                        timeout=180, what="every followup decision on the topics")
+        ledger.wait_for(
+            lambda seen: not followup_gaps(states.poll(), seen, expected),
+            timeout=180,
+            what="every followup decision on the topics",
+        )
     finally:
         states.close()
     handover_tasks = {t for t, (_, kind, _) in ledger.task_kinds.items() if kind not in TIMED_KINDS}
@@ -121,12 +133,14 @@ def _assert_nothing_lost(pipeline: Pipeline, ledger: Ledger, expected: Expected)
 def _report(title: str, replay: Replay, ledger: Ledger, **figures: object) -> None:
     alerts = {alert_id for alert_id, _ in ledger.alerts}
     timed = sum(1 for _, kind, _ in ledger.task_kinds.values() if kind in TIMED_KINDS)
-    print(f"\n{title}: events={len(replay)} persons={len(replay.timelines)}"
-          f" facts={len(ledger.facts)} tasks={len(ledger.tasks)} (timed {timed})"
-          f" disclosures={len(ledger.disclosures)} alerts={len(alerts)}"
-          f" alert_changes={len(ledger.alerts)} lost=0"
-          + "".join(f" {k}={v}" for k, v in figures.items())
-          + f" duplicates={ledger.duplicates()}")
+    print(
+        f"\n{title}: events={len(replay)} persons={len(replay.timelines)}"
+        f" facts={len(ledger.facts)} tasks={len(ledger.tasks)} (timed {timed})"
+        f" disclosures={len(ledger.disclosures)} alerts={len(alerts)}"
+        f" alert_changes={len(ledger.alerts)} lost=0"
+        + "".join(f" {k}={v}" for k, v in figures.items())
+        + f" duplicates={ledger.duplicates()}"
+    )
 
 
 @pytest.mark.timeout(1500)
@@ -140,8 +154,10 @@ def test_kills_and_a_broker_restart_lose_nothing(
     assert not expected.dead_letters
     pipeline = _pipeline(own_broker, tmp_path_factory.mktemp("faults"))
     rng = random.Random(SEED)
-    victims = [f"{service}-{rng.choice('01')}"
-               for service in ("referral", "handover", "followup", "referral", "followup")]
+    victims = [
+        f"{service}-{rng.choice('01')}"
+        for service in ("referral", "handover", "followup", "referral", "followup")
+    ]
     kills: list[str] = []
 
     def kill_and_restart() -> None:
@@ -156,8 +172,12 @@ def test_kills_and_a_broker_restart_lose_nothing(
         broker.start(own_broker, timeout=90)
 
     actions: dict[tuple[int, float], Action] = {
-        (1, 0.3): kill_and_restart, (3, 0.5): kill_and_restart, (5, 0.2): restart_broker,
-        (7, 0.4): kill_and_restart, (9, 0.6): kill_and_restart, (11, 0.3): kill_and_restart,
+        (1, 0.3): kill_and_restart,
+        (3, 0.5): kill_and_restart,
+        (5, 0.2): restart_broker,
+        (7, 0.4): kill_and_restart,
+        (9, 0.6): kill_and_restart,
+        (11, 0.3): kill_and_restart,
     }
     ledger = Ledger(own_broker.bootstrap, pipeline.names)
     began = time.monotonic()
@@ -168,8 +188,15 @@ def test_kills_and_a_broker_restart_lose_nothing(
         pipeline.wait_ready(timeout=120)
         _replay(pipeline, ledger, replay, actions)
         _assert_nothing_lost(pipeline, ledger, expected)
-        _report("faults", replay, ledger, kills=len(kills), victims=",".join(kills),
-                broker_restarts=1, seconds=round(time.monotonic() - began))
+        _report(
+            "faults",
+            replay,
+            ledger,
+            kills=len(kills),
+            victims=",".join(kills),
+            broker_restarts=1,
+            seconds=round(time.monotonic() - began),
+        )
     finally:
         ledger.close()
         pipeline.stop()
@@ -201,9 +228,9 @@ def test_workers_joining_and_leaving_lose_nothing(
         _replay(pipeline, ledger, replay, {(2, 0.3): add_workers, (6, 0.3): remove_workers})
         _assert_nothing_lost(pipeline, ledger, expected)
         assert sorted(pipeline.processes) == [f"{s}-1" for s in sorted(SERVICES)]
-        _report("rebalance", replay, ledger, joined=3, left=3,
-                seconds=round(time.monotonic() - began))
+        _report(
+            "rebalance", replay, ledger, joined=3, left=3, seconds=round(time.monotonic() - began)
+        )
     finally:
         ledger.close()
         pipeline.stop()
-

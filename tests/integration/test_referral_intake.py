@@ -89,9 +89,11 @@ def _received(pipeline: Pipeline, orgs: set[str]) -> int:
     """How many messages the inbound topics hold: what the service received."""
     consumer = KafkaConsumer(bootstrap_servers=pipeline.bootstrap, group_id=None)
     try:
-        partitions = [TopicPartition(topic, p)
-                      for topic in (pipeline.names.inbound(org) for org in orgs)
-                      for p in consumer.partitions_for_topic(topic)]
+        partitions = [
+            TopicPartition(topic, p)
+            for topic in (pipeline.names.inbound(org) for org in orgs)
+            for p in consumer.partitions_for_topic(topic)
+        ]
         return sum(consumer.end_offsets(partitions).values())
     finally:
         consumer.close()
@@ -108,8 +110,12 @@ def observed(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> 
             stage.settle()
         ever, still = _registry_history(pipeline)
         yield Observed(
-            plan=plan, delivered=delivered, facts=stage.reader.of(CaseFact),
-            letters=stage.dead_letters(), ever_held=ever, still_held=still,
+            plan=plan,
+            delivered=delivered,
+            facts=stage.reader.of(CaseFact),
+            letters=stage.dead_letters(),
+            ever_held=ever,
+            still_held=still,
             received=_received(pipeline, {m.org for m in plan.messages}),
         )
 
@@ -124,7 +130,8 @@ def _classify(observed: Observed) -> dict[str, list[Delivered]]:
     """
     letters = {(d.topic, d.partition, d.offset): d for d in observed.letters}
     registry_refused = {
-        d.planned.event_id for d in observed.delivered
+        d.planned.event_id
+        for d in observed.delivered
         if getattr(letters.get((d.topic, d.partition, d.offset)), "stage", "")
         == "referral.registry"
     }
@@ -150,11 +157,17 @@ def test_received_is_accepted_plus_held_plus_dead_lettered(observed: Observed) -
     """Every message the broker holds is accepted, held or dead-lettered: once, none lost."""
     classes = _classify(observed)
     assert classes["lost"] == []
-    assert observed.received == len(observed.delivered) == (
-        len(classes["accepted"]) + len(classes["held"]) + len(classes["dead"]))
+    assert (
+        observed.received
+        == len(observed.delivered)
+        == (len(classes["accepted"]) + len(classes["held"]) + len(classes["dead"]))
+    )
     expected = Counter(m.outcome for m in observed.plan.messages)
     assert {name: len(found) for name, found in classes.items() if name != "lost"} == {
-        "accepted": expected["accepted"], "held": expected["held"], "dead": expected["dead"]}
+        "accepted": expected["accepted"],
+        "held": expected["held"],
+        "dead": expected["dead"],
+    }
 
 
 def test_facts_per_kind_match_the_plan(observed: Observed) -> None:
@@ -192,8 +205,11 @@ def test_out_of_order_events_wait_for_their_case(observed: Observed) -> None:
     assert not early & observed.still_held
     for event_id in early:
         [fact] = [f for f in observed.facts if f.event_id == event_id]
-        opened = [f for f in observed.facts
-                  if f.person_ref == fact.person_ref and f.kind == FactKind.CASE_OPENED]
+        opened = [
+            f
+            for f in observed.facts
+            if f.person_ref == fact.person_ref and f.kind == FactKind.CASE_OPENED
+        ]
         assert observed.facts.index(opened[0]) < observed.facts.index(fact)
 
 
@@ -204,6 +220,9 @@ def test_events_of_people_without_a_case_stay_held(observed: Observed) -> None:
 
 def test_cases_route_to_the_home_county(observed: Observed) -> None:
     """Each case is routed to the county of its home municipality (or to nobody for Åland)."""
-    routed = {f.person_ref: f.case.responsible_area
-              for f in observed.facts if f.kind == FactKind.CASE_OPENED}
+    routed = {
+        f.person_ref: f.case.responsible_area
+        for f in observed.facts
+        if f.kind == FactKind.CASE_OPENED
+    }
     assert routed == observed.plan.routes()

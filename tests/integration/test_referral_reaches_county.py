@@ -39,15 +39,29 @@ def test_long_sentence_referral_reaches_the_county_and_its_ack_resolves_the_aler
     ReferralAcknowledged naming the task's referral_id resolves it."""
     card, p = Card(weekday_from(date(2029, 2, 5), 0)), Person.numbered("ref-long", 31)
     ev = Events(stage, p, KUOPIO)
-    stage.at(card.at(0, 9), ev.custody(card.at(0, 9), "297", sentence=SentenceType.LONG_TERM,
-                                       expected=card.day(365)))
+    stage.at(
+        card.at(0, 9),
+        ev.custody(card.at(0, 9), "297", sentence=SentenceType.LONG_TERM, expected=card.day(365)),
+    )
     published = time.monotonic()
-    stage.send(ev.referral(card.at(0, 10), "ref-long", needs=[Need.HOUSING, Need.MENTAL_HEALTH],
-                           kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT))
+    stage.send(
+        ev.referral(
+            card.at(0, 10),
+            "ref-long",
+            needs=[Need.HOUSING, Need.MENTAL_HEALTH],
+            kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT,
+        )
+    )
     stage.reader.wait_for(
-        lambda records: any(isinstance(r, Task) and r.kind == TaskKind.REFERRAL_RECEIVED
-                            and r.person_ref == p.person_ref for _, r in records),
-        timeout=REFERRAL_REACHES_COUNTY_WITHIN, what="the referral task for county 13")
+        lambda records: any(
+            isinstance(r, Task)
+            and r.kind == TaskKind.REFERRAL_RECEIVED
+            and r.person_ref == p.person_ref
+            for _, r in records
+        ),
+        timeout=REFERRAL_REACHES_COUNTY_WITHIN,
+        what="the referral task for county 13",
+    )
     latency = time.monotonic() - published
     stage.advance(card.at(0, 10))
 
@@ -64,7 +78,9 @@ def test_long_sentence_referral_reaches_the_county_and_its_ack_resolves_the_aler
     assert opened.subject == "ref-long"
 
     acknowledged = overdue + timedelta(hours=3)
-    stage.at(acknowledged, stage.event(p, ReferralAcknowledged, COUNTY, acknowledged,
-                                       referral_id=task.referral_id))
+    stage.at(
+        acknowledged,
+        stage.event(p, ReferralAcknowledged, COUNTY, acknowledged, referral_id=task.referral_id),
+    )
     [resolved] = stage.resolved(p, AlertRule.REFERRAL_NOT_ACKNOWLEDGED)
     assert (resolved.alert_id, resolved.resolved_at) == (opened.alert_id, acknowledged)

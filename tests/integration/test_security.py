@@ -52,8 +52,11 @@ def org_security(org: str, password: str | None = None) -> dict[str, Any]:
 def secure_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[broker.BrokerConfig]:
     """A broker of this module's own in the secure profile, on free ports, fresh state."""
     config = broker.BrokerConfig(
-        state_dir=tmp_path_factory.mktemp("secure-kafka"), port=broker.free_port(),
-        controller_port=broker.free_port(), secure=True, admin_password=ADMIN_PASSWORD,
+        state_dir=tmp_path_factory.mktemp("secure-kafka"),
+        port=broker.free_port(),
+        controller_port=broker.free_port(),
+        secure=True,
+        admin_password=ADMIN_PASSWORD,
     )
     broker.start(config, timeout=90, progress=lambda _: None)
     try:
@@ -69,32 +72,46 @@ def admin() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def pipeline(
-    secure_broker: broker.BrokerConfig, admin: dict[str, Any],
+    secure_broker: broker.BrokerConfig,
+    admin: dict[str, Any],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Pipeline]:
     """Topics, SCRAM credentials and ACLs applied; each service connects as its principal."""
     registry = default_registry()
     service_env = {
-        service: {"JATKUMO_SASL_USERNAME": service_username(service),
-                  "JATKUMO_SASL_PASSWORD": derive_password(SECRET, service_username(service))}
+        service: {
+            "JATKUMO_SASL_USERNAME": service_username(service),
+            "JATKUMO_SASL_PASSWORD": derive_password(SECRET, service_username(service)),
+        }
         for service in ("referral", "handover")
     }
-    running = Pipeline(secure_broker.bootstrap, tmp_path_factory.mktemp("secure-pipeline"),
-                       services=("referral", "handover"), service_env=service_env,
-                       security=admin)
+    running = Pipeline(
+        secure_broker.bootstrap,
+        tmp_path_factory.mktemp("secure-pipeline"),
+        services=("referral", "handover"),
+        service_env=service_env,
+        security=admin,
+    )
     running.apply_topics()
-    apply_security(running.bootstrap,
-                   {user: derive_password(SECRET, user) for user in usernames(registry)},
-                   derive_grants(registry, running.names), **admin)
+    apply_security(
+        running.bootstrap,
+        {user: derive_password(SECRET, user) for user in usernames(registry)},
+        derive_grants(registry, running.names),
+        **admin,
+    )
     yield running
     running.stop()
 
 
 def _custody() -> CustodyStarted:
     return CustodyStarted(
-        event_id="secure-custody-1", occurred_at=AT, source_org=PRISON,
+        event_id="secure-custody-1",
+        occurred_at=AT,
+        source_org=PRISON,
         identity_code=temporary_identity_code(date(1991, 2, 3), 931),
-        prison=PRISON, sentence_type=SentenceType.LONG_TERM, sentence_start=date(2026, 3, 1),
+        prison=PRISON,
+        sentence_type=SentenceType.LONG_TERM,
+        sentence_start=date(2026, 3, 1),
         home_municipality="297",
     )
 
@@ -112,16 +129,20 @@ def _consent() -> ConsentGiven:
 
 def _release() -> ReleaseDateSet:
     return ReleaseDateSet(
-        event_id="secure-release-1", occurred_at=AT, source_org=PRISON,
+        event_id="secure-release-1",
+        occurred_at=AT,
+        source_org=PRISON,
         identity_code=temporary_identity_code(date(1991, 2, 3), 931),
-        release_date=date(2026, 12, 1), release_type=ReleaseType.CONDITIONAL_RELEASE,
+        release_date=date(2026, 12, 1),
+        release_type=ReleaseType.CONDITIONAL_RELEASE,
     )
 
 
 def test_county_reading_another_countys_tasks_is_refused(pipeline: Pipeline) -> None:
     """County 13's principal subscribing to county 02's tasks gets TopicAuthorizationFailed."""
-    subscriber = Subscriber(OTHER_COUNTY, pipeline.bootstrap, namespace=pipeline.namespace,
-                            **org_security(COUNTY))
+    subscriber = Subscriber(
+        OTHER_COUNTY, pipeline.bootstrap, namespace=pipeline.namespace, **org_security(COUNTY)
+    )
     try:
         with pytest.raises(TopicAuthorizationFailedError):
             list(subscriber.tasks(timeout=5))
@@ -131,8 +152,9 @@ def test_county_reading_another_countys_tasks_is_refused(pipeline: Pipeline) -> 
 
 def test_prison_writing_to_a_countys_inbound_topic_is_refused(pipeline: Pipeline) -> None:
     """A prison's principal cannot publish into a county's inbound topic."""
-    publisher = Publisher(COUNTY, pipeline.bootstrap, namespace=pipeline.namespace,
-                          **org_security(PRISON))
+    publisher = Publisher(
+        COUNTY, pipeline.bootstrap, namespace=pipeline.namespace, **org_security(PRISON)
+    )
     try:
         with pytest.raises(PublishError) as refused:
             publisher.publish_raw(b"not yours to send", key=b"k", wait=True)
@@ -144,17 +166,20 @@ def test_prison_writing_to_a_countys_inbound_topic_is_refused(pipeline: Pipeline
 def test_wrong_password_is_refused(pipeline: Pipeline) -> None:
     """A known principal with a wrong password never connects; its own password does."""
     with pytest.raises(KafkaTimeoutError):
-        KafkaAdminClient(bootstrap_servers=pipeline.bootstrap,
-                         bootstrap_timeout_ms=REFUSED_WITHIN_MS,
-                         **org_security(COUNTY, password="not-the-password"))
+        KafkaAdminClient(
+            bootstrap_servers=pipeline.bootstrap,
+            bootstrap_timeout_ms=REFUSED_WITHIN_MS,
+            **org_security(COUNTY, password="not-the-password"),
+        )
     KafkaAdminClient(bootstrap_servers=pipeline.bootstrap, **org_security(COUNTY)).close()
 
 
 def test_anonymous_client_is_refused(pipeline: Pipeline, admin: dict[str, Any]) -> None:
     """Without SASL nothing works on the client listener, though the admin gets through."""
     with pytest.raises(KafkaTimeoutError):
-        KafkaAdminClient(bootstrap_servers=pipeline.bootstrap,
-                         bootstrap_timeout_ms=REFUSED_WITHIN_MS)
+        KafkaAdminClient(
+            bootstrap_servers=pipeline.bootstrap, bootstrap_timeout_ms=REFUSED_WITHIN_MS
+        )
     KafkaAdminClient(bootstrap_servers=pipeline.bootstrap, **admin).close()
 
 
@@ -163,8 +188,10 @@ def test_anonymous_client_on_the_controller_listener_is_refused(
 ) -> None:
     """The controller listener requires SASL too: no anonymous super user behind it."""
     with pytest.raises(KafkaTimeoutError):
-        KafkaAdminClient(bootstrap_servers=f"127.0.0.1:{secure_broker.controller_port}",
-                         bootstrap_timeout_ms=REFUSED_WITHIN_MS)
+        KafkaAdminClient(
+            bootstrap_servers=f"127.0.0.1:{secure_broker.controller_port}",
+            bootstrap_timeout_ms=REFUSED_WITHIN_MS,
+        )
     properties = Path(secure_broker.state_dir / "server.properties").read_text()
     assert "ANONYMOUS" not in properties
 
@@ -181,13 +208,19 @@ def running(pipeline: Pipeline) -> Pipeline:
 @pytest.mark.e2e
 def test_services_work_end_to_end_under_the_secure_profile(running: Pipeline) -> None:
     """Workers as their principals turn a prison's events into the county's own task."""
-    with Publisher(PRISON, running.bootstrap, namespace=running.namespace,
-                   **org_security(PRISON)) as publisher:
+    with Publisher(
+        PRISON, running.bootstrap, namespace=running.namespace, **org_security(PRISON)
+    ) as publisher:
         publisher.publish(_custody(), wait=True)
         publisher.publish(_consent(), wait=True)
         publisher.publish(_release(), wait=True)
-    subscriber = Subscriber(COUNTY, running.bootstrap, namespace=running.namespace,
-                            group_id=f"{org_username(COUNTY)}.e2e", **org_security(COUNTY))
+    subscriber = Subscriber(
+        COUNTY,
+        running.bootstrap,
+        namespace=running.namespace,
+        group_id=f"{org_username(COUNTY)}.e2e",
+        **org_security(COUNTY),
+    )
     try:
         task = _first_task(subscriber, within=90.0)
     finally:
@@ -200,27 +233,41 @@ def test_services_work_end_to_end_under_the_secure_profile(running: Pipeline) ->
 def test_operator_principal_reads_its_topics_and_the_services_lag(running: Pipeline) -> None:
     """As svc-operator the view reads case facts to their end and measures referral's lag."""
     user = service_username("operator")
-    settings = Settings(KAFKA_BOOTSTRAP_SERVERS=running.bootstrap, namespace=running.namespace,
-                        sasl_username=user, sasl_password=derive_password(SECRET, user),
-                        clock="event", environment="test")
-    with Publisher(PRISON, running.bootstrap, namespace=running.namespace,
-                   **org_security(PRISON)) as publisher:
-        publisher.publish(_custody().model_copy(update={"event_id": "secure-custody-2"}),
-                          wait=True)
-    _eventually(lambda: bool(_read_facts(settings, running).people), within=90.0,
-                what="the case of secure-custody-2 in the operator's projection")
+    settings = Settings(
+        KAFKA_BOOTSTRAP_SERVERS=running.bootstrap,
+        namespace=running.namespace,
+        sasl_username=user,
+        sasl_password=derive_password(SECRET, user),
+        clock="event",
+        environment="test",
+    )
+    with Publisher(
+        PRISON, running.bootstrap, namespace=running.namespace, **org_security(PRISON)
+    ) as publisher:
+        publisher.publish(_custody().model_copy(update={"event_id": "secure-custody-2"}), wait=True)
+    _eventually(
+        lambda: bool(_read_facts(settings, running).people),
+        within=90.0,
+        what="the case of secure-custody-2 in the operator's projection",
+    )
     lag = GroupLag(settings)
     try:
-        _eventually(lambda: (running.group("referral"), running.names.inbound(PRISON))
-                    in asyncio.run(lag.measure(timeout=30)),
-                    within=90.0, what="referral's lag on the prison's inbound topic")
+        _eventually(
+            lambda: (
+                (running.group("referral"), running.names.inbound(PRISON))
+                in asyncio.run(lag.measure(timeout=30))
+            ),
+            within=90.0,
+            what="referral's lag on the prison's inbound topic",
+        )
     finally:
         lag.close()
 
 
 def _read_facts(settings: Settings, pipeline: Pipeline) -> OperatorProjection:
-    projection, _ = asyncio.run(asyncio.wait_for(
-        read_to_end(settings, topics=[pipeline.names.case_facts]), timeout=60))
+    projection, _ = asyncio.run(
+        asyncio.wait_for(read_to_end(settings, topics=[pipeline.names.case_facts]), timeout=60)
+    )
     return projection
 
 

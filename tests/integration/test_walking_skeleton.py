@@ -23,8 +23,9 @@ AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def pipeline(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
-    running = Pipeline(kafka_bootstrap, tmp_path_factory.mktemp("skeleton"),
-                       services=("referral", "handover"))
+    running = Pipeline(
+        kafka_bootstrap, tmp_path_factory.mktemp("skeleton"), services=("referral", "handover")
+    )
     running.start()
     yield running
     running.stop()
@@ -32,29 +33,42 @@ def pipeline(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> 
 
 def _custody(n: int) -> CustodyStarted:
     return CustodyStarted(
-        event_id=f"custody-{n}", occurred_at=AT, source_org=PRISON,
+        event_id=f"custody-{n}",
+        occurred_at=AT,
+        source_org=PRISON,
         identity_code=temporary_identity_code(date(1990, 1, 1 + n), 900 + n),
-        prison=PRISON, sentence_type=SentenceType.LONG_TERM, sentence_start=date(2026, 3, 1),
+        prison=PRISON,
+        sentence_type=SentenceType.LONG_TERM,
+        sentence_start=date(2026, 3, 1),
         home_municipality="297",
     )
 
 
 def _release(n: int) -> ReleaseDateSet:
     return ReleaseDateSet(
-        event_id=f"release-{n}", occurred_at=AT, source_org=PRISON,
+        event_id=f"release-{n}",
+        occurred_at=AT,
+        source_org=PRISON,
         identity_code=temporary_identity_code(date(1990, 1, 1 + n), 900 + n),
-        release_date=date(2026, 12, 1), release_type=ReleaseType.CONDITIONAL_RELEASE,
+        release_date=date(2026, 12, 1),
+        release_type=ReleaseType.CONDITIONAL_RELEASE,
     )
 
 
 def _consent(n: int) -> ConsentGiven:
     """The prisoner's consent: identity and release schedule to county 13 for release planning."""
     return ConsentGiven(
-        event_id=f"consent-{n}", occurred_at=AT, source_org=PRISON,
+        event_id=f"consent-{n}",
+        occurred_at=AT,
+        source_org=PRISON,
         identity_code=temporary_identity_code(date(1990, 1, 1 + n), 900 + n),
-        consent_id=f"consent-{n}", categories=[Category.IDENTITY, Category.RELEASE_SCHEDULE],
-        recipients=["county-13"], purpose="release_planning", valid_from=date(2026, 3, 1),
-        valid_until=date(2027, 3, 1), collection_method=ConsentCollection.WRITTEN,
+        consent_id=f"consent-{n}",
+        categories=[Category.IDENTITY, Category.RELEASE_SCHEDULE],
+        recipients=["county-13"],
+        purpose="release_planning",
+        valid_from=date(2026, 3, 1),
+        valid_until=date(2027, 3, 1),
+        collection_method=ConsentCollection.WRITTEN,
     )
 
 
@@ -89,8 +103,10 @@ def test_garbage_goes_to_dlq_and_good_messages_still_flow(pipeline: Pipeline) ->
         publisher.publish(_release(2), wait=True)
     reader = TopicReader(pipeline.bootstrap, names.dlq, names.case_facts)
     reader.wait_for(
-        lambda _: bool(reader.of(DeadLetter))
-        and any(f.event_id == "release-2" for f in reader.of(CaseFact)),
+        lambda _: (
+            bool(reader.of(DeadLetter))
+            and any(f.event_id == "release-2" for f in reader.of(CaseFact))
+        ),
         what="a dead letter and the second good event's fact",
     )
     letter = reader.of(DeadLetter)[0]
@@ -108,8 +124,10 @@ def test_no_identity_code_on_internal_topics(pipeline: Pipeline) -> None:
     with Publisher(PRISON, pipeline.bootstrap, namespace=pipeline.namespace) as publisher:
         publisher.publish(event, wait=True)
     reader = TopicReader(pipeline.bootstrap, names.intake, names.case_facts)
-    reader.wait_for(lambda _: any(f.event_id == "custody-3" for f in reader.of(CaseFact)),
-                    what="the fact of custody-3")
+    reader.wait_for(
+        lambda _: any(f.event_id == "custody-3" for f in reader.of(CaseFact)),
+        what="the fact of custody-3",
+    )
     assert reader.raw
     for message in reader.raw:
         assert code.encode() not in message.value

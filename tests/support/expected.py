@@ -58,8 +58,9 @@ def fold(events: Iterable[InboundEvent], settings: Settings | None = None) -> Ex
             continue
         ref = verdict.person_ref
         sanitised, sealed = seal_event(event, ref, sealer)
-        outcome = apply(persons.get(ref), sanitised, sealed, ORIGIN, referral_settings,
-                        event.occurred_at)
+        outcome = apply(
+            persons.get(ref), sanitised, sealed, ORIGIN, referral_settings, event.occurred_at
+        )
         persons[ref] = outcome.state
         expected.dead_letters.update(r.reason_code for r in outcome.rejections)
         for fact in outcome.facts:
@@ -67,8 +68,14 @@ def fold(events: Iterable[InboundEvent], settings: Settings | None = None) -> Ex
             expected.event_ids_with_facts.add(fact.event_id)
             expected.final_case[ref] = fact.case
             expected.last_fact_id[ref] = fact.fact_id
-            result = decide(handover.get(ref), fact, open_personal(fact.case, sealer), rules,
-                            handover_settings, fact.occurred_at)
+            result = decide(
+                handover.get(ref),
+                fact,
+                open_personal(fact.case, sealer),
+                rules,
+                handover_settings,
+                fact.occurred_at,
+            )
             handover[ref] = result.state
             for issued in result.issued:
                 expected.task_ids.add(issued.task.task_id)

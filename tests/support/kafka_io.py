@@ -19,8 +19,12 @@ class TopicReader:
         self.records: list[tuple[str, BaseModel]] = []
         self.raw: list[Any] = []
         self._consumer = KafkaConsumer(
-            *topics, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-            enable_auto_commit=False, group_id=None, metadata_max_age_ms=2000,
+            *topics,
+            bootstrap_servers=bootstrap,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+            group_id=None,
+            metadata_max_age_ms=2000,
         )
 
     def poll(self) -> None:
@@ -30,7 +34,9 @@ class TopicReader:
                 self.records.append((message.topic, CATALOGUE.decode(message.value)))
 
     def wait_for(
-        self, condition: Callable[[list[tuple[str, BaseModel]]], bool], timeout: float = 60.0,
+        self,
+        condition: Callable[[list[tuple[str, BaseModel]]], bool],
+        timeout: float = 60.0,
         what: str = "condition",
     ) -> list[tuple[str, BaseModel]]:
         """Poll until `condition(records)` holds; fail with what was seen after `timeout`."""
@@ -46,8 +52,9 @@ class TopicReader:
         """Read every topic to the end offsets it has now (after a barrier: all there is)."""
         deadline = time.monotonic() + timeout
         subscribed = self._consumer.subscription()
-        while {tp.topic for tp in self._consumer.assignment()} != subscribed \
-                and time.monotonic() < deadline:
+        while {
+            tp.topic for tp in self._consumer.assignment()
+        } != subscribed and time.monotonic() < deadline:
             self.poll()
         ends = self._consumer.end_offsets(list(self._consumer.assignment()))
         while time.monotonic() < deadline:

@@ -32,8 +32,9 @@ def behind(bootstrap: str, names: TopicNames, services: tuple[str, ...]) -> dict
         admin.close()
 
 
-def _stream_partitions(admin: KafkaAdminClient, group: str, names: TopicNames
-                       ) -> set[TopicPartition]:
+def _stream_partitions(
+    admin: KafkaAdminClient, group: str, names: TopicNames
+) -> set[TopicPartition]:
     """Every partition of the namespace's topics assigned to a live member of the group."""
     described: dict[str, Any] = admin.describe_groups([group])
     found: set[TopicPartition] = set()

@@ -34,8 +34,9 @@ FOLLOWUP_TRIGGERS = {
 class Ledger:
     def __init__(self, bootstrap: str, names: TopicNames) -> None:
         tasks = [names.tasks(org) for org in default_registry().codes()]
-        self.reader = TopicReader(bootstrap, names.case_facts, names.disclosures, names.alerts,
-                                  names.dlq, *tasks)
+        self.reader = TopicReader(
+            bootstrap, names.case_facts, names.disclosures, names.alerts, names.dlq, *tasks
+        )
         self._cursor = 0
         self.facts: Counter[str] = Counter()
         self.fact_event_ids: set[str] = set()
@@ -50,14 +51,17 @@ class Ledger:
     def take(self) -> "Ledger":
         """Count the records read since the last call."""
         records = self.reader.records
-        for _, record in records[self._cursor:]:
+        for _, record in records[self._cursor :]:
             if isinstance(record, CaseFact):
                 self.facts[record.fact_id] += 1
                 self.fact_event_ids.add(record.event_id)
             elif isinstance(record, Task):
                 self.tasks[record.task_id] += 1
-                self.task_kinds[record.task_id] = (record.case_id, record.kind,
-                                                   record.recipient_org)
+                self.task_kinds[record.task_id] = (
+                    record.case_id,
+                    record.kind,
+                    record.recipient_org,
+                )
                 self.tasks_of_case[record.case_id].add(record.task_id)
             elif isinstance(record, DisclosureRecord):
                 self.disclosures[record.disclosure_id] += 1
@@ -83,11 +87,17 @@ class Ledger:
 
     def duplicates(self) -> dict[str, int]:
         """Records seen more than once with the same id (redelivered), per kind."""
+
         def surplus(counter: Counter[Any]) -> int:
             return sum(count - 1 for count in counter.values())
-        return {"facts": surplus(self.facts), "tasks": surplus(self.tasks),
-                "disclosures": surplus(self.disclosures), "alerts": surplus(self.alerts),
-                "dead_letters": surplus(self.dead_letters)}
+
+        return {
+            "facts": surplus(self.facts),
+            "tasks": surplus(self.tasks),
+            "disclosures": surplus(self.disclosures),
+            "alerts": surplus(self.alerts),
+            "dead_letters": surplus(self.dead_letters),
+        }
 
     def close(self) -> None:
         self.reader.close()
@@ -99,8 +109,12 @@ class TableReader:
     def __init__(self, bootstrap: str, changelog: str) -> None:
         self.values: dict[bytes, bytes] = {}
         self._consumer = KafkaConsumer(
-            changelog, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-            enable_auto_commit=False, group_id=None, metadata_max_age_ms=2000,
+            changelog,
+            bootstrap_servers=bootstrap,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+            group_id=None,
+            metadata_max_age_ms=2000,
         )
 
     def poll(self) -> "TableReader":
@@ -131,10 +145,14 @@ def followup_gaps(states: TableReader, ledger: Ledger, expected: Expected) -> li
             gaps.append(f"{person_ref}: the last fact is not folded in")
         for alert in state.alerts.values():
             wanted = [(alert.alert_id, AlertState.OPEN), (alert.alert_id, alert.state)]
-            gaps.extend(f"alert {k[0]} {k[1]} not published" for k in wanted
-                        if k not in ledger.alerts)
-        gaps.extend(f"{trigger} of case {state.case.case_id} not published"
-                    for trigger in state.issued if not _published(ledger, state, trigger))
+            gaps.extend(
+                f"alert {k[0]} {k[1]} not published" for k in wanted if k not in ledger.alerts
+            )
+        gaps.extend(
+            f"{trigger} of case {state.case.case_id} not published"
+            for trigger in state.issued
+            if not _published(ledger, state, trigger)
+        )
     return gaps
 
 

@@ -76,8 +76,11 @@ class PrivacyWatch:
 
     def log_files(self) -> Iterator[Path]:
         for root in self.roots:
-            yield from (path for path in sorted(root.rglob("*.log"))
-                        if path.is_file() and not KAFKA_SEGMENT.fullmatch(path.name))
+            yield from (
+                path
+                for path in sorted(root.rglob("*.log"))
+                if path.is_file() and not KAFKA_SEGMENT.fullmatch(path.name)
+            )
 
     def summary(self, limit: int = 20) -> list[str]:
         lines = [f"{f.kind} in {f.where}" for f in self.findings[:limit]]

@@ -70,8 +70,14 @@ def draw(strategy: st.SearchStrategy[T], count: int) -> list[T]:
     """`count` (or a few fewer, if hypothesis repeats itself) deterministic examples."""
     found: list[T] = []
 
-    @settings(max_examples=count, database=None, derandomize=True, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck), deadline=None)
+    @settings(
+        max_examples=count,
+        database=None,
+        derandomize=True,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        deadline=None,
+    )
     @given(strategy)
     def collect(value: T) -> None:
         found.append(value)
@@ -118,13 +124,23 @@ class Mutator:
         """An event `org` may send and the gate would admit (used as raw material)."""
         base = {"event_id": "x", "occurred_at": AT, "source_org": org, "identity_code": "x"}
         if self._kind(org) == OrgKind.PRISON:
-            return CustodyStarted(**{**base, "identity_code": self._code()}, prison=org,
-                                  sentence_type=SentenceType.LONG_TERM,
-                                  sentence_start=AT.date(), home_municipality="297")
-        return AssessmentStarted(**{**base, "identity_code": self._code()}) \
-            if self._kind(org) == OrgKind.COUNTY else ContactPersonAssigned(
-                **{**base, "identity_code": self._code()}, role=ContactRole.NGO_SUPPORT,
-                org=org, worker_ref="w-1")
+            return CustodyStarted(
+                **{**base, "identity_code": self._code()},
+                prison=org,
+                sentence_type=SentenceType.LONG_TERM,
+                sentence_start=AT.date(),
+                home_municipality="297",
+            )
+        return (
+            AssessmentStarted(**{**base, "identity_code": self._code()})
+            if self._kind(org) == OrgKind.COUNTY
+            else ContactPersonAssigned(
+                **{**base, "identity_code": self._code()},
+                role=ContactRole.NGO_SUPPORT,
+                org=org,
+                worker_ref="w-1",
+            )
+        )
 
     def _encoded(self, org: str) -> bytes:
         event = self.valid[self.orgs.index(org)]
@@ -157,8 +173,7 @@ class Mutator:
         return Mutant(org, _unchecked(type(event), **fields), "invalid_record")
 
     def not_inbound(self, org: str) -> Mutant:
-        return Mutant(org, CATALOGUE.encode(Tick(person_ref="p-x", now=AT)),
-                      "not_an_inbound_event")
+        return Mutant(org, CATALOGUE.encode(Tick(person_ref="p-x", now=AT)), "not_an_inbound_event")
 
     def tombstone(self, org: str) -> Mutant:
         return Mutant(org, None, "not_bytes")
@@ -170,8 +185,11 @@ class Mutator:
         mutants = []
         for event in events:
             org = self._org()
-            foreign = event if event.source_org != org else event.model_copy(
-                update={"source_org": org + "-other"})
+            foreign = (
+                event
+                if event.source_org != org
+                else event.model_copy(update={"source_org": org + "-other"})
+            )
             mutants.append(Mutant(org, CATALOGUE.encode(foreign), "unauthorised_source"))
         return mutants
 
@@ -184,8 +202,13 @@ class Mutator:
             while type(event).__name__ in allowed:
                 org = self._org()
                 allowed = ALLOWED_EVENTS[self._kind(org)]
-            mutants.append(Mutant(org, CATALOGUE.encode(
-                event.model_copy(update={"source_org": org})), "unauthorised_event_type"))
+            mutants.append(
+                Mutant(
+                    org,
+                    CATALOGUE.encode(event.model_copy(update={"source_org": org})),
+                    "unauthorised_event_type",
+                )
+            )
         return mutants
 
     def _own(self, org: str, **update: Any) -> bytes:
@@ -195,14 +218,19 @@ class Mutator:
 
     def bad_identity(self, codes: list[tuple[str, str]]) -> list[Mutant]:
         """Each bad code with the reason the decree's rules give for it."""
-        return [Mutant(org := self._org(), self._own(org, identity_code=code), reason)
-                for code, reason in codes]
+        return [
+            Mutant(org := self._org(), self._own(org, identity_code=code), reason)
+            for code, reason in codes
+        ]
 
     def bad_subject(self, org: str) -> Mutant:
         choice = self.rng.randrange(3)
         if choice == 0:
-            return Mutant(org, self._own(org, identity_code=None, person_ref="p-NOT-A-REF"),
-                          "invalid_person_ref")
+            return Mutant(
+                org,
+                self._own(org, identity_code=None, person_ref="p-NOT-A-REF"),
+                "invalid_person_ref",
+            )
         if choice == 1:
             return Mutant(org, self._own(org, identity_code=None), "missing_subject")
         return Mutant(org, self._own(org, person_ref="p-" + "a" * 40), "ambiguous_subject")
@@ -215,25 +243,50 @@ class Mutator:
         base = {"event_id": eid, "occurred_at": AT, "source_org": org, "identity_code": code}
         far = AT.date() + timedelta(days=365 * 40)
         options: list[InboundEvent] = [
-            ContactPersonAssigned(**base, role=ContactRole.NGO_SUPPORT, org="ngo-nowhere",
-                                  worker_ref="w-1"),
-            ContactPersonEnded(**base, role=ContactRole.NGO_SUPPORT, org=org, worker_ref="w",
-                               successor_worker_ref="w"),
-            ConsentGiven(**base, consent_id="c", categories=[Category.IDENTITY],
-                         recipients=["county-99"], purpose="release planning",
-                         valid_from=AT.date(), valid_until=AT.date() + timedelta(days=30),
-                         collection_method=ConsentCollection.WRITTEN),
+            ContactPersonAssigned(
+                **base, role=ContactRole.NGO_SUPPORT, org="ngo-nowhere", worker_ref="w-1"
+            ),
+            ContactPersonEnded(
+                **base,
+                role=ContactRole.NGO_SUPPORT,
+                org=org,
+                worker_ref="w",
+                successor_worker_ref="w",
+            ),
+            ConsentGiven(
+                **base,
+                consent_id="c",
+                categories=[Category.IDENTITY],
+                recipients=["county-99"],
+                purpose="release planning",
+                valid_from=AT.date(),
+                valid_until=AT.date() + timedelta(days=30),
+                collection_method=ConsentCollection.WRITTEN,
+            ),
         ]
         if kind == OrgKind.PRISON:
             options += [
-                CustodyStarted(**base, prison=org, sentence_type=SentenceType.SHORT_TERM,
-                               sentence_start=AT.date(), home_municipality="297",
-                               expected_release=AT.date() - timedelta(days=3)),
+                CustodyStarted(
+                    **base,
+                    prison=org,
+                    sentence_type=SentenceType.SHORT_TERM,
+                    sentence_start=AT.date(),
+                    home_municipality="297",
+                    expected_release=AT.date() - timedelta(days=3),
+                ),
                 ReleaseDateSet(**base, release_date=far, release_type=ReleaseType.OTHER),
-                Released(**base, released_at=AT + timedelta(days=365 * 50),
-                         release_type=ReleaseType.OTHER),
-                CustodyStarted(**base, prison=org, sentence_type=SentenceType.REMAND,
-                               sentence_start=AT.date(), home_municipality="ABC"),
+                Released(
+                    **base,
+                    released_at=AT + timedelta(days=365 * 50),
+                    release_type=ReleaseType.OTHER,
+                ),
+                CustodyStarted(
+                    **base,
+                    prison=org,
+                    sentence_type=SentenceType.REMAND,
+                    sentence_start=AT.date(),
+                    home_municipality="ABC",
+                ),
             ]
         if kind == OrgKind.COUNTY:
             options.append(ClientPlanReviewed(**base, next_review_date=far))
@@ -247,23 +300,57 @@ class Mutator:
         ref = {"event_id": eid, "occurred_at": AT, "person_ref": person.person_ref}
         choice = self.rng.randrange(5)
         if choice == 0:
-            return Mutant(county, CATALOGUE.encode(ReferralAcknowledged(
-                **ref, source_org=county, referral_id="no-such-referral")), "unknown_referral")
+            return Mutant(
+                county,
+                CATALOGUE.encode(
+                    ReferralAcknowledged(**ref, source_org=county, referral_id="no-such-referral")
+                ),
+                "unknown_referral",
+            )
         if choice == 1:
-            return Mutant(county, CATALOGUE.encode(ConsentWithdrawn(
-                **ref, source_org=county, consent_id="no-such-consent")), "unknown_consent")
+            return Mutant(
+                county,
+                CATALOGUE.encode(
+                    ConsentWithdrawn(**ref, source_org=county, consent_id="no-such-consent")
+                ),
+                "unknown_consent",
+            )
         if choice == 2:
-            return Mutant(county, CATALOGUE.encode(ContactPersonEnded(
-                **ref, source_org=county, role=ContactRole.NAMED_WORKER, org=county,
-                worker_ref="nobody")), "unknown_contact")
+            return Mutant(
+                county,
+                CATALOGUE.encode(
+                    ContactPersonEnded(
+                        **ref,
+                        source_org=county,
+                        role=ContactRole.NAMED_WORKER,
+                        org=county,
+                        worker_ref="nobody",
+                    )
+                ),
+                "unknown_contact",
+            )
         if choice == 3:
-            return Mutant(county, CATALOGUE.encode(ClientPlanReviewed(**ref, source_org=county)),
-                          "no_client_plan")
-        return Mutant(person.prison, CATALOGUE.encode(CustodyStarted(
-            event_id=eid, occurred_at=AT, source_org=person.prison,
-            identity_code=person.identity_code, prison=person.prison,
-            sentence_type=SentenceType.LONG_TERM, sentence_start=AT.date(),
-            home_municipality="297")), "case_already_open")
+            return Mutant(
+                county,
+                CATALOGUE.encode(ClientPlanReviewed(**ref, source_org=county)),
+                "no_client_plan",
+            )
+        return Mutant(
+            person.prison,
+            CATALOGUE.encode(
+                CustodyStarted(
+                    event_id=eid,
+                    occurred_at=AT,
+                    source_org=person.prison,
+                    identity_code=person.identity_code,
+                    prison=person.prison,
+                    sentence_type=SentenceType.LONG_TERM,
+                    sentence_start=AT.date(),
+                    home_municipality="297",
+                )
+            ),
+            "case_already_open",
+        )
 
 
 def hypothesis_events(count: int) -> list[InboundEvent]:
@@ -283,22 +370,35 @@ def bad_identity_codes(rng: random.Random, count: int) -> list[tuple[str, str]]:
     """Wrong check characters, impossible or future dates, non-ASCII digits, arbitrary text,
     each with its reason (decree 690/2022: DDMMYY, century sign, NNN, check character)."""
     samples = [
-        ("310299-9001", IMPOSSIBLE), ("300290A9005", IMPOSSIBLE), ("010190*9001", MALFORMED),
-        ("0101901900X", MALFORMED), ("010190-9²0A", MALFORMED), ("²¹0190-900A", MALFORMED),
-        ("ß10190-900A", MALFORMED), ("", MALFORMED), (" ", MALFORMED),
-        ("\u0000" * 11, MALFORMED), ("010190-900", MALFORMED), ("131052A308T", FUTURE),
+        ("310299-9001", IMPOSSIBLE),
+        ("300290A9005", IMPOSSIBLE),
+        ("010190*9001", MALFORMED),
+        ("0101901900X", MALFORMED),
+        ("010190-9²0A", MALFORMED),
+        ("²¹0190-900A", MALFORMED),
+        ("ß10190-900A", MALFORMED),
+        ("", MALFORMED),
+        (" ", MALFORMED),
+        ("\u0000" * 11, MALFORMED),
+        ("010190-900", MALFORMED),
+        ("131052A308T", FUTURE),
     ]
     codes = []
     for _ in range(count):
-        good = temporary_identity_code(date(1980, 1, 1) + timedelta(days=rng.randint(0, 9000)),
-                                       rng.randint(900, 999))
+        good = temporary_identity_code(
+            date(1980, 1, 1) + timedelta(days=rng.randint(0, 9000)), rng.randint(900, 999)
+        )
         roll = rng.random()
         if roll < 0.3:
             codes.append(rng.choice(samples))
         elif roll < 0.6:
             zero = ord(rng.choice(UNICODE_ZEROS))
-            codes.append(("".join(chr(zero + int(c)) if c.isdigit() else c for c in good[:10])
-                          + good[10], MALFORMED))
+            codes.append(
+                (
+                    "".join(chr(zero + int(c)) if c.isdigit() else c for c in good[:10]) + good[10],
+                    MALFORMED,
+                )
+            )
         else:
             wrong = next(c for c in "0123456789ABCDEFHJKLMNPRSTUVWXY" if c != good[-1])
             codes.append((good[:-1] + rng.choice([wrong, "G", "I", "Z"]), CHECK))

@@ -30,8 +30,13 @@ class Pipeline:
     """Worker processes of the three services; each test module gets a fresh namespace."""
 
     def __init__(
-        self, bootstrap: str, work_dir: Path, *, clock: str = "event",
-        services: tuple[str, ...] = SERVICES, partitions: int = 3,
+        self,
+        bootstrap: str,
+        work_dir: Path,
+        *,
+        clock: str = "event",
+        services: tuple[str, ...] = SERVICES,
+        partitions: int = 3,
         extra_env: dict[str, str] | None = None,
         service_env: dict[str, dict[str, str]] | None = None,
         security: dict[str, Any] | None = None,
@@ -59,17 +64,26 @@ class Pipeline:
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
 
     def apply_topics(self) -> None:
-        apply_topics(self.bootstrap, catalogue(default_registry(), self.names, self.partitions),
-                     **self.security)
+        apply_topics(
+            self.bootstrap,
+            catalogue(default_registry(), self.names, self.partitions),
+            **self.security,
+        )
 
     def start_worker(self, service: str, worker_id: str = "0") -> None:
         log = (self.work_dir / f"{service}-{worker_id}.log").open("ab")
-        env = {**self.env, **self.service_env.get(service, {}),
-               "JATKUMO_DATA_DIR": str(self.work_dir / "data"),
-               "JATKUMO_WEB_PORT": str(free_port())}
+        env = {
+            **self.env,
+            **self.service_env.get(service, {}),
+            "JATKUMO_DATA_DIR": str(self.work_dir / "data"),
+            "JATKUMO_WEB_PORT": str(free_port()),
+        }
         self.processes[f"{service}-{worker_id}"] = subprocess.Popen(
             [sys.executable, "-m", "services.cli", "worker", service, "--worker-id", worker_id],
-            env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
 

@@ -97,14 +97,16 @@ def generate(persons: int, seed: int, secret: str = DEV_SECRET) -> Replay:
 
 def _mainland_municipalities() -> list[str]:
     return sorted(
-        code for code, m in reference.municipalities().items()
+        code
+        for code, m in reference.municipalities().items()
         if m.area_code != reference.ALAND_AREA
     )
 
 
 def _aland_municipality() -> str:
     return next(
-        code for code, m in sorted(reference.municipalities().items())
+        code
+        for code, m in sorted(reference.municipalities().items())
         if m.area_code == reference.ALAND_AREA
     )
 
@@ -143,10 +145,17 @@ class _Person:
     def _add(self, cls: type[InboundEvent], sender: str, days: float, **fields: object) -> None:
         prison_side = sender.startswith(("prison-", "cso-"))
         subject = {"identity_code": self.code} if prison_side else {"person_ref": self.person_ref}
-        self.events.append(cls.model_validate({
-            "event_id": self._id(), "occurred_at": self._at(days), "source_org": sender,
-            **subject, **fields,
-        }))
+        self.events.append(
+            cls.model_validate(
+                {
+                    "event_id": self._id(),
+                    "occurred_at": self._at(days),
+                    "source_org": sender,
+                    **subject,
+                    **fields,
+                }
+            )
+        )
 
     def timeline(self) -> list[InboundEvent]:
         kind = self.rng.choices(
@@ -160,20 +169,42 @@ class _Person:
         return self.events
 
     def _custody_started(self, kind: SentenceType, days: int) -> None:
-        self._add(CustodyStarted, self.prison, 0, prison=self.prison, sentence_type=kind,
-                  sentence_start=self.t0.date(), home_municipality=self.home,
-                  expected_release=self._at(days).date(), full_name=f"Testi Henkilö {self.n}")
+        self._add(
+            CustodyStarted,
+            self.prison,
+            0,
+            prison=self.prison,
+            sentence_type=kind,
+            sentence_start=self.t0.date(),
+            home_municipality=self.home,
+            expected_release=self._at(days).date(),
+            full_name=f"Testi Henkilö {self.n}",
+        )
 
     def _fine_conversion(self) -> None:
         days = self.rng.randint(3, 14)
         self._custody_started(SentenceType.FINE_CONVERSION, days)
-        self._add(ReferralSubmitted, self.prison, 0.2, referral_id=f"ref-{self.n}",
-                  kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT, needs=[Need.HOUSING],
-                  urgency=Urgency.URGENT, summary="Synthetic referral text.", **GROUNDS)
+        self._add(
+            ReferralSubmitted,
+            self.prison,
+            0.2,
+            referral_id=f"ref-{self.n}",
+            kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT,
+            needs=[Need.HOUSING],
+            urgency=Urgency.URGENT,
+            summary="Synthetic referral text.",
+            **GROUNDS,
+        )
         if self.county:
             self._add(ReferralAcknowledged, self.county, 1, referral_id=f"ref-{self.n}")
-        self._add(Released, self.prison, days, released_at=self._at(days),
-                  release_type=ReleaseType.END_OF_SENTENCE, housing_status=HousingStatus.NONE)
+        self._add(
+            Released,
+            self.prison,
+            days,
+            released_at=self._at(days),
+            release_type=ReleaseType.END_OF_SENTENCE,
+            housing_status=HousingStatus.NONE,
+        )
 
     def _custody(self, kind: SentenceType) -> None:
         rng, prison, county = self.rng, self.prison, self.county
@@ -181,75 +212,152 @@ class _Person:
         f = days / 100  # the in-custody schedule is in hundredths of the sentence
         ngo = rng.choice(self.ngos)
         self._custody_started(kind, days)
-        self._add(ContactPersonAssigned, prison, 1 * f, role=ContactRole.PRISON_CASE_WORKER,
-                  org=prison, worker_ref=f"pw-{self.n}")
+        self._add(
+            ContactPersonAssigned,
+            prison,
+            1 * f,
+            role=ContactRole.PRISON_CASE_WORKER,
+            org=prison,
+            worker_ref=f"pw-{self.n}",
+        )
         consent = county is not None and rng.random() < 0.7
         if consent and county:
-            self._add(ConsentGiven, prison, 3 * f, consent_id=f"consent-{self.n}",
-                      categories=CONSENTED, recipients=[county, ngo], purpose="release planning",
-                      valid_from=self._at(3 * f - 1).date(),
-                      valid_until=self._at(3 * f + 3 * 365).date(),
-                      collection_method=ConsentCollection.WRITTEN)
-        self._add(ReferralSubmitted, prison, 4 * f, referral_id=f"ref-{self.n}",
-                  kind=ReferralKind.CONTACT_WITH_CONSENT if consent
-                  else ReferralKind.NOTIFICATION_WITHOUT_CONSENT,
-                  needs=rng.sample(list(Need), 2), urgency=Urgency.NORMAL,
-                  **({} if consent else GROUNDS))
+            self._add(
+                ConsentGiven,
+                prison,
+                3 * f,
+                consent_id=f"consent-{self.n}",
+                categories=CONSENTED,
+                recipients=[county, ngo],
+                purpose="release planning",
+                valid_from=self._at(3 * f - 1).date(),
+                valid_until=self._at(3 * f + 3 * 365).date(),
+                collection_method=ConsentCollection.WRITTEN,
+            )
+        self._add(
+            ReferralSubmitted,
+            prison,
+            4 * f,
+            referral_id=f"ref-{self.n}",
+            kind=ReferralKind.CONTACT_WITH_CONSENT
+            if consent
+            else ReferralKind.NOTIFICATION_WITHOUT_CONSENT,
+            needs=rng.sample(list(Need), 2),
+            urgency=Urgency.NORMAL,
+            **({} if consent else GROUNDS),
+        )
         release = self._at(days).date()
-        release_type = rng.choice([ReleaseType.CONDITIONAL_RELEASE, ReleaseType.END_OF_SENTENCE,
-                                   ReleaseType.SUPERVISED_PROBATIONARY_FREEDOM])
+        release_type = rng.choice(
+            [
+                ReleaseType.CONDITIONAL_RELEASE,
+                ReleaseType.END_OF_SENTENCE,
+                ReleaseType.SUPERVISED_PROBATIONARY_FREEDOM,
+            ]
+        )
         if county:
             self._add(ReferralAcknowledged, county, 6 * f, referral_id=f"ref-{self.n}")
-            self._add(ContactPersonAssigned, county, 8 * f, role=ContactRole.NAMED_WORKER,
-                      org=county, worker_ref=f"nw-{self.n}")
+            self._add(
+                ContactPersonAssigned,
+                county,
+                8 * f,
+                role=ContactRole.NAMED_WORKER,
+                org=county,
+                worker_ref=f"nw-{self.n}",
+            )
         if rng.random() < 0.2:
-            self._add(ContactPersonAssigned, ngo, 9 * f, role=ContactRole.NGO_SUPPORT, org=ngo,
-                      worker_ref=f"ngo-{self.n}")
+            self._add(
+                ContactPersonAssigned,
+                ngo,
+                9 * f,
+                role=ContactRole.NGO_SUPPORT,
+                org=ngo,
+                worker_ref=f"ngo-{self.n}",
+            )
         self._add(ReleaseDateSet, prison, 10 * f, release_date=release, release_type=release_type)
         if county:
             self._add(AssessmentStarted, county, 12 * f)
-            task_id = stable_id(stable_id(self.person_ref, self.events[0].event_id),
-                                "release_preparation", f"release:{release.isoformat()}", county)
-            self._add(TaskStatusChanged, county, 13 * f, task_id=task_id,
-                      status=TaskStatus.ACCEPTED)
+            task_id = stable_id(
+                stable_id(self.person_ref, self.events[0].event_id),
+                "release_preparation",
+                f"release:{release.isoformat()}",
+                county,
+            )
+            self._add(
+                TaskStatusChanged, county, 13 * f, task_id=task_id, status=TaskStatus.ACCEPTED
+            )
         if rng.random() < 0.15:
             target = rng.choice([p for p in self.prisons if p != prison])
-            self._add(PrisonTransferred, prison, 30 * f, from_prison=prison, to_prison=target,
-                      transferred_on=self._at(30 * f).date())
+            self._add(
+                PrisonTransferred,
+                prison,
+                30 * f,
+                from_prison=prison,
+                to_prison=target,
+                transferred_on=self._at(30 * f).date(),
+            )
             self.prison = prison = target
         elif rng.random() < 0.35:
             successor = f"pw2-{self.n}" if rng.random() < 0.6 else None
-            self._add(ContactPersonEnded, prison, 40 * f, role=ContactRole.PRISON_CASE_WORKER,
-                      org=prison, worker_ref=f"pw-{self.n}", successor_worker_ref=successor)
+            self._add(
+                ContactPersonEnded,
+                prison,
+                40 * f,
+                role=ContactRole.PRISON_CASE_WORKER,
+                org=prison,
+                worker_ref=f"pw-{self.n}",
+                successor_worker_ref=successor,
+            )
         if rng.random() < 0.2:
             shift = rng.choice([-21, 14])
             release = release + timedelta(days=shift)
-            self._add(ReleaseDateSet, prison, 50 * f, release_date=release,
-                      release_type=release_type)
+            self._add(
+                ReleaseDateSet, prison, 50 * f, release_date=release, release_type=release_type
+            )
         if consent and rng.random() < 0.2:
             self._add(ConsentWithdrawn, prison, 60 * f, consent_id=f"consent-{self.n}")
         if county:
-            self._add(ClientPlanAgreed, county, 70 * f,
-                      review_date=release + timedelta(days=80), network=[county])
+            self._add(
+                ClientPlanAgreed,
+                county,
+                70 * f,
+                review_date=release + timedelta(days=80),
+                network=[county],
+            )
         released_at = datetime.combine(release, datetime.min.time(), UTC) + timedelta(hours=9)
         destination = rng.choice(_mainland_municipalities()) if rng.random() < 0.1 else None
-        self._add_at(Released, prison, released_at, released_at=released_at,
-                     release_type=release_type, destination_municipality=destination,
-                     housing_status=rng.choice(list(HousingStatus)))
+        self._add_at(
+            Released,
+            prison,
+            released_at,
+            released_at=released_at,
+            release_type=release_type,
+            destination_municipality=destination,
+            housing_status=rng.choice(list(HousingStatus)),
+        )
         if county:
-            self._add_at(ClientPlanReviewed, county, released_at + timedelta(days=20),
-                         next_review_date=release + timedelta(days=120))
+            self._add_at(
+                ClientPlanReviewed,
+                county,
+                released_at + timedelta(days=20),
+                next_review_date=release + timedelta(days=120),
+            )
             if rng.random() < 0.1:
-                self._add_at(CaseClosed, county, released_at + timedelta(days=40),
-                             reason=CaseClosure.NO_LONGER_NEEDED)
+                self._add_at(
+                    CaseClosed,
+                    county,
+                    released_at + timedelta(days=40),
+                    reason=CaseClosure.NO_LONGER_NEEDED,
+                )
 
-    def _add_at(
-        self, cls: type[InboundEvent], sender: str, at: datetime, **fields: object
-    ) -> None:
+    def _add_at(self, cls: type[InboundEvent], sender: str, at: datetime, **fields: object) -> None:
         """An event at an absolute instant, never before the person's previous event."""
         latest = self.events[-1].occurred_at if self.events else at
-        self._add(cls, sender, (max(at, latest + timedelta(minutes=1)) - self.t0)
-                  / timedelta(days=1), **fields)
+        self._add(
+            cls,
+            sender,
+            (max(at, latest + timedelta(minutes=1)) - self.t0) / timedelta(days=1),
+            **fields,
+        )
 
 
 class Feed:

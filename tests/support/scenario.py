@@ -49,8 +49,9 @@ class Person:
 
     @classmethod
     def numbered(cls, tag: str, n: int) -> "Person":
-        return cls(tag, temporary_identity_code(date(1980 + n % 40, 1 + n % 12, 1 + n % 28),
-                                                900 + n % 100))
+        return cls(
+            tag, temporary_identity_code(date(1980 + n % 40, 1 + n % 12, 1 + n % 28), 900 + n % 100)
+        )
 
     @cached_property
     def person_ref(self) -> str:
@@ -69,34 +70,41 @@ class Stage:
         self._serial = count(1)
         codes = default_registry().codes()
         self.reader = TopicReader(
-            pipeline.bootstrap, self.names.case_facts, self.names.alerts,
-            self.names.disclosures, self.names.dlq, *(self.names.tasks(c) for c in codes),
+            pipeline.bootstrap,
+            self.names.case_facts,
+            self.names.alerts,
+            self.names.disclosures,
+            self.names.dlq,
+            *(self.names.tasks(c) for c in codes),
         )
 
-    def event(self, person: Person, event_type: type[E], sender: str, at: datetime,
-              **fields: Any) -> E:
+    def event(
+        self, person: Person, event_type: type[E], sender: str, at: datetime, **fields: Any
+    ) -> E:
         """An event of `event_type` from `sender` about `person`, with a fresh event id."""
         org_kind = default_registry().by_code()[sender].kind
         subject = (
-            {"identity_code": person.identity_code} if org_kind in BY_IDENTITY_CODE
+            {"identity_code": person.identity_code}
+            if org_kind in BY_IDENTITY_CODE
             else {"person_ref": person.person_ref}
         )
         event_id = f"{person.tag}-{event_type.__name__}-{next(self._serial)}"
-        return event_type(event_id=event_id, occurred_at=at, source_org=sender, **subject,
-                          **fields)
+        return event_type(event_id=event_id, occurred_at=at, source_org=sender, **subject, **fields)
 
     def publisher(self, org: str) -> Publisher:
         if org not in self._publishers:
-            self._publishers[org] = Publisher(org, self.pipeline.bootstrap,
-                                              namespace=self.names.namespace)
+            self._publishers[org] = Publisher(
+                org, self.pipeline.bootstrap, namespace=self.names.namespace
+            )
         return self._publishers[org]
 
     def send(self, *events: InboundEvent, key: bytes | None = None) -> None:
         """Publish in order; one key per call keeps the order on the inbound topic."""
         for event in events:
             publisher = self.publisher(event.source_org)
-            publisher.publish_raw(publisher.catalogue.encode(event),
-                                  key=key or event.event_id.encode(), wait=True)
+            publisher.publish_raw(
+                publisher.catalogue.encode(event), key=key or event.event_id.encode(), wait=True
+            )
 
     def send_raw(self, org: str, data: bytes, key: bytes) -> None:
         self.publisher(org).publish_raw(data, key=key, wait=True)
@@ -119,26 +127,36 @@ class Stage:
     def facts(self, person: Person) -> list[CaseFact]:
         return [f for f in self.reader.of(CaseFact) if f.person_ref == person.person_ref]
 
-    def tasks(self, person: Person, kind: TaskKind | None = None,
-              org: str | None = None) -> list[Task]:
+    def tasks(
+        self, person: Person, kind: TaskKind | None = None, org: str | None = None
+    ) -> list[Task]:
         return [
-            t for topic, t in self.reader.records
-            if isinstance(t, Task) and t.person_ref == person.person_ref
-            and kind in (None, t.kind) and org in (None, t.recipient_org)
+            t
+            for topic, t in self.reader.records
+            if isinstance(t, Task)
+            and t.person_ref == person.person_ref
+            and kind in (None, t.kind)
+            and org in (None, t.recipient_org)
             and topic == self.names.tasks(t.recipient_org)
         ]
 
     def task_topics(self, person: Person) -> set[str]:
-        return {topic for topic, r in self.reader.records
-                if isinstance(r, Task) and r.person_ref == person.person_ref}
+        return {
+            topic
+            for topic, r in self.reader.records
+            if isinstance(r, Task) and r.person_ref == person.person_ref
+        }
 
     def disclosures(self, person: Person) -> list[DisclosureRecord]:
         return [d for d in self.reader.of(DisclosureRecord) if d.person_ref == person.person_ref]
 
     def alerts(self, person: Person, rule: AlertRule | None = None) -> list[Alert]:
         """Every alert record (an opening and, later, its resolution) in the order sent."""
-        return [a for a in self.reader.of(Alert)
-                if a.person_ref == person.person_ref and rule in (None, a.rule)]
+        return [
+            a
+            for a in self.reader.of(Alert)
+            if a.person_ref == person.person_ref and rule in (None, a.rule)
+        ]
 
     def opened(self, person: Person, rule: AlertRule | None = None) -> list[Alert]:
         return [a for a in self.alerts(person, rule) if a.state == AlertState.OPEN]
@@ -183,7 +201,8 @@ def disclosure_mismatches(stage: Stage, person: Person) -> list[str]:
         if set(record.categories) != carried(task):
             problems.append(f"{task.kind}: categories differ from the fields carried")
         if record.bases != task.bases or record.consent_ids != [
-                b.ref for b in task.bases if b.kind == BasisKind.CONSENT]:
+            b.ref for b in task.bases if b.kind == BasisKind.CONSENT
+        ]:
             problems.append(f"{task.kind}: bases differ")
     return problems
 

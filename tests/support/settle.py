@@ -24,8 +24,11 @@ class Settler:
         self.pipeline = pipeline
         names = pipeline.names
         reads = {
-            "referral": [*(names.inbound(c) for c in default_registry().codes()),
-                         names.intake, names.referral_ticks],
+            "referral": [
+                *(names.inbound(c) for c in default_registry().codes()),
+                names.intake,
+                names.referral_ticks,
+            ],
             "handover": [names.case_facts],
             "followup": [names.case_facts, names.followup_ticks],
         }
@@ -33,7 +36,8 @@ class Settler:
         self._admin = KafkaAdminClient(bootstrap_servers=pipeline.bootstrap)
         self._reads = {
             pipeline.group(service): self._partitions(topics)
-            for service, topics in reads.items() if service in pipeline.services
+            for service, topics in reads.items()
+            if service in pipeline.services
         }
 
     def _partitions(self, topics: list[str]) -> list[TopicPartition]:
@@ -54,7 +58,8 @@ class Settler:
         return all(
             ends[tp] <= max(getattr(committed.get(group, {}).get(tp), "offset", 0), 0)
             for group, partitions in self._reads.items()
-            for tp in partitions if ends[tp] > 0
+            for tp in partitions
+            if ends[tp] > 0
         )
 
     def settle(self, timeout: float = 30.0) -> None:
@@ -69,8 +74,9 @@ class Settler:
                 ends = latest
             else:
                 time.sleep(0.05)
-        raise AssertionError(f"pipeline not settled within {timeout} s; logs in "
-                             f"{self.pipeline.work_dir}")
+        raise AssertionError(
+            f"pipeline not settled within {timeout} s; logs in {self.pipeline.work_dir}"
+        )
 
     def close(self) -> None:
         self._consumer.close()

@@ -50,7 +50,5 @@ def for_annotation(annotation: Any) -> st.SearchStrategy[Any]:
 
 
 def for_model(model: type[BaseModel]) -> st.SearchStrategy[Any]:
-    fields = {
-        name: for_annotation(info.annotation) for name, info in model.model_fields.items()
-    }
+    fields = {name: for_annotation(info.annotation) for name, info in model.model_fields.items()}
     return st.fixed_dictionaries(fields).map(model.model_validate)

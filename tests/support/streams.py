@@ -8,8 +8,9 @@ class FakeEvent:
     """A consumed message as faust hands it over (faust refers to events weakly)."""
 
     def __init__(self, key: bytes, value: bytes, partition: int = 0, offset: int = 0) -> None:
-        self.message = SimpleNamespace(key=key, value=value, topic="t", partition=partition,
-                                       offset=offset)
+        self.message = SimpleNamespace(
+            key=key, value=value, topic="t", partition=partition, offset=offset
+        )
 
 
 class FakeStream:

@@ -46,7 +46,12 @@ def test_ordinary_log_lines_are_not_flagged() -> None:
 def test_only_captured_stderr_and_log_sections_of_a_report_are_scanned() -> None:
     """A code in captured stderr is a finding; the same in captured stdout is program output."""
     report = pytest.TestReport(
-        "tests/x.py::test_y", ("tests/x.py", 1, "test_y"), {}, "passed", None, "call",
+        "tests/x.py::test_y",
+        ("tests/x.py", 1, "test_y"),
+        {},
+        "passed",
+        None,
+        "call",
         sections=[("Captured stdout call", CODE), ("Captured stderr call", CODE)],
     )
     watch = PrivacyWatch()
@@ -105,6 +110,27 @@ def test_writes_a_worker_log(tmp_path):
 """
 
 
+def _clean_environment() -> dict[str, str]:
+    """Only what a child interpreter needs: the caller's PYTEST_ADDOPTS, JATKUMO_* settings or
+    broker address must not change the child session."""
+    kept = {
+        name: os.environ[name] for name in ("PATH", "HOME", "LANG", "TMPDIR") if name in os.environ
+    }
+    return {**kept, "PYTHONPATH": str(REPO)}
+
+
+def test_the_child_session_ignores_the_callers_pytest_options(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PYTEST_ADDOPTS and JATKUMO_* settings of the caller do not reach the child pytest."""
+    monkeypatch.setenv("PYTEST_ADDOPTS", "-x --no-such-option")
+    monkeypatch.setenv("JATKUMO_NAMESPACE", "caller")
+    env = _clean_environment()
+    assert "PYTEST_ADDOPTS" not in env
+    assert not [name for name in env if name.startswith("JATKUMO_")]
+    assert env["PYTHONPATH"] == str(REPO)
+
+
 def test_a_session_with_planted_personal_data_exits_non_zero() -> None:
     """A pytest run whose tests pass but log a code and write a name to a .log fails loudly."""
     with tempfile.TemporaryDirectory() as work:
@@ -112,16 +138,27 @@ def test_a_session_with_planted_personal_data_exits_non_zero() -> None:
         (root / "conftest.py").write_text(CHILD_CONFTEST)
         (root / "test_planted.py").write_text(CHILD_TEST)
         result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-             f"--basetemp={root / 'tmp'}", str(root)],
-            cwd=root, capture_output=True, text=True, timeout=120, check=False,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                f"--basetemp={root / 'tmp'}",
+                str(root),
+            ],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env=_clean_environment(),
         )
     assert result.returncode == pytest.ExitCode.TESTS_FAILED, result.stdout
     assert "2 passed" in result.stdout
     assert "personal data in logs" in result.stdout
-    assert "identity code in test_planted.py::test_logs_a_code (Captured log call)" \
-        in result.stdout
+    assert "identity code in test_planted.py::test_logs_a_code (Captured log call)" in result.stdout
     assert "fixture name in" in result.stdout
     assert "referral-0.log:1" in result.stdout
     assert CODE not in result.stdout

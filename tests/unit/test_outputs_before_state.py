@@ -72,7 +72,8 @@ class FakeRuntime:
         self.app = SimpleNamespace(
             Table=lambda name, **_: RecordingTable(name, journal),
             agent=lambda _topic, name: lambda fn: self.agents.setdefault(name, fn),
-            topic=lambda *a, **k: None, timer=lambda _s: lambda fn: fn,
+            topic=lambda *a, **k: None,
+            timer=lambda _s: lambda fn: fn,
         )
 
     def topic(self, name: str) -> None:
@@ -99,10 +100,14 @@ def _custody_started() -> tuple[bytes, Intake]:
     admitted = gate(event, event.source_org, ReferralSettings().registry, SETTINGS.person_ref_key)
     assert isinstance(admitted, Admitted)
     sanitised, sealed = seal_event(event, admitted.person_ref, Sealer(SETTINGS.fernet_key))
-    intake = Intake(person_ref=admitted.person_ref, event_type=type(event).__name__,
-                    event=Catalogue().encode(sanitised), sealed=sealed,
-                    origin=Origin(topic="t", partition=0, offset=0),
-                    received_at=event.occurred_at)
+    intake = Intake(
+        person_ref=admitted.person_ref,
+        event_type=type(event).__name__,
+        event=Catalogue().encode(sanitised),
+        sealed=sealed,
+        origin=Origin(topic="t", partition=0, offset=0),
+        received_at=event.occurred_at,
+    )
     return admitted.person_ref.encode(), intake
 
 
@@ -110,8 +115,9 @@ def _opening_fact() -> tuple[bytes, CaseFact]:
     """The registry's first fact for that person."""
     key, intake = _custody_started()
     inner = Catalogue().decode_as(intake.event, InboundEvent)
-    outcome = apply(None, inner, intake.sealed, intake.origin, ReferralSettings(),
-                    inner.occurred_at)
+    outcome = apply(
+        None, inner, intake.sealed, intake.origin, ReferralSettings(), inner.occurred_at
+    )
     return key, outcome.facts[0]
 
 
@@ -120,9 +126,13 @@ def _consented(key: bytes, fact: CaseFact) -> tuple[bytes, CaseFact]:
     case = fact.case
     assert case.responsible_area is not None
     given = Consent(
-        consent_id="consent-1", given_by_org=case.prison or "", categories=[Category.IDENTITY],
-        recipients=[case.responsible_area], purpose="release_planning",
-        valid_from=date(2000, 1, 1), valid_until=date(2100, 1, 1),
+        consent_id="consent-1",
+        given_by_org=case.prison or "",
+        categories=[Category.IDENTITY],
+        recipients=[case.responsible_area],
+        purpose="release_planning",
+        valid_from=date(2000, 1, 1),
+        valid_until=date(2100, 1, 1),
     )
     return key, fact.model_copy(update={"case": case.model_copy(update={"consents": [given]})})
 
@@ -151,11 +161,19 @@ def test_followup_sends_alerts_before_it_remembers_them(monkeypatch: pytest.Monk
     FollowupShell(runtime).wire()  # type: ignore[arg-type]
     key, fact = _opening_fact()
     case = fact.case
-    alert = Alert(alert_id="a-1", rule=AlertRule.CONTACT_VACANCY, state=AlertState.OPEN,
-                  person_ref=case.person_ref, case_id=case.case_id, area=None,
-                  severity=Severity.WARNING, opened_at=datetime(2026, 1, 1, tzinfo=UTC))
-    outcome = FollowupOutcome(state=FollowupState(person_ref=case.person_ref, case=case),
-                              alerts=[alert])
+    alert = Alert(
+        alert_id="a-1",
+        rule=AlertRule.CONTACT_VACANCY,
+        state=AlertState.OPEN,
+        person_ref=case.person_ref,
+        case_id=case.case_id,
+        area=None,
+        severity=Severity.WARNING,
+        opened_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    outcome = FollowupOutcome(
+        state=FollowupState(person_ref=case.person_ref, case=case), alerts=[alert]
+    )
     monkeypatch.setattr(followup_stream, "on_fact", lambda *a: outcome)
     stream = FakeStream(FakeEvent(key, runtime.catalogue.encode(fact)))
     asyncio.run(runtime.agents["followup-facts"](stream))

@@ -33,8 +33,11 @@ def planned(**changes: object) -> CaseState:
 
 def notification(submitted: date) -> Referral:
     return Referral(
-        referral_id="ref-1", kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT, submitted_by=PRISON,
-        submitted_at=at(submitted), ground=Shl35Ground.UNABLE_TO_CARE_FOR_SELF,
+        referral_id="ref-1",
+        kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT,
+        submitted_by=PRISON,
+        submitted_at=at(submitted),
+        ground=Shl35Ground.UNABLE_TO_CARE_FOR_SELF,
         consent_not_obtained=ConsentNotObtained.CLIENT_REFUSED,
     )
 

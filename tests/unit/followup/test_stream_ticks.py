@@ -90,8 +90,11 @@ def test_tick_waits_for_a_fact_whose_outputs_are_in_flight(
         monkeypatch.setattr(shell.rt, "send", send)
         out = released(in_custody, NOW)
         encode = shell.rt.catalogue.encode
-        releasing = asyncio.create_task(shell._facts_agent(
-            FakeStream(FakeEvent(key, encode(fact(FactKind.RELEASED, out, NOW))))))
+        releasing = asyncio.create_task(
+            shell._facts_agent(
+                FakeStream(FakeEvent(key, encode(fact(FactKind.RELEASED, out, NOW))))
+            )
+        )
         await asyncio.sleep(0)
         tick = Tick(person_ref=in_custody.person_ref, now=NOW)
         ticking = asyncio.create_task(shell._tick_agent(FakeStream(FakeEvent(key, encode(tick)))))
@@ -115,8 +118,9 @@ def test_a_tick_whose_deadline_moved_on_is_forgotten(
     someone = case()
     moved = FollowupState(person_ref="p-due", case=someone, next_due=NOW + timedelta(days=2))
     monkeypatch.setattr(followup_stream, "on_tick", lambda *a: FollowupOutcome(state=moved))
-    monkeypatch.setattr(shell, "states", {
-        b"p-due": pack(FollowupState(person_ref="p-due", case=someone))})
+    monkeypatch.setattr(
+        shell, "states", {b"p-due": pack(FollowupState(person_ref="p-due", case=someone))}
+    )
     tick = Tick(person_ref="p-due", now=NOW)
     asyncio.run(shell._tick_agent(FakeStream(FakeEvent(b"p-due", shell.rt.catalogue.encode(tick)))))
     assert b"p-due" not in shell._ticked

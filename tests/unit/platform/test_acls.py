@@ -90,8 +90,11 @@ TABLE = [
 ]
 
 
-@pytest.mark.parametrize(("user", "operation", "resource", "name", "expected"), TABLE,
-                         ids=[f"{u}-{o}-{n}" for u, o, _, n, _ in TABLE])
+@pytest.mark.parametrize(
+    ("user", "operation", "resource", "name", "expected"),
+    TABLE,
+    ids=[f"{u}-{o}-{n}" for u, o, _, n, _ in TABLE],
+)
 def test_principal_may_do_exactly_what_the_table_says(
     user: str, operation: Operation, resource: Resource, name: str, expected: bool
 ) -> None:
@@ -104,8 +107,12 @@ def test_every_organisation_touches_only_its_own_topics_and_groups() -> None:
     for code in REGISTRY.codes():
         user = principal(org_username(code))
         mine = {(g.resource, g.name) for g in GRANTS if g.principal == user}
-        assert mine == {(T, NS.inbound(code)), (T, NS.tasks(code)),
-                        (G, org_username(code)), (G, org_username(code) + ".")}
+        assert mine == {
+            (T, NS.inbound(code)),
+            (T, NS.tasks(code)),
+            (G, org_username(code)),
+            (G, org_username(code) + "."),
+        }
 
 
 def test_no_grant_reaches_outside_the_namespace_or_the_cluster() -> None:
@@ -190,8 +197,7 @@ def test_secure_broker_properties_allow_nobody_anonymous(tmp_path: Path) -> None
     """Both listeners need SASL, only admin is a super user, and no ACL means no access."""
     config = broker.BrokerConfig(state_dir=tmp_path, secure=True)
     lines = broker._properties(config, tmp_path / "data").splitlines()
-    assert "listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT" \
-        in lines
+    assert "listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT" in lines
     assert "super.users=User:admin" in lines
     assert "allow.everyone.if.no.acl.found=false" in lines
     assert not any("ANONYMOUS" in line or "PLAINTEXT://" in line for line in lines)

@@ -47,6 +47,7 @@ def _event(partition: int) -> Any:
 def _delivery(log: list[tuple[str, bytes, bytes | None, int]], name: bytes) -> Any:
     async def delivered() -> None:
         log.append(("delivered", name, None, -1))
+
     return delivered()
 
 
@@ -72,8 +73,7 @@ def test_each_write_goes_to_its_own_message_partition_in_order() -> None:
     batch.write(_event(5), table, b"p2", b"b")
     batch.write(_event(3), table, b"p1", b"c")
     asyncio.run(batch.flush())
-    assert log == [("write", b"p1", b"a", 3), ("write", b"p2", b"b", 5),
-                   ("write", b"p1", b"c", 3)]
+    assert log == [("write", b"p1", b"a", 3), ("write", b"p2", b"b", 5), ("write", b"p1", b"c", 3)]
     assert table == {b"p1": b"c", b"p2": b"b"}
 
 

@@ -28,7 +28,8 @@ def test_ids_are_22_url_safe_characters() -> None:
         cluster_id = broker.new_cluster_id()
         assert len(cluster_id) == 22
         assert set(cluster_id) <= set(
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+        )
 
 
 def test_the_id_is_joined_to_its_flag(tmp_path: Path) -> None:

@@ -218,8 +218,9 @@ def test_notification_without_consent_needs_why_consent_was_not_obtained() -> No
 
 def test_contact_with_consent_needs_no_ground() -> None:
     """A contact with consent rests on the consent, not on a 35 § 2 mom. ground."""
-    event = b.raw(b.referral(kind=ReferralKind.CONTACT_WITH_CONSENT, ground=None,
-                             consent_not_obtained=None))
+    event = b.raw(
+        b.referral(kind=ReferralKind.CONTACT_WITH_CONSENT, ground=None, consent_not_obtained=None)
+    )
     assert isinstance(admit(event), Admitted)
 
 

@@ -29,9 +29,13 @@ def test_expiry_tick_waits_for_the_intake_that_opens_the_case(
     monkeypatch.setattr(shell, "persons", persons)
     monkeypatch.setattr(shell, "held_due", {})
     shell.rt.clock.observe(b.T0)
-    intake = Intake(person_ref=b.PERSON, event_type="CustodyStarted",
-                    event=shell.rt.catalogue.encode(b.custody()), origin=b.ORIGIN,
-                    received_at=b.T0)
+    intake = Intake(
+        person_ref=b.PERSON,
+        event_type="CustodyStarted",
+        event=shell.rt.catalogue.encode(b.custody()),
+        origin=b.ORIGIN,
+        received_at=b.T0,
+    )
 
     async def race() -> None:
         broker_has_it = asyncio.Event()
@@ -41,12 +45,14 @@ def test_expiry_tick_waits_for_the_intake_that_opens_the_case(
 
         monkeypatch.setattr(shell.rt, "send", send)
         catalogue = shell.rt.catalogue
-        opening = asyncio.create_task(shell._registry_agent(
-            FakeStream(FakeEvent(key, catalogue.encode(intake)))))
+        opening = asyncio.create_task(
+            shell._registry_agent(FakeStream(FakeEvent(key, catalogue.encode(intake))))
+        )
         await asyncio.sleep(0)
         tick = Tick(person_ref=b.PERSON, now=b.T0 + 2 * b.DAY)
-        expiring = asyncio.create_task(shell._tick_agent(
-            FakeStream(FakeEvent(key, catalogue.encode(tick)))))
+        expiring = asyncio.create_task(
+            shell._tick_agent(FakeStream(FakeEvent(key, catalogue.encode(tick))))
+        )
         await asyncio.sleep(0)
         broker_has_it.set()
         await asyncio.gather(opening, expiring)

@@ -1,5 +1,9 @@
 """Keep faust from acknowledging messages that no agent processed.
 
+Upstream (faust-streaming 0.15.3): `faust.transport.consumer.Consumer.getmany` and its fetch
+loop (`Consumer._add_gap`) take a jump in a partition's offsets for a gap to acknowledge, and
+drop a record below the last read offset as a repeat (over aiokafka 0.14.0's fetcher).
+
 faust treats a jump in a partition's offsets as a gap that needs no processing and marks the
 skipped offsets acknowledged: right for compacted topics and transaction markers. After a
 rebalance the consumer can hand over a record that lies beyond messages which were fetched but
@@ -38,7 +42,8 @@ from typing import Any
 from aiokafka.errors import IllegalStateError
 from faust.transport.consumer import Consumer
 
-from services.platform import stall_watch
+from services.platform.faust_patches import stall_watch
+from services.platform.metrics import GUARD_REREADS
 
 _original_getmany = Consumer.getmany
 _original_add_gap = Consumer._add_gap
@@ -71,16 +76,24 @@ async def _getmany_in_order(self: Any, timeout: float) -> AsyncIterator[tuple[An
             if stream_topic and jumps_ahead(last_read, message.offset):
                 self.log.warning(
                     "offsets jumped ahead in %s[%d]: %d after %d; reading again from %d",
-                    tp.topic, tp.partition, message.offset, last_read, last_read + 1,
+                    tp.topic,
+                    tp.partition,
+                    message.offset,
+                    last_read,
+                    last_read + 1,
                 )
                 with suppress(IllegalStateError):  # revoked meanwhile: its new owner reads it
                     await self.seek_wait({tp: last_read + 1})  # in the consumer's own thread
+                GUARD_REREADS.labels("ordered_fetch").inc()
                 rewound.add(tp)
                 continue
             if stream_topic and went_back(last_read, message.offset):
                 self.log.warning(
                     "offsets went back in %s[%d]: %d after %d; handing it over",
-                    tp.topic, tp.partition, message.offset, last_read,
+                    tp.topic,
+                    tp.partition,
+                    message.offset,
+                    last_read,
                 )
                 self._read_offset[tp] = message.offset
             if stream_topic:

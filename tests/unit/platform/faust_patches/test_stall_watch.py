@@ -6,8 +6,8 @@ from collections import defaultdict
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
-from services.platform import gapless_commit, stall_watch
-from services.platform.stall_watch import STALL
+from services.platform.faust_patches import gapless_commit, stall_watch
+from services.platform.faust_patches.stall_watch import STALL
 
 
 class TP(NamedTuple):
@@ -33,8 +33,10 @@ class FakeConsumer:
         self._acked_index: defaultdict[Any, set[int]] = defaultdict(set)
         self.end = end
         self.flow_active = True
-        self.app = SimpleNamespace(topics=SimpleNamespace(acks_enabled_for=lambda topic: True),
-                                   flow_control=SimpleNamespace(is_active=lambda: True))
+        self.app = SimpleNamespace(
+            topics=SimpleNamespace(acks_enabled_for=lambda topic: True),
+            flow_control=SimpleNamespace(is_active=lambda: True),
+        )
         self.log = SimpleNamespace(warning=lambda *a, **k: None)
         self.seeks: list[dict[Any, int]] = []
 

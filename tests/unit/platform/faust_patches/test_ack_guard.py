@@ -7,7 +7,7 @@ from typing import Any
 import faust.streams
 from aiokafka import TopicPartition
 
-from services.platform import ack_guard, gapless_commit
+from services.platform.faust_patches import ack_guard, gapless_commit
 
 TP = TopicPartition(topic="ns.referral.intake", partition=1)
 
@@ -22,8 +22,7 @@ class FakeConsumer:
         self.acked: list[int] = []
 
 
-def _ack(consumer: FakeConsumer, generation: int | None, offset: int,
-         monkeypatch: Any) -> bool:
+def _ack(consumer: FakeConsumer, generation: int | None, offset: int, monkeypatch: Any) -> bool:
     def record(self: FakeConsumer, message: Any) -> bool:
         self.acked.append(message.offset)
         return True
@@ -61,8 +60,7 @@ def test_a_refused_message_is_noted_to_be_read_again(monkeypatch: Any) -> None:
     assert gapless_commit._rereads(consumer).dropped[TP][0] == 100
 
 
-def test_install_makes_streams_use_the_iterator_that_acknowledges_through_the_consumer(
-) -> None:
+def test_install_makes_streams_use_the_iterator_that_acknowledges_through_the_consumer() -> None:
     """The compiled stream iterator inlines its own acknowledgement; install turns it off."""
     ack_guard.install()
     assert faust.streams._CStreamIterator is None  # type: ignore[attr-defined]

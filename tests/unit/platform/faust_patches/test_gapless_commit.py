@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from faust.transport.consumer import Consumer
 from intervaltree import IntervalTree  # type: ignore[import-untyped]
 
-from services.platform import gapless_commit
+from services.platform.faust_patches import gapless_commit
 
 
 class TP(NamedTuple):
@@ -24,8 +24,14 @@ STREAM = TP("ns.inbound.prison-kayran", 0)
 class FakeConsumer:
     """The parts of faust's consumer the guard reads and writes."""
 
-    def __init__(self, committed: int | None, acked: list[int], *, flowing: bool = True,
-                 assigned: bool = True) -> None:
+    def __init__(
+        self,
+        committed: int | None,
+        acked: list[int],
+        *,
+        flowing: bool = True,
+        assigned: bool = True,
+    ) -> None:
         self._committed_offset: defaultdict[Any, int | None] = defaultdict(lambda: None)
         self._committed_offset[STREAM] = committed
         self._acked: defaultdict[Any, list[int]] = defaultdict(list)
@@ -34,8 +40,10 @@ class FakeConsumer:
         self._gap: defaultdict[Any, IntervalTree] = defaultdict(IntervalTree)
         self._read_offset: dict[Any, int | None] = {STREAM: max(acked, default=None)}
         self.flow_active = flowing
-        self.app = SimpleNamespace(topics=SimpleNamespace(acks_enabled_for=lambda topic: True),
-                                   flow_control=SimpleNamespace(is_active=lambda: flowing))
+        self.app = SimpleNamespace(
+            topics=SimpleNamespace(acks_enabled_for=lambda topic: True),
+            flow_control=SimpleNamespace(is_active=lambda: flowing),
+        )
         self.log = SimpleNamespace(warning=lambda *a, **k: None)
         self.assigned = {STREAM} if assigned else set()
         self.seeks: list[dict[Any, int]] = []
@@ -151,7 +159,8 @@ def test_the_lowest_dropped_offset_is_kept() -> None:
 
 
 def test_after_a_rebalance_an_uncommitted_partition_starts_from_its_beginning(
-        monkeypatch: Any) -> None:
+    monkeypatch: Any,
+) -> None:
     """aiokafka leaves a never-committed partition where it is; the guard seeks it to its start
     and takes that as the committed offset, so what the rebalance skipped is read again."""
     already_committed = TP("ns.inbound.county-12", 0)

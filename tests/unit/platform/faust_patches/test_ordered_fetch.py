@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from services.platform import ordered_fetch, stall_watch
+from services.platform.faust_patches import ordered_fetch, stall_watch
 
 
 class TP(NamedTuple):
@@ -44,12 +44,14 @@ def _batch(tp: Any, offsets: list[int]) -> Any:
         for offset in offsets:
             yield tp, Record(offset)
             self._read_offset[tp] = offset  # faust's loop records the read after delivery
+
     return records
 
 
 def _read(consumer: FakeConsumer) -> list[int]:
     async def collect() -> list[int]:
         return [m.offset async for _, m in ordered_fetch._getmany_in_order(consumer, 1.0)]
+
     return asyncio.run(collect())
 
 
@@ -128,8 +130,10 @@ def test_a_jump_leaves_the_batch_of_other_partitions_flowing(
     monkeypatch.setattr(ordered_fetch, "_original_getmany", records)
 
     async def collect() -> list[tuple[int, int]]:
-        return [(tp.partition, m.offset)
-                async for tp, m in ordered_fetch._getmany_in_order(consumer, 1.0)]
+        return [
+            (tp.partition, m.offset)
+            async for tp, m in ordered_fetch._getmany_in_order(consumer, 1.0)
+        ]
 
     assert asyncio.run(collect()) == [(0, 11), (1, 41), (1, 42)]
     assert consumer.seeks == [{STREAM: 12}]

@@ -1,5 +1,9 @@
 """Never commit past a message no agent acknowledged, and read such a message again.
 
+Upstream (faust-streaming 0.15.3): `faust.transport.consumer.Consumer._new_offset` (the run
+check), `Consumer.force_commit` (nothing reads a dropped message again) and
+`Consumer.perform_seek` (aiokafka 0.14.0 leaves a never-committed partition where it is).
+
 faust commits a partition up to the end of the run of consecutive acknowledged offsets. It
 checks that the run starts at the committed offset with `min(acked) - committed > 1`, which
 lets a run that starts one past the committed offset through (and skips the check entirely
@@ -40,8 +44,9 @@ from typing import Any
 from aiokafka.errors import IllegalStateError, KafkaError
 from faust.transport.consumer import Consumer
 
-from services.platform import stall_watch
-from services.platform.ordered_fetch import is_stream_topic
+from services.platform.faust_patches import enabled, stall_watch
+from services.platform.faust_patches.ordered_fetch import is_stream_topic
+from services.platform.metrics import GUARD_REREADS
 
 REREAD_AFTER = 30.0
 """Seconds before the same dropped offset of a partition is sought back to again."""
@@ -72,8 +77,11 @@ def _new_offset_without_skips(self: Any, tp: Any) -> int | None:
 
 async def _perform_seek_from_the_beginning(self: Any) -> None:
     await _original_perform_seek(self)
-    uncommitted = [tp for tp in self.assignment()
-                   if is_stream_topic(self, tp.topic) and not self._committed_offset.get(tp)]
+    uncommitted = [
+        tp
+        for tp in self.assignment()
+        if is_stream_topic(self, tp.topic) and not self._committed_offset.get(tp)
+    ]
     if not uncommitted:
         return
     beginnings = await self.earliest_offsets(*uncommitted)
@@ -86,7 +94,8 @@ async def _perform_seek_from_the_beginning(self: Any) -> None:
 
 async def _force_commit_then_reread(self: Any, *args: Any, **kwargs: Any) -> bool:
     committed: bool = await _original_force_commit(self, *args, **kwargs)
-    await notice_stalls(self)
+    if enabled("stall_watch"):
+        await notice_stalls(self)
     await reread_dropped(self)
     return committed
 
@@ -106,6 +115,7 @@ async def notice_stalls(consumer: Any) -> None:
     for tp in quiet:
         committed = consumer._committed_offset.get(tp)
         if stall_watch.has_lag(committed, ends.get(tp)):
+            GUARD_REREADS.labels("stall_watch").inc()
             note_dropped(consumer, tp, committed, at=now - GRACE)  # certain: nothing in flight
         stall_watch.restart_clock(consumer, tp, now)
 
@@ -129,7 +139,8 @@ async def reread_dropped(consumer: Any) -> None:
     for tp, (offset, noted_at) in list(dropped.items()):
         committed = consumer._committed_offset.get(tp)
         if tp not in assignment or not still_unprocessed(
-                offset, committed, consumer._acked_index.get(tp, ())):
+            offset, committed, consumer._acked_index.get(tp, ())
+        ):
             del dropped[tp]  # moved to another owner, or read again and processed
             continue
         start = offset if committed is None else committed
@@ -137,9 +148,13 @@ async def reread_dropped(consumer: Any) -> None:
             continue
         del dropped[tp]
         sought[(tp, start)] = now
+        GUARD_REREADS.labels("gapless_commit").inc()
         consumer.log.warning(
             "message %d of %s[%d] was never acknowledged; reading again from %d",
-            offset, tp.topic, tp.partition, start,
+            offset,
+            tp.topic,
+            tp.partition,
+            start,
         )
         try:
             await consumer.seek_wait({tp: start})

@@ -1,5 +1,10 @@
 """Notice a stream partition that has messages to process but no one processing them.
 
+Upstream (faust-streaming 0.15.3): `faust.transport.consumer.Consumer`'s fetch loop
+(`_drain_messages`) can leave fetched messages unprocessed with nothing to reveal it. This
+module patches nothing itself: `gapless_commit`'s wrapped `force_commit` asks it after each
+commit, reading faust's `_committed_offset`, `_read_offset` and `_acked`.
+
 faust can lose track of fetched messages in more places than a wrapper can reach: its fetch
 loop ends a fetched batch when the flow stops or the generation changes, hands messages to
 streams that skip them, or never fetches a partition again. When the partition has no later
@@ -49,15 +54,19 @@ def hand_over(consumer: Any, tp: Any, message: Any) -> None:
     messages.add(message)
 
 
-def quiet_partitions(consumer: Any, tps: Iterable[Any], flowing: bool,
-                     now: float | None = None) -> list[Any]:
+def quiet_partitions(
+    consumer: Any, tps: Iterable[Any], flowing: bool, now: float | None = None
+) -> list[Any]:
     """The partitions among `tps` with nothing in flight and no progress for `STALL` seconds."""
     watch = _watch(consumer)
     now = time.monotonic() if now is None else now
     quiet = []
     for tp in tps:
-        progress = (consumer._committed_offset.get(tp), consumer._read_offset.get(tp),
-                    len(consumer._acked.get(tp, ())))
+        progress = (
+            consumer._committed_offset.get(tp),
+            consumer._read_offset.get(tp),
+            len(consumer._acked.get(tp, ())),
+        )
         if not flowing or watch.seen.get(tp) != progress:
             watch.seen[tp] = progress
             watch.since[tp] = now

@@ -1,5 +1,9 @@
 """Acknowledge only messages processed under the consumer's current assignment.
 
+Upstream (faust-streaming 0.15.3): `faust.transport.consumer.Consumer.ack` counts any message
+handed to it, and `faust.streams.Stream` acknowledges the messages it skips during a rebalance;
+`faust.streams._CStreamIterator` (the compiled iterator) acknowledges without the consumer.
+
 When a rebalance starts, faust stops its flow and its streams skip the messages already
 fetched: those of an old assignment, or any while the flow is stopped. They are meant to be
 read again after the rebalance, from the committed offset. But faust acknowledges a skipped
@@ -22,8 +26,9 @@ from typing import Any
 import faust.streams
 from faust.transport.consumer import Consumer
 
-from services.platform.gapless_commit import note_dropped
-from services.platform.ordered_fetch import is_stream_topic
+from services.platform.faust_patches.gapless_commit import note_dropped
+from services.platform.faust_patches.ordered_fetch import is_stream_topic
+from services.platform.metrics import GUARD_REREADS
 
 _original_ack = Consumer.ack
 
@@ -38,6 +43,7 @@ def _ack_if_current(self: Any, message: Any) -> bool:
     generation = getattr(message, "generation_id", None)
     if not current(generation, app.consumer_generation_id, app.flow_control.is_active()):
         if is_stream_topic(self, message.topic):
+            GUARD_REREADS.labels("ack_guard").inc()
             note_dropped(self, message.tp, message.offset)  # read again if no one else does
         return False
     return bool(_original_ack(self, message))
