@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: test demo install system-deps lint typecheck unit integration bench bench-smoke bench-soak clean
+.PHONY: test demo install system-deps lint typecheck unit integration bench bench-smoke bench-soak clean messages
 
 $(STAMP): pyproject.toml
 	@bash infra/install-system-deps.sh
@@ -42,6 +42,10 @@ bench-smoke: $(STAMP)
 
 bench-soak: $(STAMP)
 	$(BIN)/python -m bench.soak
+
+# Extract the texts people read and update the fi/sv/en catalogues (services/i18n/locale).
+messages: $(STAMP)
+	$(BIN)/jatkumo messages update
 
 clean:
 	-$(BIN)/jatkumo broker stop

@@ -6,6 +6,7 @@ from services.commands import (
     broker_cmd,
     demo_cmd,
     disclosures_cmd,
+    messages_cmd,
     operator_cmd,
     schemas_cmd,
     simulate_cmd,
@@ -15,8 +16,9 @@ from services.commands import (
 )
 from services.platform.logging import configure
 
-app = typer.Typer(help="Jatkumo: an unbroken service path from prison to the community.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Jatkumo: an unbroken service path from prison to the community.", no_args_is_help=True
+)
 app.add_typer(broker_cmd.app, name="broker")
 app.add_typer(topics_cmd.app, name="topics")
 app.add_typer(schemas_cmd.app, name="schemas")
@@ -27,6 +29,7 @@ app.command("simulate")(simulate_cmd.simulate)
 app.add_typer(tasks_cmd.app, name="tasks")
 app.command("demo")(demo_cmd.demo)
 app.command("disclosures")(disclosures_cmd.disclosures)
+app.add_typer(messages_cmd.app, name="messages")
 
 
 def main() -> None:
