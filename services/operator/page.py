@@ -7,6 +7,7 @@ the API sends (rules, severities, reasons, task and fact kinds ...).
 
 from collections.abc import Mapping
 from functools import cache
+from gettext import NullTranslations
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -24,16 +25,21 @@ from services.i18n.texts import texts
 SCRIPT = "app.js"
 
 
-@cache
-def _environment(language: Language) -> Environment:
-    environment = Environment(
+def environment(gettext: NullTranslations) -> Environment:
+    """The templates, speaking through `gettext` (a language's translations, or a test's)."""
+    built = Environment(
         loader=PackageLoader("services.operator", "templates"),
         autoescape=select_autoescape(["html"]),
         extensions=["jinja2.ext.i18n"],
     )
-    environment.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
-    environment.globals["languages"] = list(LANGUAGE_NAMES.items())
-    return environment
+    built.install_gettext_translations(gettext, newstyle=True)  # type: ignore[attr-defined]
+    built.globals["languages"] = list(LANGUAGE_NAMES.items())
+    return built
+
+
+@cache
+def _environment(language: Language) -> Environment:
+    return environment(translations(language))
 
 
 def choose_language(asked: str | None, remembered: str | None, accept: str | None) -> Language:

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[2] / "services"
 SHELL_ONLY = {"faust", "mode", "aiokafka", "kafka", "fastavro", "structlog", "prometheus_client",
               "cryptography", "aiohttp"}
 IMPURE = SHELL_ONLY | {"os", "time", "subprocess", "socket", "services.platform"}
-PURE_PACKAGES = ["core", "referral", "handover", "followup", "operator"]
+PURE_PACKAGES = ["core", "referral", "handover", "followup", "operator", "i18n"]
 SHELL_MODULES = {"stream.py", "web.py", "publish.py", "server.py"}
 
 
