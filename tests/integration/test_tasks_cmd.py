@@ -50,8 +50,13 @@ def namespace(kafka_bootstrap: str) -> str:
     return name
 
 
-def _run(bootstrap: str, namespace: str, *args: str) -> tuple[int, str]:
-    env = {"KAFKA_BOOTSTRAP_SERVERS": bootstrap, "JATKUMO_NAMESPACE": namespace}
+def _run(bootstrap: str, namespace: str, *args: str, lang: str | None = None) -> tuple[int, str]:
+    env: dict[str, str | None] = {
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "JATKUMO_NAMESPACE": namespace,
+    }
+    if lang is not None:
+        env |= {"LANG": lang, "LC_ALL": None, "LC_MESSAGES": None, "JATKUMO_LANG": None}
     result = CliRunner().invoke(app, list(args), env=env)
     return result.exit_code, result.output
 
@@ -64,6 +69,21 @@ def test_tail_prints_the_org_tasks_as_json(kafka_bootstrap: str, namespace: str)
     assert code == 0, output
     tasks = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     assert [t["task_id"] for t in tasks] == ["task-cli-1"]
+
+
+def test_tail_speaks_finnish_with_a_finnish_locale(kafka_bootstrap: str, namespace: str) -> None:
+    """With LANG=fi_FI.UTF-8 `tasks tail` prints its heading and each task's words in Finnish."""
+    code, output = _run(
+        kafka_bootstrap,
+        namespace,
+        *("tasks", "tail", "--org", ORG, "--no-follow"),
+        lang="fi_FI.UTF-8",
+    )
+    assert code == 0, output
+    assert f"organisaation {ORG} tehtävät" in output
+    assert "Vapautuminen" in output
+    assert "määräaika 2.3.2026" in output
+    assert "task-cli-1" in output
 
 
 def test_ack_looks_up_the_person_and_publishes_the_status(
