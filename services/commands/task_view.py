@@ -31,11 +31,11 @@ def task_line(task: Task, *, show_personal: bool = False, words: Texts | None = 
         else:
             fields.append(f"{name}={_shown(value)}")
     line = Text()
-    line.append(f"{words.instant(task.created_at)} ", style="dim")
+    line.append(f"{words.instant(task.created_at):21}", style="dim")
     kind = words.label(TASK_KINDS, task.kind.value)
     line.append(f"{kind:28}", style=PRIORITY_STYLE[task.priority] or "bold")
     due = words.gettext("due {date}", date=words.day(task.due_at.date()))
-    line.append(f" {due} {words.label(PRIORITIES, task.priority.value):8} ")
+    line.append(f" {due:20} {words.label(PRIORITIES, task.priority.value):12} ")
     line.append(f"{task.person_ref[:14]}… ", style="cyan")
     line.append(words.gettext("task {task_id}", task_id=task.task_id) + " ", style="dim")
     line.append(f"reason={task.reason_code} ")
