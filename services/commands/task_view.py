@@ -38,6 +38,7 @@ def task_line(task: Task, *, show_personal: bool = False, words: Texts | None = 
     line.append(f" {due:20} {words.label(PRIORITIES, task.priority.value):12} ")
     line.append(f"{task.person_ref[:14]}… ", style="cyan")
     line.append(words.gettext("task {task_id}", task_id=task.task_id) + " ", style="dim")
+    line.append(f"{words.task_reason(task.reason_code)} ", style="italic")
     line.append(f"reason={task.reason_code} ")
     line.append(" ".join(fields) or words.gettext("(no personal data)"))
     if task.withheld_categories:

@@ -116,6 +116,40 @@ TASK_KINDS: Mapping[str, Label] = {
     "referral_received": NC_("task kind", "Referral received"),
 }
 
+TASK_REASONS: Mapping[str, Label] = {
+    "release_date_known": NC_("task reason", "Release date known"),
+    "short_sentence": NC_("task reason", "Short sentence: contact at once"),
+    "release_date_changed": NC_("task reason", "Release date changed"),
+    "first_meeting": NC_("task reason", "First meeting after release"),
+    "supervision_starts": NC_("task reason", "Supervision starts"),
+    "transferred": NC_("task reason", "Transferred to another prison"),
+    "successor_briefing": NC_("task reason", "Briefing for the successor"),
+    "contact_person_changed": NC_("task reason", "Contact person changed"),
+    "area_handover": NC_("task reason", "The case moves to this county"),
+    "area_closing": NC_("task reason", "The case moves to another county"),
+    "consent_withdrawn": NC_("task reason", "Consent withdrawn"),
+    "plan_review_due": NC_("task reason", "Client plan review coming up"),
+    "release_near_assessment_not_started": NC_(
+        "task reason", "Release near and the service need assessment not started"
+    ),
+    "referral_acknowledged": NC_("task reason", "The county acknowledged the referral"),
+    "assessment_started": NC_("task reason", "The county started the service need assessment"),
+}
+"""Task reason codes written as literals; the two families below are matched by pattern."""
+
+FOLLOWUP_CHECKPOINT = NC_("task reason", "Follow-up check {days} days after release")
+"""`followup_checkpoint_<days>_days`."""
+NO_SUCCESSOR = NC_("task reason", "No successor for the {role}")
+"""`no_successor_<contact role>`."""
+
+CONTACT_ROLES: Mapping[str, Label] = {
+    "prison_case_worker": NC_("contact role", "prison case worker"),
+    "probation_officer": NC_("contact role", "probation officer"),
+    "named_worker": NC_("contact role", "named worker"),
+    "ngo_support": NC_("contact role", "support worker of an organisation"),
+    "expert_by_experience": NC_("contact role", "expert by experience"),
+}
+
 TASK_STATUSES: Mapping[str, Label] = {
     "issued": NC_("task status", "issued"),
     "received": NC_("task status", "received"),
@@ -183,6 +217,8 @@ TABLES: Mapping[str, Mapping[str, Label]] = {
     "reasons": DEAD_LETTER_REASONS,
     "receipts": RECEIPT_OUTCOMES,
     "task_kinds": TASK_KINDS,
+    "task_reasons": TASK_REASONS,
+    "contact_roles": CONTACT_ROLES,
     "task_statuses": TASK_STATUSES,
     "priorities": PRIORITIES,
     "facts": FACT_KINDS,

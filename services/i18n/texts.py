@@ -6,6 +6,7 @@ names are Finnish or Swedish after the reader's language; English readers get th
 name, as the counties have no official English names.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,7 +17,13 @@ from babel.numbers import format_decimal, format_percent
 
 from services.core import reference
 from services.i18n.catalogue import translations
-from services.i18n.labels import Label
+from services.i18n.labels import (
+    CONTACT_ROLES,
+    FOLLOWUP_CHECKPOINT,
+    NO_SUCCESSOR,
+    TASK_REASONS,
+    Label,
+)
 from services.i18n.languages import Language
 
 HELSINKI = get_timezone("Europe/Helsinki")
@@ -24,6 +31,8 @@ BABEL_LOCALES: Mapping[Language, str] = {"fi": "fi_FI", "sv": "sv_FI", "en": "en
 DATE_FORMATS: Mapping[Language, str] = {"fi": "short", "sv": "short", "en": "medium"}
 """`d.M.y` in Finnish and Finland-Swedish; `7 Dec 2026` in English (no day-month doubt)."""
 COUNTY_PREFIX = "county-"
+CHECKPOINT = re.compile(r"^followup_checkpoint_(\d+)_days$")
+NO_SUCCESSOR_PREFIX = "no_successor_"
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,16 @@ class Texts:
         """The text of a code; the code itself when the table does not know it."""
         entry = table.get(code)
         return self.pgettext(*entry) if entry is not None else code
+
+    def task_reason(self, code: str) -> str:
+        """A task's reason code in words, including the coded families (checkpoints, roles)."""
+        checkpoint = CHECKPOINT.match(code)
+        if checkpoint:
+            return self.pgettext(*FOLLOWUP_CHECKPOINT).format(days=int(checkpoint.group(1)))
+        if code.startswith(NO_SUCCESSOR_PREFIX):
+            role = self.label(CONTACT_ROLES, code.removeprefix(NO_SUCCESSOR_PREFIX))
+            return self.pgettext(*NO_SUCCESSOR).format(role=role)
+        return self.label(TASK_REASONS, code)
 
     def day(self, value: date) -> str:
         return format_date(value, DATE_FORMATS[self.language], locale=self.locale)

@@ -1,5 +1,6 @@
 """The catalogues are complete, current and clean, and every code a person sees has a text."""
 
+import ast
 from collections.abc import Mapping
 from functools import cache
 
@@ -12,16 +13,19 @@ from services.core.facts import FactKind
 from services.core.organisations import OrgKind
 from services.core.records import AlertRule, AlertState, Severity
 from services.core.tasks import Priority, TaskKind
-from services.core.vocabulary import TaskStatus
+from services.core.vocabulary import ContactRole, TaskStatus
+from services.handover.decide import BUILDERS
+from services.handover.network_changes import on_referral_progress
 from services.i18n import labels
 from services.i18n.catalogue import catalogue
 from services.i18n.extraction import Key, extract, keys, pot_path
 from services.i18n.labels import Label
 from services.i18n.languages import LANGUAGES, Language
+from services.i18n.texts import texts
 from services.operator.stream import FeedStatus
 from services.operator.tracks import UNKNOWN_KIND
 from services.operator.views import ISSUED
-from tests.support.dead_letters import dead_letter_reasons
+from tests.support.dead_letters import ROOT, dead_letter_reasons
 
 CODES: dict[str, tuple[Mapping[str, Label], set[str]]] = {
     "alert rules": (labels.RULES, {r.value for r in AlertRule}),
@@ -35,6 +39,7 @@ CODES: dict[str, tuple[Mapping[str, Label], set[str]]] = {
     "case statuses": (labels.CASE_STATUSES, {s.value for s in CaseStatus}),
     "organisation kinds": (labels.ORG_KINDS, {k.value for k in OrgKind} | {UNKNOWN_KIND}),
     "feed statuses": (labels.FEED_STATUSES, {s.value for s in FeedStatus}),
+    "contact roles": (labels.CONTACT_ROLES, {r.value for r in ContactRole}),
 }
 """Each label table with the codes the code can produce, read from its enums and call sites."""
 
@@ -61,6 +66,38 @@ def test_every_code_has_a_text(table: str) -> None:
     """Each code of the enums and DLQ call sites has a label (a new code without one fails)."""
     texts, codes = CODES[table]
     assert sorted(codes - set(texts)) == [], f"{table} without a text in services/i18n/labels.py"
+
+
+def task_reason_codes() -> set[str]:
+    """Literal `reason_code=` / `reason=` of the task builders, and the fact kinds that pass
+    their own code as the reason (referral feedback)."""
+    found = {kind.value for kind, build in BUILDERS.items() if build is on_referral_progress}
+    for package in ("handover", "followup"):
+        for module in (ROOT / "services" / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(module.read_text("utf-8"))):
+                if (
+                    isinstance(node, ast.keyword)
+                    and node.arg in {"reason_code", "reason"}
+                    and isinstance(node.value, ast.Constant)
+                ):
+                    found.add(str(node.value.value))
+    return found
+
+
+def test_every_task_reason_has_a_text() -> None:
+    """Each task reason code the builders write has a text of its own."""
+    assert len(task_reason_codes()) > 10
+    assert sorted(c for c in task_reason_codes() if texts("en").task_reason(c) == c) == []
+
+
+def test_coded_task_reasons_read_as_words() -> None:
+    """The checkpoint and no-successor families are written out with their number and role."""
+    assert texts("fi").task_reason("followup_checkpoint_30_days") == (
+        "Seuranta 30 päivää vapautumisen jälkeen"
+    )
+    assert texts("sv").task_reason("no_successor_named_worker") == (
+        "Efterträdare saknas: egen kontaktperson"
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
