@@ -1,8 +1,8 @@
 """Extraction and catalogue upkeep with Babel: what `jatkumo messages update` runs.
 
 Messages are found in the Python code (`gettext`, `pgettext`, the `NC_` code labels), the
-operator page's templates (Jinja2 `_()`) and its script (`_()`). The catalogues keep file
-locations without line numbers, so that moving code does not churn them.
+operator page's templates (Jinja2 `_()`) and its script (`_()`), as `babel.cfg` maps them.
+The catalogues keep file locations without line numbers, so moving code does not churn them.
 """
 
 import io
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
 from services.i18n.catalogue import DOMAIN
@@ -19,11 +20,7 @@ from services.i18n.languages import LANGUAGES, Language
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = Path(__file__).resolve().parent / "locale"
-METHODS = [
-    ("services/**.py", "python"),
-    ("services/operator/templates/**.html", "jinja2"),
-    ("services/operator/static/**.js", "javascript"),
-]
+MAPPING = Path(__file__).resolve().parent / "babel.cfg"
 KEYWORDS = {**DEFAULT_KEYWORDS, "NC_": ((1, "c"), 2)}
 SOURCE_LANGUAGE: Language = "en"
 """The messages are written in English, so the English catalogue repeats them."""
@@ -68,9 +65,10 @@ def _catalogue(language: Language | None) -> Catalog:
 def extract(root: Path = ROOT) -> Catalog:
     """Every message the code, templates and script show, with the files they are in."""
     template = _catalogue(None)
-    options: dict[str, dict[str, object]] = {}
+    with MAPPING.open(encoding="utf-8") as mapping:
+        methods, options = parse_mapping_cfg(mapping, filename=str(MAPPING))  # type: ignore[no-untyped-call]
     found: Iterable[tuple[str, int, str | tuple[str, ...], list[str], str | None]] = (
-        extract_from_dir(str(root), METHODS, options, KEYWORDS)
+        extract_from_dir(str(root), methods, options, KEYWORDS)
     )
     for filename, line, message, _comments, context in found:
         text = message if isinstance(message, str) else message[0]

@@ -213,11 +213,11 @@ def test_the_page_speaks_the_browsers_language(
         assert page.locator("html").get_attribute("lang") == language
         assert page.locator("#alerts-title").inner_text() == expected.heading
         assert expected.rule in page.locator("#by-rule").inner_text()
+        page.locator("#trend svg polyline").wait_for()
+        page.locator("#counties-table tbody tr").first.wait_for()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"operator-view-{language}.png"), full_page=True)
         if language == "fi":
-            page.locator("#trend svg polyline").wait_for()
-            page.locator("#counties-table tbody tr").first.wait_for()
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "operator-view-fi.png"), full_page=True)
             page.locator(f'tr[data-alert-id="{served.known_alert}"] a').click()
             page.locator("#timeline-events li").first.wait_for(timeout=30_000)
             assert "Asia avattu" in page.locator("#timeline-events").inner_text()
