@@ -87,9 +87,11 @@ def _connect(org: str, namespace: str | None) -> tuple[Settings, str]:
 @app.command()
 def orgs(kind: Annotated[OrgKind | None, typer.Option(help="Only this kind.")] = None) -> None:
     """List the organisation codes (prisons, sanctions offices, counties, NGOs)."""
+    words = cli_texts()
     for org in default_registry().organisations:
         if kind is None or org.kind == kind:
-            typer.echo(f"{org.code:36} {org.kind.value:28} {org.name}")
+            name = words.county(org.code) if org.kind == OrgKind.COUNTY else org.name
+            typer.echo(f"{org.code:36} {org.kind.value:28} {name}")
 
 
 @app.command()
