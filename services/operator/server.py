@@ -149,8 +149,11 @@ def _json(model: BaseModel | dict[str, object], status: int = 200) -> web.Respon
 
 def _view(request: web.Request, model: BaseModel) -> web.Response:
     """A view as JSON, with its instants, days, shares and counties in the reader's words."""
-    shown = present(model.model_dump(mode="json"), texts(language(request)))
-    return web.Response(text=json.dumps(shown), content_type="application/json")
+    reader = language(request)
+    shown = present(model.model_dump(mode="json"), texts(reader))
+    response = web.Response(text=json.dumps(shown), content_type="application/json")
+    response.headers["Content-Language"] = reader
+    return response
 
 
 def _unauthorised() -> web.Response:
@@ -226,7 +229,10 @@ async def index(request: web.Request) -> web.Response:
         return response
     if not state.authorised(request):
         return _login(request, failed=False)
-    return web.Response(text=render_index(language(request)), content_type="text/html")
+    reader = language(request)
+    response = web.Response(text=render_index(reader), content_type="text/html")
+    response.headers["Content-Language"] = reader
+    return response
 
 
 async def static(request: web.Request) -> web.Response:

@@ -324,6 +324,7 @@ def test_the_page_follows_accept_language(world: World) -> None:
     """A Swedish browser gets the Swedish page; one that names no language of ours, Finnish."""
     swedish = world.server.get("/", headers={"Accept-Language": "sv-FI,sv;q=0.9,en;q=0.5"})
     assert '<html lang="sv">' in swedish.body
+    assert swedish.headers["Content-Language"] == "sv"
     assert "Öppna brutna servicestigar" in swedish.body
     other = world.server.get("/", headers={"Accept-Language": "de-DE"})
     assert '<html lang="fi">' in other.body
