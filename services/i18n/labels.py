@@ -59,6 +59,7 @@ DEAD_LETTER_REASONS: Mapping[str, Label] = {
     "unknown_organisation": NC_("reason", "Organisation not in the registry"),
     "unauthorised_event_type": NC_("reason", "This kind of organisation may not send this event"),
     "invalid_identity_code": NC_("reason", "Invalid personal identity code"),
+    # (the code before the four identity_code_* codes; older dead letters still carry it)
     "identity_code_check_mismatch": NC_(
         "reason", "The identity code's check character does not match"
     ),
