@@ -1,7 +1,7 @@
 """Everything a person reads, in one language: messages, code labels, dates, numbers, counties.
 
 Dates and times are shown in Europe/Helsinki as Finns write them (`7.12.2026 klo 14.00`,
-`7.12.2026 kl. 14.00`); numbers and percentages follow the language's Finnish locale. County
+`7.12.2026 kl. 14.00`); numbers and percentages follow fi_FI, sv_FI or en_GB. County
 names are Finnish or Swedish after the reader's language; English readers get the Finnish
 name, as the counties have no official English names.
 """
