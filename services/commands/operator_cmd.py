@@ -26,7 +26,12 @@ def serve(
     from services.operator.server import serve as run  # noqa: PLC0415 - aiohttp only when serving
     from services.platform.settings import Settings  # noqa: PLC0415
 
-    typer.echo(f"operator view on http://{host}:{port}/ (open /?token=<token> once to sign in)")
+    url = f"http://{host}:{port}/"
+    typer.echo(
+        cli_texts().gettext(
+            "operator view on {url} (open /?token=<token> once to sign in)", url=url
+        )
+    )
     run(Settings(), host=host, port=port)
 
 
