@@ -180,6 +180,7 @@ def _remember_language(request: web.Request, response: web.StreamResponse) -> No
             LANGUAGE_COOKIE,
             chosen,
             max_age=LANGUAGE_COOKIE_SECONDS,
+            httponly=True,
             samesite="Lax",
             path="/",
             secure=request.secure,
