@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 KAFKA_VERSION ?=
 export KAFKA_VERSION
 
-.PHONY: test demo install lock system-deps lint typecheck unit integration bench bench-smoke bench-soak clean
+.PHONY: test demo install lock system-deps lint typecheck unit integration bench bench-smoke bench-soak clean messages
 
 # Everything comes from requirements.lock (exact versions, hashes); the project itself is then
 # installed editable without resolving anything. An upgrade is a deliberate `make lock`.
@@ -53,6 +53,10 @@ bench-smoke: $(STAMP)
 
 bench-soak: $(STAMP)
 	$(BIN)/python -m bench.soak
+
+# Extract the texts people read and update the fi/sv/en catalogues (services/i18n/locale).
+messages: $(STAMP)
+	$(BIN)/jatkumo messages update
 
 clean:
 	-$(BIN)/jatkumo broker stop

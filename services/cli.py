@@ -6,6 +6,7 @@ from services.commands import (
     broker_cmd,
     demo_cmd,
     disclosures_cmd,
+    messages_cmd,
     operator_cmd,
     schemas_cmd,
     simulate_cmd,
@@ -28,6 +29,7 @@ app.command("simulate")(simulate_cmd.simulate)
 app.add_typer(tasks_cmd.app, name="tasks")
 app.command("demo")(demo_cmd.demo)
 app.command("disclosures")(disclosures_cmd.disclosures)
+app.add_typer(messages_cmd.app, name="messages")
 
 
 def main() -> None:

@@ -7,7 +7,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from services.commands.language import cli_texts
 from services.core.records import AlertRule
+from services.i18n.labels import RULES, SEVERITIES
+from services.i18n.texts import Texts
 from services.operator.projection import area_filter
 from services.operator.views import AlertList
 
@@ -23,29 +26,33 @@ def serve(
     from services.operator.server import serve as run  # noqa: PLC0415 - aiohttp only when serving
     from services.platform.settings import Settings  # noqa: PLC0415
 
-    typer.echo(f"operator view on http://{host}:{port}/ (open /?token=<token> once to sign in)")
+    url = f"http://{host}:{port}/"
+    typer.echo(
+        cli_texts().gettext(
+            "operator view on {url} (open /?token=<token> once to sign in)", url=url
+        )
+    )
     run(Settings(), host=host, port=port)
 
 
-def _age(seconds: int) -> str:
-    days, rest = divmod(seconds, 86_400)
-    hours, rest = divmod(rest, 3_600)
-    if days:
-        return f"{days} d {hours} h"
-    return f"{hours} h {rest // 60} min" if hours else f"{rest // 60} min"
-
-
-def paths_table(alerts: AlertList) -> Table:
-    """The open broken paths as a table: codes, ages and pseudonymous references only."""
-    table = Table(title=f"Open broken service paths: {alerts.total}", title_justify="left")
-    for column in ("Rule", "County", "Severity", "Age", "Person ref", "Alert id"):
-        table.add_column(column, justify="right" if column == "Age" else "left", overflow="fold")
+def paths_table(alerts: AlertList, texts: Texts) -> Table:
+    """The open broken paths as a table: rule texts, counties, ages and pseudonymous refs only."""
+    table = Table(
+        title=texts.gettext("Open broken service paths: {count}", count=alerts.total),
+        title_justify="left",
+    )
+    table.add_column(texts.gettext("Rule"), overflow="fold")
+    table.add_column(texts.gettext("County"), overflow="fold")
+    table.add_column(texts.gettext("Severity"), overflow="fold")
+    table.add_column(texts.gettext("Age"), justify="right", overflow="fold")
+    table.add_column(texts.gettext("Person ref"), overflow="fold")
+    table.add_column(texts.gettext("Alert id"), overflow="fold")
     for alert in alerts.alerts:
         table.add_row(
-            alert.rule.value,
-            alert.area_name,
-            alert.severity.value,
-            _age(alert.age_seconds),
+            texts.label(RULES, alert.rule.value),
+            texts.county(alert.area),
+            texts.label(SEVERITIES, alert.severity.value),
+            texts.age(alert.age_seconds),
             alert.person_ref,
             alert.alert_id,
         )
@@ -71,4 +78,5 @@ def paths(
     console = Console()
     if not console.is_terminal:
         console = Console(width=200)  # piped or captured: keep every id on one line
-    console.print(paths_table(projection.open_alerts(clock.now(), area=county, rule=rule)))
+    alerts = projection.open_alerts(clock.now(), area=county, rule=rule)
+    console.print(paths_table(alerts, cli_texts()))

@@ -12,7 +12,9 @@ from typing import Annotated
 import typer
 from kafka.errors import KafkaError
 from rich.console import Console
+from rich.text import Text
 
+from services.commands.language import cli_texts
 from services.commands.task_view import task_line
 from services.core.events import TaskStatusChanged
 from services.core.organisations import OrgKind, default_registry
@@ -38,24 +40,31 @@ class Answer(StrEnum):
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(cli_texts().gettext("error: {message}", message=message), err=True)
     return typer.Exit(1)
 
 
 def _connect(org: str, namespace: str | None) -> tuple[Settings, str]:
     """Settings and the org's task topic, after checking the org, the broker and the topic."""
+    words = cli_texts()
     settings = Settings()
     if namespace is not None:
         settings = settings.model_copy(update={"namespace": namespace})
     if default_registry().get(org) is None:
         raise _fail(
-            f"unknown organisation {org!r}: `jatkumo tasks orgs` lists every code "
-            "(counties are county-01 … county-21 and county-90)"
+            words.gettext(
+                "unknown organisation {org}: `jatkumo tasks orgs` lists every code "
+                "(counties are county-01 … county-21 and county-90)",
+                org=repr(org),
+            )
         )
     if not listening(settings.bootstrap_servers) or not cluster_ready(settings.bootstrap_servers):
         raise _fail(
-            f"no Kafka broker answers at {settings.bootstrap_servers}: start one with "
-            "`jatkumo broker start` (or `make demo`), or set KAFKA_BOOTSTRAP_SERVERS"
+            words.gettext(
+                "no Kafka broker answers at {servers}: start one with "
+                "`jatkumo broker start` (or `make demo`), or set KAFKA_BOOTSTRAP_SERVERS",
+                servers=settings.bootstrap_servers,
+            )
         )
     topic = TopicNames(settings.namespace).tasks(org)
     client = admin_client(settings.bootstrap_servers)
@@ -65,8 +74,11 @@ def _connect(org: str, namespace: str | None) -> tuple[Settings, str]:
         client.close()
     if not exists:
         raise _fail(
-            f"topic {topic} does not exist: set JATKUMO_NAMESPACE (or --namespace) to "
-            "the running deployment's, or create the topics with `jatkumo topics apply`"
+            words.gettext(
+                "topic {topic} does not exist: set JATKUMO_NAMESPACE (or --namespace) to "
+                "the running deployment's, or create the topics with `jatkumo topics apply`",
+                topic=topic,
+            )
         )
     return settings, topic
 
@@ -74,9 +86,11 @@ def _connect(org: str, namespace: str | None) -> tuple[Settings, str]:
 @app.command()
 def orgs(kind: Annotated[OrgKind | None, typer.Option(help="Only this kind.")] = None) -> None:
     """List the organisation codes (prisons, sanctions offices, counties, NGOs)."""
+    words = cli_texts()
     for org in default_registry().organisations:
         if kind is None or org.kind == kind:
-            typer.echo(f"{org.code:36} {org.kind.value:28} {org.name}")
+            name = words.county(org.code) if org.kind == OrgKind.COUNTY else org.name
+            typer.echo(f"{org.code:36} {org.kind.value:28} {name}")
 
 
 @app.command()
@@ -101,25 +115,30 @@ def tail(
 ) -> None:
     """Print the tasks an organisation receives, decoded, as they arrive."""
     settings, topic = _connect(org, namespace)
+    words = cli_texts()
     console = Console(highlight=False)
     subscriber = Subscriber(
         org, settings.bootstrap_servers, namespace=settings.namespace, from_beginning=from_beginning
     )
     if not as_json:
-        console.print(f"[dim]tasks for {org} on {topic} (Ctrl-C to stop)[/dim]")
+        heading = words.gettext("tasks for {org} on {topic} (Ctrl-C to stop)", org=org, topic=topic)
+        console.print(Text(heading, style="dim"))
     try:
         while True:
             for task in subscriber.tasks(timeout=1.0):
                 if as_json:
                     typer.echo(task.model_dump_json())
                 else:
-                    console.print(task_line(task, show_personal=show_personal), soft_wrap=True)
+                    line = task_line(task, show_personal=show_personal, words=words)
+                    console.print(line, soft_wrap=True)
             if not follow:
                 return
     except KeyboardInterrupt:
         return
     except KafkaError as error:
-        raise _fail(f"reading {topic} failed: {type(error).__name__}") from error
+        failure = type(error).__name__
+        message = words.gettext("reading {topic} failed: {error}", topic=topic, error=failure)
+        raise _fail(message) from error
     finally:
         subscriber.close()
 
@@ -158,7 +177,13 @@ def ack(
     if person_ref is None:
         task = _find_task(org, settings, task_id)
         if task is None:
-            raise _fail(f"no task {task_id} on {topic}; give --person-ref to answer anyway")
+            raise _fail(
+                cli_texts().gettext(
+                    "no task {task_id} on {topic}; give --person-ref to answer anyway",
+                    task_id=task_id,
+                    topic=topic,
+                )
+            )
         person_ref = task.person_ref
     occurred = at or datetime.now(UTC)
     event = TaskStatusChanged(

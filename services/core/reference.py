@@ -1,7 +1,10 @@
 """Reference data shipped with the package: municipalities, wellbeing services counties, prisons.
 
 Source: Statistics Finland's classification of municipalities to wellbeing services counties
-(2021 list) and Ministry of Justice decree 798/2024 for the prisons.
+(2021 list) and Ministry of Justice decree 798/2024 for the prisons. The Swedish names of the
+municipalities and of the wellbeing services counties (`area_sv`, e.g. Västra Nylands
+välfärdsområde, Helsingfors stad) come from the same classification's Swedish edition, as also
+published in Yle's open geodata; they are the counties' official Swedish names.
 """
 
 import csv
@@ -21,6 +24,7 @@ class Municipality:
     name_sv: str
     area_code: str
     area_name_fi: str
+    area_name_sv: str
     population: int
 
 
@@ -46,9 +50,26 @@ def municipalities() -> dict[str, Municipality]:
             name_sv=row["municipality_sv"],
             area_code=row["area_code"],
             area_name_fi=row["area_fi"],
+            area_name_sv=row["area_sv"],
             population=int(row["population_2020"] or 0),
         )
         for row in _rows("municipalities.csv")
+    }
+
+
+@dataclass(frozen=True)
+class AreaName:
+    fi: str
+    sv: str
+
+
+@cache
+def area_names() -> dict[str, AreaName]:
+    """The Finnish and Swedish names of each area (01-21 counties, 90 Helsinki) by area code."""
+    return {
+        m.area_code: AreaName(m.area_name_fi, m.area_name_sv)
+        for m in municipalities().values()
+        if m.area_code != ALAND_AREA
     }
 
 

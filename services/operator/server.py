@@ -3,6 +3,10 @@
 Every route except /healthz needs the operator token, as `Authorization: Bearer <token>` or as
 the session cookie that opening `/?token=<token>` once sets (then the page redirects to `/`
 so the token leaves the address bar). The cookie holds a digest of the token, not the token.
+
+The page and the API answer in the reader's language: `/?lang=fi|sv|en` (the page's FI / SV / EN
+switch) is remembered in a cookie; without it the browser's Accept-Language decides, and
+Finnish is the default.
 """
 
 import asyncio
@@ -22,6 +26,10 @@ from pydantic import BaseModel
 
 from services.core.records import AlertRule
 from services.followup.levels import LevelsError, default_levels, load_levels
+from services.i18n.languages import Language, supported
+from services.i18n.texts import texts
+from services.operator.page import choose_language, render_index, render_login
+from services.operator.present import present
 from services.operator.projection import UNROUTED, OperatorProjection, area_filter
 from services.operator.stream import GroupLag, ViewFeed, log
 from services.platform.clock import Clock
@@ -29,11 +37,22 @@ from services.platform.config_files import config_file
 from services.platform.settings import Settings
 
 COOKIE = "jatkumo_operator"
+LANGUAGE_COOKIE = "jatkumo_lang"
+LANGUAGE_COOKIE_SECONDS = 365 * 86_400
 OPEN_PATHS = frozenset({"/", "/healthz"})
 """The page answers by itself (the dashboard, or the login prompt); /healthz needs no token."""
 RESTART_SECONDS = 5.0
 STATIC_FILES = {"app.js": "text/javascript", "app.css": "text/css"}
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def language(request: web.Request) -> Language:
+    """The reader's language: `?lang=`, the remembered switch, Accept-Language, Finnish."""
+    return choose_language(
+        request.query.get("lang"),
+        request.cookies.get(LANGUAGE_COOKIE),
+        request.headers.get("Accept-Language"),
+    )
 
 
 def _asset(name: str) -> str:
@@ -132,6 +151,15 @@ def _json(model: BaseModel | dict[str, object], status: int = 200) -> web.Respon
     return web.Response(text=text, status=status, content_type="application/json")
 
 
+def _view(request: web.Request, model: BaseModel) -> web.Response:
+    """A view as JSON, with its instants, days, shares and counties in the reader's words."""
+    reader = language(request)
+    shown = present(model.model_dump(mode="json"), texts(reader))
+    response = web.Response(text=json.dumps(shown), content_type="application/json")
+    response.headers["Content-Language"] = reader
+    return response
+
+
 def _unauthorised() -> web.Response:
     response = _json(
         {
@@ -144,10 +172,23 @@ def _unauthorised() -> web.Response:
     return response
 
 
-def _login(failed: bool) -> web.Response:
-    note = "That token was not accepted." if failed else ""
-    html = _asset("login.html").replace("{{message}}", note)
+def _login(request: web.Request, failed: bool) -> web.Response:
+    html = render_login(language(request), failed=failed)
     return web.Response(text=html, status=401, content_type="text/html")
+
+
+def _remember_language(request: web.Request, response: web.StreamResponse) -> None:
+    chosen = supported(request.query.get("lang"))
+    if chosen is not None:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            chosen,
+            max_age=LANGUAGE_COOKIE_SECONDS,
+            httponly=True,
+            samesite="Lax",
+            path="/",
+            secure=request.secure,
+        )
 
 
 @web.middleware
@@ -167,13 +208,21 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 
 async def index(request: web.Request) -> web.Response:
-    """The dashboard; `?token=` signs in (cookie, then back to `/`); else the login prompt."""
+    """The dashboard; `?token=` signs in (cookie, then back to `/`); else the login prompt.
+
+    `?lang=` switches the language: remembered in a cookie, then back to `/`.
+    """
     state = request.app[STATE]
     token = request.query.get("token")
+    if token is None and "lang" in request.query:
+        response = web.Response(status=303, headers={"Location": "/"})
+        _remember_language(request, response)
+        return response
     if token is not None:
         if not state.token_matches(token):
-            return _login(failed=True)
+            return _login(request, failed=True)
         response = web.Response(status=303, headers={"Location": "/"})
+        _remember_language(request, response)
         response.set_cookie(
             COOKIE,
             state.session_value(),
@@ -184,8 +233,11 @@ async def index(request: web.Request) -> web.Response:
         )
         return response
     if not state.authorised(request):
-        return _login(failed=False)
-    return web.Response(text=_asset("index.html"), content_type="text/html")
+        return _login(request, failed=False)
+    reader = language(request)
+    response = web.Response(text=render_index(reader), content_type="text/html")
+    response.headers["Content-Language"] = reader
+    return response
 
 
 async def static(request: web.Request) -> web.Response:
@@ -205,12 +257,12 @@ async def alerts(request: web.Request) -> web.Response:
         area = area_filter(request.query.get("area", ""))
     except ValueError:
         return _json({"error": "unknown area"}, status=400)
-    return _json(state.projection.open_alerts(state.clock.now(), area=area, rule=rule))
+    return _view(request, state.projection.open_alerts(state.clock.now(), area=area, rule=rule))
 
 
 async def summary(request: web.Request) -> web.Response:
     state = request.app[STATE]
-    return _json(state.projection.summary(state.clock.now()))
+    return _view(request, state.projection.summary(state.clock.now()))
 
 
 async def case_timeline(request: web.Request) -> web.Response:
@@ -218,7 +270,7 @@ async def case_timeline(request: web.Request) -> web.Response:
     timeline = state.projection.timeline(request.match_info["person_ref"], state.clock.now())
     if timeline is None:
         return _json({"error": "not_found"}, status=404)
-    return _json(timeline)
+    return _view(request, timeline)
 
 
 async def metrics(request: web.Request) -> web.Response:

@@ -67,18 +67,17 @@ class ServerThread:
         token: str | None = None,
         anonymous: bool = False,
         cookie: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Reply:
         """GET with the operator token (or `token`); `anonymous` sends no Authorization."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = (
-            {}
-            if anonymous
-            else {"Authorization": f"Bearer {token or self.settings.operator_token}"}
-        )
+        sent = dict(headers or {})
+        if not anonymous:
+            sent["Authorization"] = f"Bearer {token or self.settings.operator_token}"
         if cookie:
-            headers["Cookie"] = cookie
+            sent["Cookie"] = cookie
         try:
-            connection.request("GET", path, headers=headers)
+            connection.request("GET", path, headers=sent)
             response = connection.getresponse()
             reply = Reply(response.status, dict(response.getheaders()), response.read().decode())
         finally:

@@ -288,6 +288,70 @@ def test_paths_command_prints_the_open_broken_paths(world: World) -> None:
     assert IDENTITY_CODE not in result.stdout + result.stderr
 
 
+def _finnish_environment() -> dict[str, str]:
+    """The process environment with LANG=fi_FI.UTF-8 deciding (nothing above it set)."""
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("JATKUMO_LANG", "LC_ALL", "LC_MESSAGES")
+    }
+    return {**env, "LANG": "fi_FI.UTF-8"}
+
+
+def test_paths_command_speaks_finnish_with_a_finnish_locale(world: World) -> None:
+    """With LANG=fi_FI.UTF-8 `jatkumo paths` prints its title, headers and rules in Finnish."""
+    env = {
+        **_finnish_environment(),
+        "KAFKA_BOOTSTRAP_SERVERS": world.pipeline.bootstrap,
+        "JATKUMO_NAMESPACE": world.pipeline.namespace,
+        "JATKUMO_CLOCK": "event",
+        "COLUMNS": "200",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "services.cli", "paths"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "Avoimet katkenneet palvelupolut:" in result.stdout
+    assert "Sääntö" in result.stdout
+    assert "Yhteydenottoa ei kuitattu" in result.stdout
+    assert "Pohjois-Savon hyvinvointialue" in result.stdout
+    assert "Open broken service paths" not in result.stdout
+
+
+def test_the_page_follows_accept_language(world: World) -> None:
+    """A Swedish browser gets the Swedish page; one that names no language of ours, Finnish."""
+    swedish = world.server.get("/", headers={"Accept-Language": "sv-FI,sv;q=0.9,en;q=0.5"})
+    assert '<html lang="sv">' in swedish.body
+    assert swedish.headers["Content-Language"] == "sv"
+    assert "Öppna brutna servicestigar" in swedish.body
+    other = world.server.get("/", headers={"Accept-Language": "de-DE"})
+    assert '<html lang="fi">' in other.body
+    assert "Avoimet katkenneet palvelupolut" in other.body
+
+
+def test_the_language_switch_is_remembered_in_a_cookie(world: World) -> None:
+    """`/?lang=en` redirects to `/` with a cookie that then beats Accept-Language."""
+    reply = world.server.get("/?lang=en", anonymous=True)
+    assert reply.status == 303
+    assert reply.headers["Location"] == "/"
+    cookie = reply.headers["Set-Cookie"].split(";")[0]
+    assert cookie == "jatkumo_lang=en"
+    page = world.server.get("/", cookie=cookie, headers={"Accept-Language": "sv"})
+    assert '<html lang="en">' in page.body
+    assert "Open broken service paths" in page.body
+
+
+def test_the_api_writes_dates_and_counties_in_the_readers_language(world: World) -> None:
+    """In Swedish an alert's county is its Swedish name and its opening time reads `kl.`."""
+    body = world.server.get("/api/alerts", headers={"Accept-Language": "sv"}).json()
+    first = next(a for a in body["alerts"] if a["area"] == "county-13")
+    assert first["area_name"] == "Norra Savolax välfärdsområde"
+    assert " kl. " in first["opened_at_text"]
+    assert " kl. " in body["now_text"]
+
+
 def test_no_response_carries_identity_data(world: World) -> None:
     """Every body served in this module is free of identity codes, names and sealed tokens."""
     for path in (

@@ -1,8 +1,16 @@
 """`jatkumo tasks tail | ack` against a real broker: read an org's tasks, answer one."""
 
+import contextlib
 import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
 import uuid
 from datetime import UTC, datetime
+from typing import IO
 
 import pytest
 from kafka import KafkaProducer
@@ -64,6 +72,46 @@ def test_tail_prints_the_org_tasks_as_json(kafka_bootstrap: str, namespace: str)
     assert code == 0, output
     tasks = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     assert [t["task_id"] for t in tasks] == ["task-cli-1"]
+
+
+def _pump(stream: IO[str], sink: "queue.Queue[str]") -> None:
+    for line in stream:
+        sink.put(line)
+
+
+def test_tail_speaks_finnish_with_a_finnish_locale(kafka_bootstrap: str, namespace: str) -> None:
+    """With LANG=fi_FI.UTF-8 `jatkumo tasks tail` prints its heading and each task in Finnish."""
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"JATKUMO_LANG", "LC_ALL", "LC_MESSAGES"}
+    }
+    env |= {
+        "LANG": "fi_FI.UTF-8",
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        "JATKUMO_NAMESPACE": namespace,
+        "COLUMNS": "300",
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = [sys.executable, "-m", "services.cli", "tasks", "tail", "--org", ORG]
+    lines: queue.Queue[str] = queue.Queue()
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as tail:
+        assert tail.stdout is not None
+        threading.Thread(target=_pump, args=(tail.stdout, lines), daemon=True).start()
+        seen: list[str] = []
+        deadline = time.monotonic() + 90
+        try:
+            while not any("task-cli-1" in line for line in seen):
+                assert time.monotonic() < deadline, "".join(seen)
+                with contextlib.suppress(queue.Empty):
+                    seen.append(lines.get(timeout=1))
+        finally:
+            tail.terminate()
+    output = "".join(seen)
+    assert f"organisaation {ORG} tehtävät" in output
+    assert "Vapautuminen" in output
+    assert "määräaika 2.3.2026" in output
+    assert "Ensitapaaminen vapautumisen jälkeen" in output
 
 
 def test_ack_looks_up_the_person_and_publishes_the_status(

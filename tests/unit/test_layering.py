@@ -18,7 +18,7 @@ SHELL_ONLY = {
     "aiohttp",
 }
 IMPURE = SHELL_ONLY | {"os", "time", "subprocess", "socket", "services.platform"}
-PURE_PACKAGES = ["core", "referral", "handover", "followup", "operator"]
+PURE_PACKAGES = ["core", "referral", "handover", "followup", "operator", "i18n"]
 SHELL_MODULES = {"stream.py", "web.py", "publish.py", "server.py"}
 
 

@@ -1,23 +1,18 @@
 // The operator dashboard: polls the JSON API and renders it with DOM calls (no innerHTML).
+// Every text it shows comes from the page's JSON block (#i18n), in the reader's language:
+// its own messages through `_()`, the codes' texts from `labels`, dates and shares from the
+// API's `*_text` fields.
 "use strict";
 
 const REFRESH_MS = 5000;
 
-const RULES = {
-  no_contact_before_release: "No contact before release",
-  referral_not_acknowledged: "Referral not acknowledged",
-  assessment_not_started: "Assessment not started",
-  no_named_worker_at_release: "No named worker at release",
-  no_client_plan: "No client plan",
-  contact_vacancy: "Contact person vacancy",
-  task_not_accepted: "Task not accepted",
-  plan_review_overdue: "Plan review overdue",
-  release_moved_earlier: "Release moved earlier",
-  contact_lost: "Contact lost",
-  consent_lapsed: "Consent lapsed",
-  routing_problem: "Routing problem",
-  no_basis_to_contact: "No basis to contact",
-};
+const I18N = JSON.parse(document.getElementById("i18n").textContent);
+const _ = (message) => I18N.messages[message] || message;
+const fill_in = (text, values) => text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+const text = (table, code) => I18N.labels[table][code] || code;
+const ruleLabel = (rule) => text("rules", rule);
+const number = new Intl.NumberFormat(I18N.lang === "en" ? "en-GB" : `${I18N.lang}-FI`);
+
 const STATUSES = ["issued", "received", "accepted", "in_progress", "completed", "rejected"];
 
 const $ = (id) => document.getElementById(id);
@@ -44,24 +39,13 @@ function svg(tag, attrs, text) {
   return node;
 }
 
-const label = (code) => code.replaceAll("_", " ").replace(/^./, (c) => c.toUpperCase());
-const ruleLabel = (rule) => RULES[rule] || label(rule);
-
 function age(seconds) {
   const days = Math.floor(seconds / 86400);
   const hours = Math.floor((seconds % 86400) / 3600);
   const minutes = Math.floor((seconds % 3600) / 60);
-  if (days > 0) return `${days} d ${hours} h`;
-  if (hours > 0) return `${hours} h ${minutes} min`;
-  return `${minutes} min`;
-}
-
-function when(iso) {
-  const d = new Date(iso);
-  return d.toLocaleString("en-GB", {
-    timeZone: "Europe/Helsinki", year: "numeric", month: "short", day: "numeric",
-    hour: "2-digit", minute: "2-digit",
-  });
+  if (days > 0) return fill_in(_("{days} d {hours} h"), { days, hours });
+  if (hours > 0) return fill_in(_("{hours} h {minutes} min"), { hours, minutes });
+  return fill_in(_("{minutes} min"), { minutes });
 }
 
 function fill(tbody, rows) {
@@ -83,19 +67,19 @@ function shortRef(ref) {
 }
 
 function personLink(ref) {
-  return el("a", { href: `#case/${encodeURIComponent(ref)}`, class: "mono", title: `${ref}: open the case timeline` }, shortRef(ref));
+  return el("a", { href: `#case/${encodeURIComponent(ref)}`, class: "mono", title: fill_in(_("{ref}: open the case timeline"), { ref }) }, shortRef(ref));
 }
 
 function renderAlerts(list) {
   const rows = list.alerts.map((a) =>
     el("tr", { "data-alert-id": a.alert_id },
-      el("td", {}, el("span", { class: `sev sev-${a.severity}` }, a.severity)),
+      el("td", {}, el("span", { class: `sev sev-${a.severity}` }, text("severities", a.severity))),
       el("td", {}, ruleLabel(a.rule)),
       el("td", {}, a.area_name),
       el("td", { class: "num" }, age(a.age_seconds)),
-      el("td", {}, when(a.opened_at)),
+      el("td", {}, a.opened_at_text),
       el("td", {}, personLink(a.person_ref),
-        a.identity_temporary ? el("span", { class: "badge", title: "known by a temporary identity code, unique only within its issuer" }, "temporary id") : null),
+        a.identity_temporary ? el("span", { class: "badge", title: _("known by a temporary identity code, unique only within its issuer") }, _("temporary id")) : null),
       el("td", { class: "mono muted", title: a.alert_id }, a.alert_id.slice(0, 12)),
     ));
   fill($("alerts-table").tBodies[0], rows);
@@ -114,14 +98,14 @@ function renderBars(container, unsorted) {
         fillBar.style.display = "block";
         return fillBar;
       })()),
-      el("span", { class: "bar-count" }, i.count)));
-  container.replaceChildren(...(rows.length ? rows : [el("p", { class: "empty" }, "No open alerts.")]));
+      el("span", { class: "bar-count" }, number.format(i.count))));
+  container.replaceChildren(...(rows.length ? rows : [el("p", { class: "empty" }, _("No open alerts."))]));
 }
 
 function renderTrend(days) {
   const width = Math.max(320, $("trend").clientWidth || 900);
   const height = 200, left = 34, right = 10, top = 10, bottom = 26;
-  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": "Open alerts per day" });
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": _("Open alerts per day") });
   const max = Math.max(1, ...days.map((d) => Math.max(d.open, d.opened, d.resolved)));
   const step = (width - left - right) / Math.max(1, days.length);
   const y = (v) => top + (height - top - bottom) * (1 - v / max);
@@ -136,14 +120,14 @@ function renderTrend(days) {
     chart.append(svg("rect", { x, y: y(d.resolved), width: barWidth, height: y(0) - y(d.resolved), fill: "#3c9d6e" }));
     const every = Math.ceil(days.length / 8);
     if (i % every === 0 || i === days.length - 1) {
-      chart.append(svg("text", { x, y: height - 8, "text-anchor": "middle" }, d.day.slice(5)));
+      chart.append(svg("text", { x, y: height - 8, "text-anchor": "middle" }, d.day_text.replace(/[ .]?\d{4}$/, "")));
     }
   });
   const points = days.map((d, i) => `${left + i * step + step / 2},${y(d.open)}`).join(" ");
   chart.append(svg("polyline", { points, fill: "none", stroke: "#16202e", "stroke-width": 2.2 }));
   days.forEach((d, i) => {
     const dot = svg("circle", { cx: left + i * step + step / 2, cy: y(d.open), r: 3, fill: "#16202e" });
-    dot.append(svg("title", {}, `${d.day}: ${d.open} open, ${d.opened} opened, ${d.resolved} resolved`));
+    dot.append(svg("title", {}, fill_in(_("{day}: {open} open, {opened} opened, {resolved} resolved"), { day: d.day_text, open: d.open, opened: d.opened, resolved: d.resolved })));
     chart.append(dot);
   });
   $("trend").replaceChildren(chart);
@@ -152,7 +136,7 @@ function renderTrend(days) {
 function shareCell(c) {
   const decided = c.referrals_in_time + c.referrals_late;
   if (c.ack_in_time_share === null) {
-    return el("td", { class: "num muted", title: `${c.referrals_pending} pending` }, "–");
+    return el("td", { class: "num muted", title: fill_in(_("{pending} pending"), { pending: c.referrals_pending }) }, "–");
   }
   const pct = Math.round(c.ack_in_time_share * 100);
   const band = pct < 60 ? "share-low" : pct < 90 ? "share-mid" : "share-high";
@@ -161,12 +145,12 @@ function shareCell(c) {
     inner.style.width = `${pct}%`;
     return inner;
   })());
-  const title = `${c.referrals_in_time} of ${decided} within ${c.ack_working_days} working days; ${c.referrals_pending} pending`;
-  return el("td", { class: "num", title }, el("span", { class: `share ${band}` }, bar, `${pct} % (${c.referrals_in_time}/${decided})`));
+  const title = fill_in(_("{in_time} of {decided} within {days} working days; {pending} pending"), { in_time: c.referrals_in_time, decided, days: c.ack_working_days, pending: c.referrals_pending });
+  return el("td", { class: "num", title }, el("span", { class: `share ${band}` }, bar, `${c.ack_in_time_share_text} (${c.referrals_in_time}/${decided})`));
 }
 
 function numCell(value) {
-  return el("td", { class: value === 0 ? "num zero" : "num" }, value);
+  return el("td", { class: value === 0 ? "num zero" : "num" }, number.format(value));
 }
 
 function renderCounties(counties) {
@@ -177,7 +161,7 @@ function renderCounties(counties) {
       numCell(c.open_alerts),
       shareCell(c),
       numCell(c.released),
-      el("td", { class: "num" }, c.median_days_to_first_contact === null ? "–" : `${c.median_days_to_first_contact} d`),
+      el("td", { class: "num" }, c.median_days_to_first_contact === null ? "–" : fill_in(_("{days} d"), { days: c.median_days_to_first_contact_text })),
       numCell(c.awaiting_first_contact),
       numCell(c.open_vacancies)));
   fill($("counties-table").tBodies[0], rows);
@@ -189,18 +173,18 @@ function renderTasks(tasks) {
   const extra = [...new Set(tasks.map((t) => t.status))].filter((s) => !STATUSES.includes(s));
   const statuses = [...STATUSES, ...extra];
   const count = (k, s) => tasks.filter((t) => t.kind === k && t.status === s).reduce((n, t) => n + t.count, 0);
-  const head = el("tr", {}, el("th", {}, "Task kind"), ...statuses.map((s) => el("th", { class: "num" }, label(s))), el("th", { class: "num" }, "Total"));
+  const head = el("tr", {}, el("th", {}, _("Task kind")), ...statuses.map((s) => el("th", { class: "num" }, text("task_statuses", s))), el("th", { class: "num" }, _("Total")));
   $("tasks-table").tHead.replaceChildren(head);
   const rows = kinds.map((k) => {
     const counts = statuses.map((s) => count(k, s));
-    return el("tr", {}, el("td", {}, label(k)), ...counts.map(numCell), el("td", { class: "num" }, el("strong", {}, counts.reduce((a, b) => a + b, 0))));
+    return el("tr", {}, el("td", {}, text("task_kinds", k)), ...counts.map(numCell), el("td", { class: "num" }, el("strong", {}, number.format(counts.reduce((a, b) => a + b, 0)))));
   });
   fill($("tasks-table").tBodies[0], rows);
   $("tasks-empty").hidden = rows.length > 0;
 }
 
 function renderDeadLetters(letters) {
-  const rows = letters.map((d) => el("tr", {}, el("td", {}, d.stage), el("td", { class: "mono" }, d.reason), el("td", { class: "num" }, d.count)));
+  const rows = letters.map((d) => el("tr", {}, el("td", {}, d.stage), el("td", {}, text("reasons", d.reason)), el("td", { class: "mono" }, d.reason), el("td", { class: "num" }, number.format(d.count))));
   fill($("dlq-table").tBodies[0], rows);
   $("dlq-empty").hidden = rows.length > 0;
 }
@@ -214,17 +198,17 @@ function syncFilters(summary) {
   }
   const ruleSelect = $("filter-rule");
   if (ruleSelect.options.length === 1) {
-    for (const [code, text] of Object.entries(RULES)) ruleSelect.append(el("option", { value: code }, text));
+    for (const [code, name] of Object.entries(I18N.labels.rules)) ruleSelect.append(el("option", { value: code }, name));
   }
 }
 
 function renderSummary(s) {
-  $("kpi-open").textContent = s.open_alerts;
-  $("kpi-critical").textContent = s.by_severity.find((x) => x.severity === "critical")?.count ?? 0;
-  $("kpi-areas").textContent = s.by_area.filter((a) => a.area !== null).length;
-  $("kpi-tasks").textContent = s.tasks_total;
-  $("kpi-dlq").textContent = s.dead_letters_total;
-  $("view-now").textContent = when(s.now);
+  $("kpi-open").textContent = number.format(s.open_alerts);
+  $("kpi-critical").textContent = number.format(s.by_severity.find((x) => x.severity === "critical")?.count ?? 0);
+  $("kpi-areas").textContent = number.format(s.by_area.filter((a) => a.area !== null).length);
+  $("kpi-tasks").textContent = number.format(s.tasks_total);
+  $("kpi-dlq").textContent = number.format(s.dead_letters_total);
+  $("view-now").textContent = s.now_text;
   renderBars($("by-rule"), s.by_rule.map((r) => ({ label: ruleLabel(r.rule), count: r.count })));
   renderBars($("by-area"), s.by_area.map((a) => ({ label: a.area_name, count: a.count })));
   renderTrend(s.trend);
@@ -236,7 +220,7 @@ function renderSummary(s) {
 
 function renderHealth(h) {
   const pill = $("feed-status");
-  pill.textContent = h.caught_up ? "live" : h.status.replaceAll("_", " ");
+  pill.textContent = text("feed", h.caught_up ? "live" : h.status);
   pill.className = `pill ${h.caught_up ? "pill-live" : h.status === "failed" ? "pill-fail" : "pill-wait"}`;
 }
 
@@ -253,7 +237,7 @@ async function renderTimeline() {
   $("timeline-ref").textContent = ref;
   const response = await fetch(`/api/cases/${encodeURIComponent(ref)}`, { credentials: "same-origin", cache: "no-store" });
   if (response.status === 404) {
-    $("timeline-meta").replaceChildren(el("dt", {}, "Case"), el("dd", {}, "not known to the operator view"));
+    $("timeline-meta").replaceChildren(el("dt", {}, _("Case")), el("dd", {}, _("not known to the operator view")));
     $("timeline-alerts").replaceChildren();
     $("timeline-events").replaceChildren();
     return;
@@ -261,18 +245,18 @@ async function renderTimeline() {
   if (response.status === 401) { window.location.reload(); return; }
   const t = await response.json();
   $("timeline-meta").replaceChildren(
-    el("dt", {}, "Status"), el("dd", {}, t.status ? label(t.status) : "–"),
-    el("dt", {}, "County"), el("dd", {}, t.area_name),
-    el("dt", {}, "Open alerts"), el("dd", {}, t.alerts.filter((a) => a.state === "open").length));
+    el("dt", {}, _("Status")), el("dd", {}, t.status ? text("case_statuses", t.status) : "–"),
+    el("dt", {}, _("County")), el("dd", {}, t.area_name),
+    el("dt", {}, _("Open alerts")), el("dd", {}, number.format(t.alerts.filter((a) => a.state === "open").length)));
   $("timeline-alerts").replaceChildren(...(t.alerts.length ? t.alerts.map((a) =>
     el("li", { class: `alert-${a.state}` },
-      el("div", { class: "what" }, ruleLabel(a.rule), " ", el("span", { class: `sev sev-${a.severity}` }, a.severity)),
-      el("div", { class: "when" }, `opened ${when(a.opened_at)}`,
-        a.resolved_at ? ` · resolved ${when(a.resolved_at)}` : ` · open for ${age(a.age_seconds)}`))) :
-    [el("li", {}, el("span", { class: "muted" }, "No alerts for this case."))]));
+      el("div", { class: "what" }, ruleLabel(a.rule), " ", el("span", { class: `sev sev-${a.severity}` }, text("severities", a.severity))),
+      el("div", { class: "when" }, fill_in(_("opened {when}"), { when: a.opened_at_text }),
+        " · ", a.resolved_at ? fill_in(_("resolved {when}"), { when: a.resolved_at_text }) : fill_in(_("open for {age}"), { age: age(a.age_seconds) })))) :
+    [el("li", {}, el("span", { class: "muted" }, _("No alerts for this case.")))]));
   const entries = [
-    ...t.facts.map((f) => ({ at: f.at, node: el("li", {}, el("div", { class: "what" }, label(f.kind)), el("div", { class: "when" }, `${when(f.at)} · from ${label(f.source_org_kind)}`)) })),
-    ...t.tasks.map((k) => ({ at: k.at, node: el("li", { class: "task" }, el("div", { class: "what" }, `Task: ${label(k.kind)}`), el("div", { class: "when" }, `${when(k.at)} · to ${label(k.recipient_org_kind)} · ${label(k.status)}`)) })),
+    ...t.facts.map((f) => ({ at: f.at, node: el("li", {}, el("div", { class: "what" }, text("facts", f.kind)), el("div", { class: "when" }, f.at_text, " · ", fill_in(_("from {sender}"), { sender: text("org_kinds", f.source_org_kind) }))) })),
+    ...t.tasks.map((k) => ({ at: k.at, node: el("li", { class: "task" }, el("div", { class: "what" }, fill_in(_("Task: {kind}"), { kind: text("task_kinds", k.kind) })), el("div", { class: "when" }, k.at_text, " · ", fill_in(_("to {recipient}"), { recipient: text("org_kinds", k.recipient_org_kind) }), " · ", text("task_statuses", k.status))) })),
   ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   $("timeline-events").replaceChildren(...entries.map((e) => e.node));
 }
@@ -292,9 +276,9 @@ async function refresh() {
     renderAlerts(alerts);
     renderHealth(health);
     await renderTimeline();
-    $("updated").textContent = new Date().toLocaleTimeString("en-GB");
+    $("updated").textContent = new Date().toLocaleTimeString(I18N.lang === "en" ? "en-GB" : `${I18N.lang}-FI`, { timeZone: "Europe/Helsinki", hour: "numeric", minute: "2-digit", second: "2-digit" });
   } catch (error) {
-    $("feed-status").textContent = "unreachable";
+    $("feed-status").textContent = _("unreachable");
     $("feed-status").className = "pill pill-fail";
   }
 }

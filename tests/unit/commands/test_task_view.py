@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from services.commands.task_view import task_line
 from services.core.tasks import Basis, BasisKind, Priority, Task, TaskKind, TaskPayload
 from services.core.vocabulary import Category, Need
+from services.i18n.texts import texts
 
 CODE = "010190-9012"
 NAME = "Testi Henkilö 0001"
@@ -53,3 +54,13 @@ def test_withheld_categories_and_bases_are_listed() -> None:
     text = task_line(_task()).plain
     assert "withheld=sentence" in text
     assert "basis=consent" in text
+
+
+def test_finnish_line_names_the_kind_due_date_and_priority_in_finnish() -> None:
+    """With Finnish texts the kind, due date and priority read in Finnish; codes stay codes."""
+    text = task_line(_task(), words=texts("fi")).plain
+    assert "Vapautuminen" in text
+    assert "määräaika 2.3.2026" in text
+    assert "korkea" in text
+    assert "2.3.2026 klo 12.00" in text
+    assert "withheld=sentence" in text
