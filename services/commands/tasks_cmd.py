@@ -19,6 +19,7 @@ from services.core.organisations import OrgKind, default_registry
 from services.core.tasks import Task
 from services.core.vocabulary import TaskStatus
 from services.platform.admin import admin_client, cluster_ready
+from services.platform.kafka_security import client_options
 from services.platform.settings import Settings
 from services.platform.topics import TopicNames
 from services.sdk import Publisher, PublishError, Subscriber
@@ -53,13 +54,16 @@ def _connect(org: str, namespace: str | None) -> tuple[Settings, str]:
             f"unknown organisation {org!r}: `jatkumo tasks orgs` lists every code "
             "(counties are county-01 … county-21 and county-90)"
         )
-    if not listening(settings.bootstrap_servers) or not cluster_ready(settings.bootstrap_servers):
+    security = client_options(settings)
+    if not listening(settings.bootstrap_servers) or not cluster_ready(
+        settings.bootstrap_servers, **security
+    ):
         raise _fail(
             f"no Kafka broker answers at {settings.bootstrap_servers}: start one with "
             "`jatkumo broker start` (or `make demo`), or set KAFKA_BOOTSTRAP_SERVERS"
         )
     topic = TopicNames(settings.namespace).tasks(org)
-    client = admin_client(settings.bootstrap_servers)
+    client = admin_client(settings.bootstrap_servers, **security)
     try:
         exists = topic in client.list_topics()
     finally:
@@ -104,7 +108,8 @@ def tail(
     settings, topic = _connect(org, namespace)
     console = Console(highlight=False)
     subscriber = Subscriber(
-        org, settings.bootstrap_servers, namespace=settings.namespace, from_beginning=from_beginning
+        org, settings.bootstrap_servers, namespace=settings.namespace,
+        from_beginning=from_beginning, **client_options(settings),
     )
     if not as_json:
         console.print(f"[dim]tasks for {org} on {topic} (Ctrl-C to stop)[/dim]")
@@ -126,7 +131,8 @@ def tail(
 
 
 def _find_task(org: str, settings: Settings, task_id: str) -> Task | None:
-    subscriber = Subscriber(org, settings.bootstrap_servers, namespace=settings.namespace)
+    subscriber = Subscriber(org, settings.bootstrap_servers, namespace=settings.namespace,
+                            **client_options(settings))
     try:
         return next((t for t in subscriber.tasks(timeout=2.0) if t.task_id == task_id), None)
     finally:
@@ -172,7 +178,8 @@ def ack(
         reason=reason,
     )
     try:
-        with Publisher(org, settings.bootstrap_servers, namespace=settings.namespace) as out:
+        with Publisher(org, settings.bootstrap_servers, namespace=settings.namespace,
+                       **client_options(settings)) as out:
             out.publish(event, wait=True)
     except PublishError as error:
         raise _fail(str(error)) from error

@@ -12,10 +12,10 @@ from services.platform.acls import (
     derive_grants,
     derive_password,
     parse_passwords,
-    sasl_security,
     usernames,
 )
 from services.platform.admin import apply_topics
+from services.platform.kafka_security import client_options
 from services.platform.settings import Settings
 from services.platform.topics import TopicNames, catalogue
 
@@ -25,10 +25,8 @@ SECRET_ENV = "JATKUMO_PRINCIPAL_SECRET"
 
 
 def admin_security(settings: Settings) -> dict[str, Any]:
-    """SASL/SCRAM client settings when `JATKUMO_SASL_USERNAME` is set (the secure profile)."""
-    if not settings.sasl_username:
-        return {}
-    return sasl_security(settings.sasl_username, settings.sasl_password or "")
+    """Client settings of `JATKUMO_SASL_USERNAME` over TLS when a CA file is set."""
+    return client_options(settings)
 
 
 def principal_passwords(

@@ -41,20 +41,21 @@ def _quiet_client_logs() -> Iterator[None]:
         logger.setLevel(previous)
 
 
-def cluster_ready(bootstrap: str, **security: Any) -> bool:
-    """True when a metadata request succeeds."""
+def cluster_ready(bootstrap: str, brokers: int = 1, **security: Any) -> bool:
+    """True when a metadata request succeeds and names at least `brokers` unfenced brokers."""
     with _quiet_client_logs():
-        return _metadata_answers(bootstrap, **security)
+        return _metadata_answers(bootstrap, brokers, **security)
 
 
-def _metadata_answers(bootstrap: str, **security: Any) -> bool:
+def _metadata_answers(bootstrap: str, brokers: int, **security: Any) -> bool:
     try:
         client = admin_client(bootstrap, **security)
     except KafkaError:
         return False
     try:
-        client.describe_cluster()
-        return True
+        cluster = client.describe_cluster()
+        live = [b for b in cluster.get("brokers", []) if not b.get("is_fenced", False)]
+        return len(live) >= brokers
     except KafkaError:
         return False
     finally:

@@ -1,11 +1,11 @@
 """The faust app factory: one consumer group per service, raw-bytes topics, per-worker dirs."""
 
 from pathlib import Path
-from typing import Any
 
 import faust
 
 from services.platform import ack_guard, gapless_commit, ordered_fetch
+from services.platform.kafka_security import KafkaSecurity
 from services.platform.settings import Settings
 from services.platform.topics import TopicNames
 
@@ -17,13 +17,7 @@ def make_app(service: str, settings: Settings, worker_id: str = "0") -> faust.Ap
     gapless_commit.install()  # nor past any message left unacknowledged; read it again
     data_dir = Path(settings.data_dir) / service / worker_id
     data_dir.mkdir(parents=True, exist_ok=True)
-    security: dict[str, Any] = {}
-    if settings.sasl_username:
-        security["broker_credentials"] = faust.SASLCredentials(
-            username=settings.sasl_username,
-            password=settings.sasl_password or "",
-            mechanism="SCRAM-SHA-512",
-        )
+    security = KafkaSecurity.from_settings(settings).faust_options()
     return faust.App(
         TopicNames(settings.namespace).app_id(service),
         broker=[f"kafka://{server}" for server in settings.bootstrap_servers.split(",")],

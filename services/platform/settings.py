@@ -1,6 +1,7 @@
 """Deployment settings from the environment (prefix `JATKUMO_`), with safe refusals.
 
-Outside `dev` and `test` the service refuses to start with the built-in development secrets.
+Outside `dev` and `test` the service refuses to start with the built-in development secrets,
+and without SASL over TLS to Kafka (identity codes never cross a network in clear text).
 """
 
 import base64
@@ -55,6 +56,12 @@ class Settings(BaseSettings):
     """A service levels YAML file; the shipped defaults when unset."""
     sasl_username: str | None = None
     sasl_password: str | None = None
+    kafka_ssl_cafile: Path | None = None
+    """The CA that issued the brokers' certificates; TLS (SASL_SSL) to Kafka when set."""
+    kafka_ssl_certfile: Path | None = None
+    """A client certificate (PEM, chain) for brokers that ask for one."""
+    kafka_ssl_keyfile: Path | None = None
+    kafka_ssl_key_password: str | None = None
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> "Settings":
@@ -68,6 +75,11 @@ class Settings(BaseSettings):
                 raise InsecureSettingsError(
                     "refusing to start in prod with development defaults for: "
                     + ", ".join(f"JATKUMO_{name.upper()}" for name in defaults)
+                )
+            if self.kafka_ssl_cafile is None or not self.sasl_username:
+                raise InsecureSettingsError(
+                    "refusing to start in prod without SASL_SSL to Kafka: set "
+                    "JATKUMO_KAFKA_SSL_CAFILE and JATKUMO_SASL_USERNAME"
                 )
         return self
 

@@ -57,7 +57,7 @@ def test_storage_formats_with_an_id_beginning_with_a_dash(tmp_path: Path) -> Non
     config = broker.BrokerConfig(state_dir=tmp_path, port=free_port(), controller_port=free_port())
     data_dir = tmp_path / "data"
     properties = tmp_path / "server.properties"
-    properties.write_text(broker._properties(config, data_dir))
+    properties.write_text(broker.node_properties(config, config.node(1)))
     (tmp_path / "log4j.properties").write_text(broker.LOG4J.format(log=config.log_file))
     cluster_id = "-" + "A" * 21
     broker.format_storage(config, properties, cluster_id)
