@@ -14,7 +14,7 @@ from services.platform.acls import (
     parse_passwords,
     usernames,
 )
-from services.platform.admin import apply_topics
+from services.platform.admin import apply_topics, replication_for
 from services.platform.kafka_security import client_options
 from services.platform.settings import Settings
 from services.platform.topics import TopicNames, catalogue
@@ -75,12 +75,21 @@ def apply_command(
     security = admin_security(settings)
     secrets = principal_passwords(registry, os.environ.get(SECRET_ENV), passwords) if acls \
         else {}
-    specs = catalogue(registry, names, settings.internal_partitions)
+    replication = replication_for(settings.bootstrap_servers, settings.replication_factor,
+                                  settings.min_insync_replicas, **security)
+    specs = catalogue(registry, names, settings.internal_partitions, replication)
     report = apply_topics(settings.bootstrap_servers, specs, progress=typer.echo, **security)
     typer.echo(
         f"topics: {len(report.created)} created, {len(report.grown)} grown, "
-        f"{len(report.unchanged)} unchanged"
+        f"{len(report.unchanged)} unchanged; replication factor {replication.factor}, "
+        f"min.insync.replicas {replication.min_insync}"
     )
+    if report.replicas_differ:
+        typer.echo(
+            f"warning: {len(report.replicas_differ)} existing topics have another replication "
+            f"factor (e.g. {report.replicas_differ[0]}); reassign their partitions to change it",
+            err=True,
+        )
     if not acls:
         return
     applied = apply_security(settings.bootstrap_servers, secrets,

@@ -20,9 +20,16 @@ def worker(
     """Run a worker until interrupted (SIGINT/SIGTERM stop it cleanly)."""
     from faust.worker import Worker  # noqa: PLC0415 - heavy import only for workers
 
+    from services.platform.admin import replication_for  # noqa: PLC0415
+    from services.platform.kafka_security import client_options  # noqa: PLC0415
     from services.platform.settings import Settings  # noqa: PLC0415
 
     settings = Settings()
+    if settings.replication_factor is None:  # topics faust creates follow the catalogue's
+        replication = replication_for(settings.bootstrap_servers, None,
+                                      settings.min_insync_replicas, **client_options(settings))
+        settings = settings.model_copy(update={"replication_factor": replication.factor,
+                                               "min_insync_replicas": replication.min_insync})
     module = importlib.import_module(f"services.{service.value}.stream")
     app = module.build_app(settings, worker_id)
     Worker(app, loglevel="WARNING", quiet=True).execute_from_commandline()

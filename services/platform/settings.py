@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     clock: ClockMode = ClockMode.WALL
     data_dir: Path = Path(".jatkumo/data")
     internal_partitions: int = 6
+    replication_factor: int | None = Field(default=None, ge=1)
+    """Copies of every topic's partitions; unset: 1 on one broker, 3 on a cluster of three."""
+    min_insync_replicas: int | None = Field(default=None, ge=1)
+    """Copies a write must reach before `acks=all` confirms it; unset: 1, or 2 with 3 copies."""
     namespace: str = ""
     """Prefix for topic names and consumer groups: several deployments on one cluster."""
     store: str = "memory://"
