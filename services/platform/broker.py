@@ -33,6 +33,7 @@ from pathlib import Path
 from services.platform import pki
 from services.platform.admin import cluster_ready
 from services.platform.kafka_security import KafkaSecurity
+from services.platform.topics import Replication
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 KAFKA_DIR = REPO_ROOT / "infra" / "kafka"
@@ -44,7 +45,7 @@ PROBE_TIMEOUT_MS = 3000
 """One readiness probe gives up this soon, so a probe begun before the port opened ends."""
 SAFE_PASSWORD = re.compile(r"[A-Za-z0-9._~@%+-]+")
 QUORUM_NODES = 3
-"""A replicated cluster has three nodes: replication factor 3, `min.insync.replicas` 2."""
+"""A replicated cluster has three nodes (a quorum of three; topics 3 copies, 2 in sync)."""
 
 
 class BrokerError(RuntimeError):
@@ -142,12 +143,9 @@ class BrokerConfig:
         return pki.load_ca(self.pki_dir).cert_file
 
     @property
-    def replication_factor(self) -> int:
-        return min(self.nodes, QUORUM_NODES)
-
-    @property
-    def min_insync_replicas(self) -> int:
-        return 2 if self.nodes >= QUORUM_NODES else 1
+    def replication(self) -> Replication:
+        """The default of the cluster's internal topics (and of auto-created ones)."""
+        return Replication.for_brokers(self.nodes)
 
     def admin_security(self) -> KafkaSecurity:
         """How the super user connects: SASL_SSL with the local CA, or plaintext."""
@@ -222,7 +220,7 @@ def ensure_pki(config: BrokerConfig) -> Stores:
 def node_properties(config: BrokerConfig, node: Node, stores: Stores | None = None) -> str:
     """The `server.properties` of one node."""
     voters = ",".join(f"{n.node_id}@127.0.0.1:{n.controller_port}" for n in config.node_list)
-    replicas = config.replication_factor
+    replicas, min_insync = config.replication.factor, config.replication.min_insync
     lines = [
         "process.roles=broker,controller",
         f"node.id={node.node_id}",
@@ -231,11 +229,11 @@ def node_properties(config: BrokerConfig, node: Node, stores: Stores | None = No
         f"log.dirs={node.data_dir}",
         "num.partitions=1",
         f"default.replication.factor={replicas}",
-        f"min.insync.replicas={config.min_insync_replicas}",
+        f"min.insync.replicas={min_insync}",
         f"offsets.topic.replication.factor={replicas}",
         "offsets.topic.num.partitions=6",
         f"transaction.state.log.replication.factor={replicas}",
-        f"transaction.state.log.min.isr={config.min_insync_replicas}",
+        f"transaction.state.log.min.isr={min_insync}",
         "unclean.leader.election.enable=false",
         "group.initial.rebalance.delay.ms=0",
         "auto.create.topics.enable=true",
@@ -375,13 +373,23 @@ def format_storage(
     config: BrokerConfig, properties: Path, cluster_id: str, log4j: Path | None = None
 ) -> None:
     """Format the KRaft log directory named in the properties for the given cluster."""
-    result = subprocess.run(
+    _finish_format(_start_format(config, properties, cluster_id, log4j))
+
+
+def _start_format(
+    config: BrokerConfig, properties: Path, cluster_id: str, log4j: Path | None = None
+) -> subprocess.Popen[str]:
+    return subprocess.Popen(
         _java(config, log4j or properties.parent / "log4j.properties", "kafka.tools.StorageTool",
               *format_arguments(config, properties, cluster_id)),
-        capture_output=True, text=True, check=False,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
     )
-    if result.returncode != 0:
-        raise BrokerError("formatting KRaft storage failed:\n" + (result.stderr or result.stdout))
+
+
+def _finish_format(process: subprocess.Popen[str]) -> None:
+    out, err = process.communicate()
+    if process.returncode != 0:
+        raise BrokerError("formatting KRaft storage failed:\n" + (err or out))
 
 
 def _cluster_id(config: BrokerConfig) -> str:
@@ -392,18 +400,25 @@ def _cluster_id(config: BrokerConfig) -> str:
     return path.read_text().strip()
 
 
-def _launch(config: BrokerConfig, node: Node, stores: Stores | None) -> subprocess.Popen[bytes]:
+def _prepare(config: BrokerConfig, node: Node, stores: Stores | None
+             ) -> subprocess.Popen[str] | None:
+    """Write the node's properties; start formatting its storage when it has none yet."""
     node.directory.mkdir(parents=True, exist_ok=True)
     node.properties.touch(mode=0o600)  # the admin and store passwords go in it
     node.properties.chmod(0o600)
     node.properties.write_text(node_properties(config, node, stores))
     log4j = node.directory / "log4j.properties"
     log4j.write_text(LOG4J.format(log=node.log_file))
-    if not (node.data_dir / "meta.properties").exists():
-        format_storage(config, node.properties, _cluster_id(config), log4j)
+    if (node.data_dir / "meta.properties").exists():
+        return None
+    return _start_format(config, node.properties, _cluster_id(config), log4j)
+
+
+def _launch(config: BrokerConfig, node: Node) -> subprocess.Popen[bytes]:
     with node.log_file.open("ab") as log:
         process = subprocess.Popen(
-            _java(config, log4j, "kafka.Kafka", str(node.properties)),
+            _java(config, node.directory / "log4j.properties", "kafka.Kafka",
+                  str(node.properties)),
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
@@ -424,7 +439,11 @@ def start(
     config.state_dir.mkdir(parents=True, exist_ok=True)
     stores = ensure_pki(config) if config.secure else None
     began = time.monotonic()
-    launched = {node.node_id: _launch(config, node, stores) for node in missing}
+    formatting = [_prepare(config, node, stores) for node in missing]  # in parallel
+    for formatter in formatting:
+        if formatter is not None:
+            _finish_format(formatter)
+    launched = {node.node_id: _launch(config, node) for node in missing}
     what = "broker" if config.nodes == 1 else f"{config.nodes} nodes"
     pids = ", ".join(f"node {n}: pid {p.pid}" for n, p in launched.items())
     progress(f"{what} starting on {config.bootstrap} ({pids})")

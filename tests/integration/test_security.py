@@ -1,5 +1,6 @@
-"""The secure profile on a real broker: SASL/SCRAM over TLS, principals and ACLs from the
-registry. Every client here speaks SASL_SSL and trusts only the broker's local CA."""
+"""The secure profile on a real cluster: SASL/SCRAM over TLS, principals and ACLs from the
+registry, on three nodes with every topic replicated three times. Every client here speaks
+SASL_SSL and trusts only the cluster's local CA."""
 
 import asyncio
 import socket
@@ -31,7 +32,9 @@ from services.platform.acls import (
 )
 from services.platform.kafka_security import KafkaSecurity, sasl_ssl
 from services.platform.settings import Settings
+from services.platform.topics import Replication
 from services.sdk import Publisher, PublishError, Subscriber
+from tests.support.cluster import under_replicated
 from tests.support.people import temporary_identity_code
 from tests.support.pipeline import Pipeline
 
@@ -44,6 +47,7 @@ COUNTY = "county-13"
 OTHER_COUNTY = "county-02"
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 REFUSED_WITHIN_MS = 3000
+NODES = 3
 CA_FILE: list[Path] = []
 """The module broker's CA, once the fixture made it (client settings need it)."""
 
@@ -56,12 +60,13 @@ def org_security(org: str, password: str | None = None) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def secure_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[broker.BrokerConfig]:
-    """A broker of this module's own in the secure profile, on free ports, fresh state."""
-    config = broker.BrokerConfig(
-        state_dir=tmp_path_factory.mktemp("secure-kafka"), port=broker.free_port(),
-        controller_port=broker.free_port(), secure=True, admin_password=ADMIN_PASSWORD,
+    """A three-node cluster of this module's own in the secure profile, on free ports, with
+    fresh state and its own CA."""
+    config = broker.BrokerConfig.on_free_ports(
+        tmp_path_factory.mktemp("secure-kafka"), nodes=NODES, secure=True,
+        admin_password=ADMIN_PASSWORD,
     )
-    broker.start(config, timeout=90, progress=lambda _: None)
+    broker.start(config, timeout=150, progress=lambda _: None)
     CA_FILE[:] = [config.ca_file]
     try:
         yield config
@@ -89,7 +94,7 @@ def pipeline(
     }
     running = Pipeline(secure_broker.bootstrap, tmp_path_factory.mktemp("secure-pipeline"),
                        services=("referral", "handover"), service_env=service_env,
-                       security=admin)
+                       security=admin, replication=Replication.for_brokers(NODES))
     running.apply_topics()
     apply_security(running.bootstrap,
                    {user: derive_password(SECRET, user) for user in usernames(registry)},
@@ -192,6 +197,14 @@ def test_the_broker_certificate_names_its_host(
         context.wrap_socket(raw, server_hostname="broker.example.org")
 
 
+def test_every_topic_has_three_replicas_in_sync(
+    pipeline: Pipeline, admin: dict[str, Any]
+) -> None:
+    """The catalogue's replication reached the cluster: 3 copies of every partition, all in
+    sync, over SASL_SSL between the nodes as well."""
+    assert under_replicated(pipeline.bootstrap, pipeline.topics(), NODES, **admin) == []
+
+
 def test_anonymous_client_on_the_controller_listener_is_refused(
     secure_broker: broker.BrokerConfig,
 ) -> None:
@@ -199,8 +212,10 @@ def test_anonymous_client_on_the_controller_listener_is_refused(
     with pytest.raises(KafkaTimeoutError):
         KafkaAdminClient(bootstrap_servers=f"127.0.0.1:{secure_broker.controller_port}",
                          bootstrap_timeout_ms=REFUSED_WITHIN_MS)
-    properties = Path(secure_broker.state_dir / "server.properties").read_text()
-    assert "ANONYMOUS" not in properties
+    for node in secure_broker.node_list:
+        properties = node.properties.read_text()
+        assert "ANONYMOUS" not in properties
+        assert "listener.security.protocol.map=CLIENT:SASL_SSL,CONTROLLER:SASL_SSL" in properties
 
 
 @pytest.fixture(scope="module")

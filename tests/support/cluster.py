@@ -41,10 +41,12 @@ def leader_of(bootstrap: str, partition: TopicPartition) -> int:
         admin.close()
 
 
-def under_replicated(bootstrap: str, topics: list[str], factor: int) -> list[str]:
-    """Partitions whose in-sync replicas are fewer than `factor` ('topic[p] isr')."""
+def under_replicated(
+    bootstrap: str, topics: list[str], factor: int, **security: Any
+) -> list[str]:
+    """Partitions whose replicas or in-sync replicas are fewer than `factor` ('topic[p] isr')."""
     try:
-        admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+        admin = KafkaAdminClient(bootstrap_servers=bootstrap, **security)
     except KafkaError as error:
         return [f"unknown ({type(error).__name__})"]
     try:
@@ -54,4 +56,6 @@ def under_replicated(bootstrap: str, topics: list[str], factor: int) -> list[str
     finally:
         admin.close()
     return [f"{tp.topic}[{tp.partition}] isr={p['isr_nodes']}"
-            for tp, p in sorted(partitions.items()) if len(p["isr_nodes"]) < factor]
+            for tp, p in sorted(partitions.items())
+            if min(len(p["isr_nodes"]), len(p["replica_nodes"])) < factor] or (
+                [] if partitions else ["no partitions"])
