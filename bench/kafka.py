@@ -24,7 +24,15 @@ from services.core.organisations import default_registry
 from services.platform import broker
 from services.platform.admin import apply_topics
 from services.platform.codec import Catalogue
+from services.platform.kafka_security import client_options
+from services.platform.settings import Settings
 from services.platform.topics import TopicNames, catalogue
+
+
+def security() -> dict[str, Any]:
+    """The configured principal and TLS (`JATKUMO_SASL_*`, `JATKUMO_KAFKA_SSL_*`), for a
+    broker given in `KAFKA_BOOTSTRAP_SERVERS`; nothing for the bench's own local broker."""
+    return client_options(Settings()) if os.environ.get("KAFKA_BOOTSTRAP_SERVERS") else {}
 
 
 @contextlib.contextmanager
@@ -48,8 +56,8 @@ def running_broker() -> Iterator[str]:
 def prepare_topics(bootstrap: str, names: TopicNames, partitions: int, timeout: float = 60) -> None:
     """Create the namespace's topics and wait until every partition has a leader."""
     specs = catalogue(default_registry(), names, partitions)
-    apply_topics(bootstrap, specs)
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap)
+    apply_topics(bootstrap, specs, **security())
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, **security())
     deadline = time.monotonic() + timeout
     try:
         while time.monotonic() < deadline:
@@ -94,7 +102,7 @@ def encode(events: list[Timed], names: TopicNames, codec: Catalogue) -> list[Out
 async def publish(bootstrap: str, messages: list[Outgoing], rate: float | None) -> dict[str, float]:
     """Send every message (as fast as possible, or `rate` per second); wall time of each send."""
     producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, acks=1, linger_ms=5, max_batch_size=262144
+        bootstrap_servers=bootstrap, acks=1, linger_ms=5, max_batch_size=262144, **security()
     )
     await producer.start()
     sent: dict[str, float] = {}
@@ -143,6 +151,7 @@ class Observer:
             auto_offset_reset="earliest",
             enable_auto_commit=False,
             fetch_max_wait_ms=50,
+            **security(),
         )
         await self._consumer.start()
         self._task = asyncio.create_task(self._run())
@@ -178,7 +187,7 @@ class Observer:
 
 def groups_stable(bootstrap: str, groups: list[str], timeout: float, alive: Any) -> None:
     """Until every consumer group is Stable with members (workers ready), or fail."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, **security())
     deadline = time.monotonic() + timeout
     try:
         while time.monotonic() < deadline:
@@ -206,8 +215,8 @@ class CommitWatch:
 
     def __init__(self, bootstrap: str, group: str, topic: str) -> None:
         self.group, self.topic = group, topic
-        self._admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-        self._consumer = KafkaConsumer(bootstrap_servers=bootstrap)
+        self._admin = KafkaAdminClient(bootstrap_servers=bootstrap, **security())
+        self._consumer = KafkaConsumer(bootstrap_servers=bootstrap, **security())
 
     def done(self) -> bool:
         partitions = [

@@ -16,6 +16,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from services.core.organisations import default_registry
 from services.platform.codec import Catalogue
 from services.platform.faust_app import make_app
+from services.platform.kafka_security import client_options
 from services.platform.settings import Settings
 from services.platform.topics import TopicNames
 
@@ -38,9 +39,11 @@ async def raw_loop(settings: Settings) -> None:
         auto_offset_reset="earliest",
         enable_auto_commit=False,
         max_poll_records=2000,
+        **client_options(settings),
     )
     producer = AIOKafkaProducer(
-        bootstrap_servers=settings.bootstrap_servers, acks=-1, linger_ms=1, max_batch_size=262144
+        bootstrap_servers=settings.bootstrap_servers, acks=-1, linger_ms=1,
+        max_batch_size=262144, enable_idempotence=True, **client_options(settings),
     )
     await consumer.start()
     await producer.start()

@@ -49,6 +49,7 @@ def disclosures(
 ) -> None:
     """Print what was disclosed about one person, to whom, under which basis."""
     from services.platform.codec import Catalogue  # noqa: PLC0415 - Kafka only when run
+    from services.platform.kafka_security import client_options  # noqa: PLC0415
     from services.platform.reading import read_all  # noqa: PLC0415
     from services.platform.settings import Settings  # noqa: PLC0415
     from services.platform.topics import TopicNames  # noqa: PLC0415
@@ -59,7 +60,8 @@ def disclosures(
     except IdentityCodeError as error:
         raise typer.BadParameter(str(error), param_hint="--identity-code") from error
     topic = TopicNames(settings.namespace).disclosures
-    records = history(read_all(settings.bootstrap_servers, [topic], Catalogue()), ref)
+    records = history(read_all(settings.bootstrap_servers, [topic], Catalogue(),
+                                **client_options(settings)), ref)
     if as_json:
         for record in records:
             typer.echo(json.dumps(record.model_dump(mode="json"), ensure_ascii=False))

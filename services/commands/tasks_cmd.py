@@ -21,6 +21,7 @@ from services.core.organisations import OrgKind, default_registry
 from services.core.tasks import Task
 from services.core.vocabulary import TaskStatus
 from services.platform.admin import admin_client, cluster_ready, listening
+from services.platform.kafka_security import client_options
 from services.platform.settings import Settings
 from services.platform.topics import TopicNames
 from services.sdk import Publisher, PublishError, Subscriber
@@ -58,7 +59,10 @@ def _connect(org: str, namespace: str | None) -> tuple[Settings, str]:
                 org=repr(org),
             )
         )
-    if not listening(settings.bootstrap_servers) or not cluster_ready(settings.bootstrap_servers):
+    security = client_options(settings)
+    if not listening(settings.bootstrap_servers) or not cluster_ready(
+        settings.bootstrap_servers, **security
+    ):
         raise _fail(
             words.gettext(
                 "no Kafka broker answers at {servers}: start one with "
@@ -67,7 +71,7 @@ def _connect(org: str, namespace: str | None) -> tuple[Settings, str]:
             )
         )
     topic = TopicNames(settings.namespace).tasks(org)
-    client = admin_client(settings.bootstrap_servers)
+    client = admin_client(settings.bootstrap_servers, **security)
     try:
         exists = topic in client.list_topics()
     finally:
@@ -118,7 +122,8 @@ def tail(
     words = cli_texts()
     console = Console(highlight=False)
     subscriber = Subscriber(
-        org, settings.bootstrap_servers, namespace=settings.namespace, from_beginning=from_beginning
+        org, settings.bootstrap_servers, namespace=settings.namespace,
+        from_beginning=from_beginning, **client_options(settings),
     )
     if not as_json:
         heading = words.gettext("tasks for {org} on {topic} (Ctrl-C to stop)", org=org, topic=topic)
@@ -144,7 +149,8 @@ def tail(
 
 
 def _find_task(org: str, settings: Settings, task_id: str) -> Task | None:
-    subscriber = Subscriber(org, settings.bootstrap_servers, namespace=settings.namespace)
+    subscriber = Subscriber(org, settings.bootstrap_servers, namespace=settings.namespace,
+                            **client_options(settings))
     try:
         return next((t for t in subscriber.tasks(timeout=2.0) if t.task_id == task_id), None)
     finally:
@@ -196,7 +202,8 @@ def ack(
         reason=reason,
     )
     try:
-        with Publisher(org, settings.bootstrap_servers, namespace=settings.namespace) as out:
+        with Publisher(org, settings.bootstrap_servers, namespace=settings.namespace,
+                       **client_options(settings)) as out:
             out.publish(event, wait=True)
     except PublishError as error:
         raise _fail(str(error)) from error

@@ -1,6 +1,8 @@
-"""`jatkumo topics apply [--acls] | list`: the topic catalogue (and its ACLs) on the broker."""
+"""`jatkumo topics apply [--acls] | list | export`: the topic catalogue (and its ACLs) on the
+broker, or as deployment descriptions."""
 
 import os
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,12 +14,13 @@ from services.platform.acls import (
     derive_grants,
     derive_password,
     parse_passwords,
-    sasl_security,
     usernames,
 )
-from services.platform.admin import apply_topics
+from services.platform.admin import apply_topics, replication_for
+from services.platform.kafka_security import client_options
 from services.platform.settings import Settings
-from services.platform.topics import TopicNames, catalogue
+from services.platform.strimzi import resources, to_yaml
+from services.platform.topics import Replication, TopicNames, catalogue
 
 app = typer.Typer(help="Kafka topics from the catalogue.")
 
@@ -25,10 +28,8 @@ SECRET_ENV = "JATKUMO_PRINCIPAL_SECRET"
 
 
 def admin_security(settings: Settings) -> dict[str, Any]:
-    """SASL/SCRAM client settings when `JATKUMO_SASL_USERNAME` is set (the secure profile)."""
-    if not settings.sasl_username:
-        return {}
-    return sasl_security(settings.sasl_username, settings.sasl_password or "")
+    """Client settings of `JATKUMO_SASL_USERNAME` over TLS when a CA file is set."""
+    return client_options(settings)
 
 
 def principal_passwords(
@@ -84,13 +85,23 @@ def apply_command(
     registry = default_registry()
     names = TopicNames(settings.namespace)
     security = admin_security(settings)
-    secrets = principal_passwords(registry, os.environ.get(SECRET_ENV), passwords) if acls else {}
-    specs = catalogue(registry, names, settings.internal_partitions)
+    secrets = principal_passwords(registry, os.environ.get(SECRET_ENV), passwords) if acls \
+        else {}
+    replication = replication_for(settings.bootstrap_servers, settings.replication_factor,
+                                  settings.min_insync_replicas, **security)
+    specs = catalogue(registry, names, settings.internal_partitions, replication)
     report = apply_topics(settings.bootstrap_servers, specs, progress=typer.echo, **security)
     typer.echo(
         f"topics: {len(report.created)} created, {len(report.grown)} grown, "
-        f"{len(report.unchanged)} unchanged"
+        f"{len(report.unchanged)} unchanged; replication factor {replication.factor}, "
+        f"min.insync.replicas {replication.min_insync}"
     )
+    if report.replicas_differ:
+        typer.echo(
+            f"warning: {len(report.replicas_differ)} existing topics have another replication "
+            f"factor (e.g. {report.replicas_differ[0]}); reassign their partitions to change it",
+            err=True,
+        )
     if not acls:
         return
     applied = apply_security(
@@ -111,3 +122,38 @@ def list_command() -> None:
     ):
         days = "forever" if spec.retention_ms < 0 else f"{spec.retention_ms // 86_400_000} d"
         typer.echo(f"{spec.name:40} {spec.partitions:>2}  key={spec.key:30} {days}")
+
+
+class ExportFormat(StrEnum):
+    STRIMZI = "strimzi"
+
+
+@app.command("export")
+def export_command(
+    export_format: Annotated[ExportFormat, typer.Option(
+        "--format", help="strimzi: KafkaTopic and KafkaUser resources.")] = ExportFormat.STRIMZI,
+    cluster: Annotated[str, typer.Option(
+        help="The Kafka resource's name (the strimzi.io/cluster label).")] = "jatkumo",
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the YAML here instead of standard output.")] = None,
+) -> None:
+    """Deployment descriptions from the catalogue and the registry's principals and ACLs.
+
+    Replication: JATKUMO_REPLICATION_FACTOR and JATKUMO_MIN_INSYNC_REPLICAS, else 3 and 2 (a
+    production cluster). Passwords are not exported: Strimzi's User Operator makes each
+    principal's SCRAM credential and keeps it in a Secret of the principal's name.
+    """
+    settings = Settings()
+    registry = default_registry()
+    names = TopicNames(settings.namespace)
+    replication = (Replication.of(settings.replication_factor, settings.min_insync_replicas)
+                   if settings.replication_factor else Replication.for_brokers(3))
+    specs = catalogue(registry, names, settings.internal_partitions, replication)
+    text = to_yaml(resources(specs, usernames(registry), derive_grants(registry, names),
+                             cluster))
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    typer.echo(f"{len(specs)} KafkaTopic and {len(usernames(registry))} KafkaUser resources "
+               f"written to {output}", err=True)

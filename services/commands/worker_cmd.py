@@ -21,9 +21,16 @@ def worker(
     from faust.worker import Worker  # noqa: PLC0415 - heavy import only for workers
 
     from services.platform import worker_http  # noqa: PLC0415
+    from services.platform.admin import replication_for  # noqa: PLC0415
+    from services.platform.kafka_security import client_options  # noqa: PLC0415
     from services.platform.settings import Settings  # noqa: PLC0415
 
     settings = Settings()
+    if settings.replication_factor is None:  # topics faust creates follow the catalogue's
+        replication = replication_for(settings.bootstrap_servers, None,
+                                      settings.min_insync_replicas, **client_options(settings))
+        settings = settings.model_copy(update={"replication_factor": replication.factor,
+                                               "min_insync_replicas": replication.min_insync})
     module = importlib.import_module(f"services.{service.value}.stream")
     app = module.build_app(settings, worker_id)
     extra = list(worker_http.services_for(app))  # /healthz, /readyz, /metrics when opted in

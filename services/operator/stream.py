@@ -26,6 +26,7 @@ from services.core.records import Alert, DeadLetter, DisclosureRecord
 from services.operator.projection import OperatorProjection
 from services.platform.clock import Clock
 from services.platform.codec import Catalogue, DecodeError
+from services.platform.kafka_security import client_options
 from services.platform.logging import get_logger
 from services.platform.settings import Settings
 from services.platform.topics import TopicNames
@@ -53,15 +54,8 @@ def service_groups(namespace: str) -> list[str]:
 
 
 def kafka_security(settings: Settings) -> dict[str, Any]:
-    """Client options for SASL/SCRAM when credentials are configured (same for both clients)."""
-    if not settings.sasl_username:
-        return {}
-    return {
-        "security_protocol": "SASL_PLAINTEXT",
-        "sasl_mechanism": "SCRAM-SHA-512",
-        "sasl_plain_username": settings.sasl_username,
-        "sasl_plain_password": settings.sasl_password or "",
-    }
+    """Client options for the configured principal and TLS (the same for both clients)."""
+    return client_options(settings)
 
 
 def record_time(record: BaseModel) -> datetime | None:

@@ -11,7 +11,6 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from services.core.organisations import Registry
 from services.platform.topics import TopicNames
@@ -204,13 +203,3 @@ def parse_passwords(text: str) -> dict[str, str]:
             raise ValueError(f"line {number}: expected username=password")
         passwords[user.strip()] = password.strip()
     return passwords
-
-
-def sasl_security(username: str, password: str) -> dict[str, Any]:
-    """kafka-python client keyword arguments for SASL/SCRAM-SHA-512 over plaintext."""
-    return {
-        "security_protocol": "SASL_PLAINTEXT",
-        "sasl_mechanism": SCRAM_MECHANISM,
-        "sasl_plain_username": username,
-        "sasl_plain_password": password,
-    }

@@ -11,7 +11,7 @@ from kafka import KafkaAdminClient
 from kafka.admin import ConfigResource, ConfigResourceType, NewPartitions, NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
-from services.platform.topics import TopicSpec
+from services.platform.topics import Replication, TopicSpec
 
 
 @dataclass
@@ -19,6 +19,9 @@ class ApplyReport:
     created: list[str] = field(default_factory=list)
     grown: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    replicas_differ: list[str] = field(default_factory=list)
+    """Existing topics with another replication factor than the catalogue's (Kafka changes a
+    factor only by reassigning partitions, which this tool does not do)."""
 
 
 def admin_client(bootstrap: str, **security: Any) -> KafkaAdminClient:
@@ -55,20 +58,21 @@ def listening(bootstrap: str, timeout: float = 2.0) -> bool:
     return False
 
 
-def cluster_ready(bootstrap: str, **security: Any) -> bool:
-    """True when a metadata request succeeds."""
+def cluster_ready(bootstrap: str, brokers: int = 1, **security: Any) -> bool:
+    """True when a metadata request succeeds and names at least `brokers` unfenced brokers."""
     with _quiet_client_logs():
-        return _metadata_answers(bootstrap, **security)
+        return _metadata_answers(bootstrap, brokers, **security)
 
 
-def _metadata_answers(bootstrap: str, **security: Any) -> bool:
+def _metadata_answers(bootstrap: str, brokers: int, **security: Any) -> bool:
     try:
         client = admin_client(bootstrap, **security)
     except KafkaError:
         return False
     try:
-        client.describe_cluster()
-        return True
+        cluster = client.describe_cluster()
+        live = [b for b in cluster.get("brokers", []) if not b.get("is_fenced", False)]
+        return len(live) >= brokers
     except KafkaError:
         return False
     finally:
@@ -87,15 +91,25 @@ def apply_topics(
     try:
         names = set(client.list_topics())
         wanted_existing = [s.name for s in specs if s.name in names]
+        described = client.describe_topics(wanted_existing) if wanted_existing else []
         existing = {
-            topic.get("name", topic.get("topic")): len(topic["partitions"])
-            for topic in (client.describe_topics(wanted_existing) if wanted_existing else [])
+            topic.get("name", topic.get("topic")): len(topic["partitions"]) for topic in described
+        }
+        factors = {
+            topic.get("name", topic.get("topic")): min(
+                (len(p.get("replica_nodes", p.get("replicas", []))) for p in topic["partitions"]),
+                default=0)
+            for topic in described
         }
         missing = [s for s in specs if s.name not in existing]
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):
                 client.create_topics(
-                    [NewTopic(s.name, s.partitions, 1, topic_configs=s.configs()) for s in missing],
+                    [
+                        NewTopic(s.name, s.partitions, s.replication.factor,
+                                 topic_configs=s.configs())
+                        for s in missing
+                    ],
                     validate_only=False,
                 )
             report.created = [s.name for s in missing]
@@ -106,6 +120,8 @@ def apply_topics(
                 report.grown.append(spec.name)
             elif spec.name in existing:
                 report.unchanged.append(spec.name)
+            if spec.name in factors and factors[spec.name] != spec.replication.factor:
+                report.replicas_differ.append(spec.name)
         present = [s for s in specs if s.name in existing]
         if present:
             client.alter_configs(
@@ -117,3 +133,24 @@ def apply_topics(
     finally:
         client.close()
     return report
+
+
+def broker_count(bootstrap: str, **security: Any) -> int:
+    """How many unfenced brokers the cluster has."""
+    client = admin_client(bootstrap, **security)
+    try:
+        brokers = client.describe_cluster().get("brokers", [])
+    finally:
+        client.close()
+    return sum(1 for b in brokers if not b.get("is_fenced", False))
+
+
+def replication_for(
+    bootstrap: str, factor: int | None, min_insync: int | None, **security: Any
+) -> Replication:
+    """The replication the settings name, or (no factor set) the default for the cluster's
+    size: 1/1 on one broker, 3/2 on three."""
+    if factor is None:
+        default = Replication.for_brokers(broker_count(bootstrap, **security))
+        return Replication(default.factor, min_insync or default.min_insync)
+    return Replication.of(factor, min_insync)

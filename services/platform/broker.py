@@ -1,26 +1,39 @@
-"""A local single-node Apache Kafka (KRaft, broker + controller) run from Maven Central jars.
+"""A local Apache Kafka (KRaft) run from Maven Central jars: one node, or a cluster of three.
 
 For machines without Docker: `jatkumo broker start` fetches the jars once with Maven (cached in
-`infra/kafka/libs`, git-ignored), formats KRaft storage, starts the broker as a background
-process, waits until a metadata request succeeds, and records its pid; `stop` sends SIGTERM and
-kills after a timeout.
+`infra/kafka/libs`, git-ignored), formats KRaft storage, starts each node as a background
+process, waits until a metadata request succeeds and every node is registered, and records each
+node's pid; `stop` sends SIGTERM and kills after a timeout.
+
+Each node is a combined broker and controller. With `nodes=3` the three form the controller
+quorum (a majority of two keeps it going), each with its own client and controller port and its
+own directory `node-<id>` (data, properties, log, pid) under the state directory; one node keeps
+the single-node layout (everything directly in the state directory).
+
+The secure profile puts SASL/SCRAM over TLS (`SASL_SSL`) on every listener: the local CA and
+the brokers' certificate are made with `services.platform.pki` in `<state>/pki` (or taken from
+there as they are, when an organisation put its own files in their place).
 """
 
 import base64
 import contextlib
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
 import subprocess
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from services.platform import pki
 from services.platform.admin import cluster_ready
+from services.platform.kafka_security import KafkaSecurity
+from services.platform.topics import Replication
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 KAFKA_DIR = REPO_ROOT / "infra" / "kafka"
@@ -35,6 +48,8 @@ ADMIN = "admin"
 PROBE_TIMEOUT_MS = 3000
 """One readiness probe gives up this soon, so a probe begun before the port opened ends."""
 SAFE_PASSWORD = re.compile(r"[A-Za-z0-9._~@%+-]+")
+QUORUM_NODES = 3
+"""A replicated cluster has three nodes (a quorum of three; topics 3 copies, 2 in sync)."""
 
 
 def kafka_version() -> str:
@@ -47,6 +62,36 @@ class BrokerError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class Node:
+    """One KRaft node (broker and controller) of the local cluster."""
+
+    node_id: int
+    port: int
+    controller_port: int
+    directory: Path
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.directory / "broker.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return self.directory / "broker.log"
+
+    @property
+    def properties(self) -> Path:
+        return self.directory / "server.properties"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.directory / "data"
+
+
+@dataclass(frozen=True)
 class BrokerConfig:
     state_dir: Path = DEFAULT_STATE
     port: int = 19092
@@ -55,18 +100,68 @@ class BrokerConfig:
     secure: bool = False
     admin_password: str = "jatkumo-admin-secret"
     kafka_version: str = field(default_factory=kafka_version)
+    nodes: int = 1
+    node_ports: tuple[tuple[int, int], ...] = ()
+    """(client port, controller port) of each node; by default node n takes `port` and
+    `controller_port` plus 2(n-1): 19092/19093, 19094/19095, 19096/19097."""
+
+    def __post_init__(self) -> None:
+        if self.nodes < 1:
+            raise BrokerError("a cluster needs at least one node")
+        if self.node_ports and len(self.node_ports) != self.nodes:
+            raise BrokerError(f"node_ports names {len(self.node_ports)} nodes, not {self.nodes}")
+
+    @classmethod
+    def on_free_ports(cls, state_dir: Path, nodes: int = 1, **options: object) -> "BrokerConfig":
+        """A configuration whose every port is free now (for tests beside other brokers)."""
+        ports = tuple((free_port(), free_port()) for _ in range(nodes))
+        return cls(state_dir=state_dir, port=ports[0][0], controller_port=ports[0][1],
+                   nodes=nodes, node_ports=ports, **options)  # type: ignore[arg-type]
+
+    @property
+    def node_list(self) -> list[Node]:
+        ports = self.node_ports or tuple(
+            (self.port + 2 * i, self.controller_port + 2 * i) for i in range(self.nodes))
+        return [
+            Node(i + 1, port, controller,
+                 self.state_dir if self.nodes == 1 else self.state_dir / f"node-{i + 1}")
+            for i, (port, controller) in enumerate(ports)
+        ]
+
+    def node(self, node_id: int) -> Node:
+        return self.node_list[node_id - 1]
 
     @property
     def bootstrap(self) -> str:
-        return f"127.0.0.1:{self.port}"
+        return ",".join(node.address for node in self.node_list)
 
     @property
     def pid_file(self) -> Path:
-        return self.state_dir / "broker.pid"
+        return self.node_list[0].pid_file
 
     @property
     def log_file(self) -> Path:
-        return self.state_dir / "broker.log"
+        return self.node_list[0].log_file
+
+    @property
+    def pki_dir(self) -> Path:
+        return self.state_dir / "pki"
+
+    @property
+    def ca_file(self) -> Path:
+        """The CA clients trust in the secure profile (`JATKUMO_KAFKA_SSL_CAFILE`)."""
+        return pki.load_ca(self.pki_dir).cert_file
+
+    @property
+    def replication(self) -> Replication:
+        """The default of the cluster's internal topics (and of auto-created ones)."""
+        return Replication.for_brokers(self.nodes)
+
+    def admin_security(self) -> KafkaSecurity:
+        """How the super user connects: SASL_SSL with the local CA, or plaintext."""
+        if not self.secure:
+            return KafkaSecurity()
+        return KafkaSecurity(username=ADMIN, password=self.admin_password, cafile=self.ca_file)
 
 
 def free_port() -> int:
@@ -113,49 +208,95 @@ def ensure_jars(progress: Callable[[str], None] = print, version: str | None = N
     return libs
 
 
-def _properties(config: BrokerConfig, data_dir: Path) -> str:
+@dataclass(frozen=True)
+class Stores:
+    """The broker's PKCS12 keystore and truststore and their password."""
+
+    keystore: Path
+    truststore: Path
+    password: str
+
+
+def ensure_pki(config: BrokerConfig) -> Stores:
+    """The local CA, the brokers' certificate (localhost, 127.0.0.1) and their PKCS12 stores in
+    `<state>/pki`, each made only when missing: files put there beforehand are used as they
+    are (`ca.pem`, `broker.pem` with `broker-key.pem`, or the stores themselves)."""
+    directory = config.pki_dir
+    directory.mkdir(parents=True, exist_ok=True)
+    directory.chmod(0o700)
+    authority = pki.load_ca(directory)
+    server = pki.Issued(directory / "broker.pem", directory / "broker-key.pem")
+    if not server.cert_file.exists():
+        if not authority.cert_file.exists():
+            authority = pki.create_ca(directory, "Jatkumo local Kafka CA")
+        server = authority.issue_server(directory, "broker")
+    password_file = directory / "store.password"
+    if not password_file.exists():
+        descriptor = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            out.write(secrets.token_urlsafe(24))
+    password = password_file.read_text().strip()
+    stores = Stores(directory / "broker.p12", directory / "truststore.p12", password)
+    if not stores.keystore.exists():
+        pki.write_keystore(server, stores.keystore, password)
+    if not stores.truststore.exists():
+        pki.write_truststore(authority, stores.truststore, password)
+    return stores
+
+
+def node_properties(config: BrokerConfig, node: Node, stores: Stores | None = None) -> str:
+    """The `server.properties` of one node."""
+    voters = ",".join(f"{n.node_id}@127.0.0.1:{n.controller_port}" for n in config.node_list)
+    replicas, min_insync = config.replication.factor, config.replication.min_insync
     lines = [
         "process.roles=broker,controller",
-        "node.id=1",
-        f"controller.quorum.voters=1@127.0.0.1:{config.controller_port}",
+        f"node.id={node.node_id}",
+        f"controller.quorum.voters={voters}",
         "controller.listener.names=CONTROLLER",
-        f"log.dirs={data_dir}",
+        f"log.dirs={node.data_dir}",
         "num.partitions=1",
-        "offsets.topic.replication.factor=1",
+        f"default.replication.factor={replicas}",
+        f"min.insync.replicas={min_insync}",
+        f"offsets.topic.replication.factor={replicas}",
         "offsets.topic.num.partitions=6",
-        "transaction.state.log.replication.factor=1",
-        "transaction.state.log.min.isr=1",
+        f"transaction.state.log.replication.factor={replicas}",
+        f"transaction.state.log.min.isr={min_insync}",
+        "unclean.leader.election.enable=false",
         "group.initial.rebalance.delay.ms=0",
         "auto.create.topics.enable=true",
         "log.retention.check.interval.ms=60000",
         "log.segment.bytes=67108864",
     ]
     if config.secure:
-        lines += _secure_lines(config)
+        lines += _secure_lines(config, node, stores or ensure_pki(config))
     else:
         lines += [
-            f"listeners=PLAINTEXT://127.0.0.1:{config.port},"
-            f"CONTROLLER://127.0.0.1:{config.controller_port}",
-            f"advertised.listeners=PLAINTEXT://127.0.0.1:{config.port}",
+            f"listeners=PLAINTEXT://127.0.0.1:{node.port},"
+            f"CONTROLLER://127.0.0.1:{node.controller_port}",
+            f"advertised.listeners=PLAINTEXT://127.0.0.1:{node.port}",
             "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
             "inter.broker.listener.name=PLAINTEXT",
         ]
     return "\n".join(lines) + "\n"
 
 
-def _secure_lines(config: BrokerConfig) -> list[str]:
-    """SASL on both listeners, so no request is ever made as `User:ANONYMOUS`.
+def _secure_lines(config: BrokerConfig, node: Node, stores: Stores) -> list[str]:
+    """SASL over TLS on both listeners, so no request is ever made as `User:ANONYMOUS` and
+    nothing crosses the network in clear text.
 
-    Clients and the broker itself use SCRAM-SHA-512 on CLIENT (credentials live in the KRaft
-    metadata). KRaft cannot check SCRAM on the controller listener, so the broker reaches its
-    controller with SASL/PLAIN as `admin`, whose only PLAIN credential is in this file.
+    Clients and the brokers themselves use SCRAM-SHA-512 on CLIENT (credentials live in the
+    KRaft metadata). KRaft cannot check SCRAM on the controller listener, so the nodes reach
+    their controllers with SASL/PLAIN as `admin`, whose only PLAIN credential is in this file.
+    Every connection is TLS with the brokers' certificate; a node checks the other's host name
+    like any client (`ssl.endpoint.identification.algorithm=https`), and a client certificate,
+    when one is presented, must come from the trusted CA.
     """
     password = _jaas_safe(config.admin_password)
     return [
-        f"listeners=CLIENT://127.0.0.1:{config.port},"
-        f"CONTROLLER://127.0.0.1:{config.controller_port}",
-        f"advertised.listeners=CLIENT://127.0.0.1:{config.port}",
-        "listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
+        f"listeners=CLIENT://127.0.0.1:{node.port},"
+        f"CONTROLLER://127.0.0.1:{node.controller_port}",
+        f"advertised.listeners=CLIENT://127.0.0.1:{node.port}",
+        "listener.security.protocol.map=CLIENT:SASL_SSL,CONTROLLER:SASL_SSL",
         "inter.broker.listener.name=CLIENT",
         "sasl.enabled.mechanisms=SCRAM-SHA-512",
         "listener.name.client.sasl.enabled.mechanisms=SCRAM-SHA-512",
@@ -168,6 +309,16 @@ def _secure_lines(config: BrokerConfig) -> list[str]:
         "listener.name.controller.plain.sasl.jaas.config="
         "org.apache.kafka.common.security.plain.PlainLoginModule required "
         f'username="{ADMIN}" password="{password}" user_{ADMIN}="{password}";',
+        "ssl.keystore.type=PKCS12",
+        f"ssl.keystore.location={stores.keystore}",
+        f"ssl.keystore.password={stores.password}",
+        f"ssl.key.password={stores.password}",
+        "ssl.truststore.type=PKCS12",
+        f"ssl.truststore.location={stores.truststore}",
+        f"ssl.truststore.password={stores.password}",
+        "ssl.endpoint.identification.algorithm=https",
+        "ssl.client.auth=requested",
+        "ssl.enabled.protocols=TLSv1.3,TLSv1.2",
         "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
         f"super.users=User:{ADMIN}",
         "allow.everyone.if.no.acl.found=false",
@@ -195,33 +346,35 @@ log4j.logger.org.apache.kafka.coordinator.group=INFO
 """
 
 
-def _java(config: BrokerConfig, main: str, *args: str) -> list[str]:
+def _java(config: BrokerConfig, log4j: Path, main: str, *args: str) -> list[str]:
     return [
         "java",
         f"-Xmx{config.heap}",
         "-Xms128m",
         "-XX:+UseG1GC",
         "-Djava.awt.headless=true",
-        f"-Dlog4j.configuration=file:{config.state_dir / 'log4j.properties'}",
-        "-cp",
-        f"{libs_dir(config.kafka_version)}/*",
-        main,
-        *args,
+        f"-Dlog4j.configuration=file:{log4j}",
+        "-cp", f"{libs_dir(config.kafka_version)}/*", main, *args,
     ]
 
 
-def read_pid(config: BrokerConfig) -> int | None:
-    """The pid of our running broker, or None (a stale pid file is removed)."""
+def _pid_of(pid_file: Path) -> int | None:
+    """The pid recorded in the file when that process still runs (a stale file is removed)."""
     try:
-        pid = int(config.pid_file.read_text().strip())
+        pid = int(pid_file.read_text().strip())
     except (FileNotFoundError, ValueError):
         return None
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        config.pid_file.unlink(missing_ok=True)
+        pid_file.unlink(missing_ok=True)
         return None
     return pid
+
+
+def read_pid(config: BrokerConfig, node_id: int = 1) -> int | None:
+    """The pid of our running node (the first by default), or None."""
+    return _pid_of(config.node(node_id).pid_file)
 
 
 def new_cluster_id(draw: Callable[[], uuid.UUID] = uuid.uuid4) -> str:
@@ -244,90 +397,143 @@ def format_arguments(config: BrokerConfig, properties: Path, cluster_id: str) ->
     return args
 
 
-def format_storage(config: BrokerConfig, properties: Path, cluster_id: str) -> None:
+def format_storage(
+    config: BrokerConfig, properties: Path, cluster_id: str, log4j: Path | None = None
+) -> None:
     """Format the KRaft log directory named in the properties for the given cluster."""
-    result = subprocess.run(
-        _java(config, "kafka.tools.StorageTool", *format_arguments(config, properties, cluster_id)),
-        capture_output=True,
-        text=True,
-        check=False,
+    _finish_format(_start_format(config, properties, cluster_id, log4j))
+
+
+def _start_format(
+    config: BrokerConfig, properties: Path, cluster_id: str, log4j: Path | None = None
+) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        _java(config, log4j or properties.parent / "log4j.properties", "kafka.tools.StorageTool",
+              *format_arguments(config, properties, cluster_id)),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
     )
-    if result.returncode != 0:
-        raise BrokerError("formatting KRaft storage failed:\n" + (result.stderr or result.stdout))
+
+
+def _finish_format(process: subprocess.Popen[str]) -> None:
+    out, err = process.communicate()
+    if process.returncode != 0:
+        raise BrokerError("formatting KRaft storage failed:\n" + (err or out))
+
+
+def _cluster_id(config: BrokerConfig) -> str:
+    """The cluster's id, the same for every node, kept in the state directory."""
+    path = config.state_dir / "cluster.id"
+    if not path.exists():
+        path.write_text(new_cluster_id())
+    return path.read_text().strip()
+
+
+def _prepare(config: BrokerConfig, node: Node, stores: Stores | None
+             ) -> subprocess.Popen[str] | None:
+    """Write the node's properties; start formatting its storage when it has none yet."""
+    node.directory.mkdir(parents=True, exist_ok=True)
+    node.properties.touch(mode=0o600)  # the admin and store passwords go in it
+    node.properties.chmod(0o600)
+    node.properties.write_text(node_properties(config, node, stores))
+    log4j = node.directory / "log4j.properties"
+    log4j.write_text(LOG4J.format(log=node.log_file))
+    if (node.data_dir / "meta.properties").exists():
+        return None
+    return _start_format(config, node.properties, _cluster_id(config), log4j)
+
+
+def _launch(config: BrokerConfig, node: Node) -> subprocess.Popen[bytes]:
+    with node.log_file.open("ab") as log:
+        process = subprocess.Popen(
+            _java(config, node.directory / "log4j.properties", "kafka.Kafka",
+                  str(node.properties)),
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    node.pid_file.write_text(str(process.pid))
+    return process
 
 
 def start(
     config: BrokerConfig, timeout: float = 60.0, progress: Callable[[str], None] = print
 ) -> float:
-    """Start the broker unless ours already runs; return seconds until it answered metadata."""
-    if read_pid(config) is not None:
+    """Start every node that is not running yet; return seconds until the cluster answered
+    metadata with every node registered."""
+    missing = [node for node in config.node_list if _pid_of(node.pid_file) is None]
+    if not missing:
         progress(f"broker already running on {config.bootstrap}")
         return 0.0
     ensure_jars(progress, config.kafka_version)
     config.state_dir.mkdir(parents=True, exist_ok=True)
-    data_dir = config.state_dir / "data"
-    properties = config.state_dir / "server.properties"
-    properties.touch(mode=0o600)  # the secure profile's admin password goes in it
-    properties.chmod(0o600)
-    properties.write_text(_properties(config, data_dir))
-    (config.state_dir / "log4j.properties").write_text(LOG4J.format(log=config.log_file))
-    if not (data_dir / "meta.properties").exists():
-        format_storage(config, properties, new_cluster_id())
+    stores = ensure_pki(config) if config.secure else None
     began = time.monotonic()
-    with config.log_file.open("ab") as log:
-        process = subprocess.Popen(
-            _java(config, "kafka.Kafka", str(properties)),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    config.pid_file.write_text(str(process.pid))
-    progress(f"broker starting on {config.bootstrap} (pid {process.pid})")
-    security = {**_admin_security(config), "bootstrap_timeout_ms": PROBE_TIMEOUT_MS}
+    formatting = [_prepare(config, node, stores) for node in missing]  # in parallel
+    for formatter in formatting:
+        if formatter is not None:
+            _finish_format(formatter)
+    launched = {node.node_id: _launch(config, node) for node in missing}
+    what = "broker" if config.nodes == 1 else f"{config.nodes} nodes"
+    pids = ", ".join(f"node {n}: pid {p.pid}" for n, p in launched.items())
+    progress(f"{what} starting on {config.bootstrap} ({pids})")
+    security = {**config.admin_security().options(), "bootstrap_timeout_ms": PROBE_TIMEOUT_MS}
     while time.monotonic() - began < timeout:
-        if process.poll() is not None:
-            config.pid_file.unlink(missing_ok=True)
-            raise BrokerError(f"broker exited with {process.returncode}; see {config.log_file}")
-        if cluster_ready(config.bootstrap, **security):
+        for node_id, process in launched.items():
+            if process.poll() is not None:
+                node = config.node(node_id)
+                node.pid_file.unlink(missing_ok=True)
+                raise BrokerError(
+                    f"node {node_id} exited with {process.returncode}; see {node.log_file}")
+        if cluster_ready(config.bootstrap, brokers=config.nodes, **security):
             elapsed = time.monotonic() - began
-            progress(f"broker ready on {config.bootstrap} after {elapsed:.1f} s")
+            progress(f"{what} ready on {config.bootstrap} after {elapsed:.1f} s")
             return elapsed
         time.sleep(0.5)
-    stop(config)
+    for node_id in launched:
+        stop_node(config, node_id)
     raise BrokerError(f"broker did not answer within {timeout:.0f} s; see {config.log_file}")
 
 
-def _admin_security(config: BrokerConfig) -> dict[str, str]:
-    if not config.secure:
-        return {}
-    return {
-        "security_protocol": "SASL_PLAINTEXT",
-        "sasl_mechanism": "SCRAM-SHA-512",
-        "sasl_plain_username": ADMIN,
-        "sasl_plain_password": config.admin_password,
-    }
+def _pid_files(config: BrokerConfig) -> Iterator[Path]:
+    """Every node's pid file under the state directory, however many nodes it was started
+    with (so `stop` and `status` need not be told)."""
+    yield config.state_dir / "broker.pid"
+    yield from sorted(config.state_dir.glob("node-*/broker.pid"))
+
+
+def stop_node(config: BrokerConfig, node_id: int, timeout: float = 30.0,
+              sig: signal.Signals = signal.SIGTERM) -> bool:
+    """Stop one node: `sig` (SIGKILL for a crash), then SIGKILL after `timeout`."""
+    return _stop_pids([config.node(node_id).pid_file], timeout, sig)
 
 
 def stop(config: BrokerConfig, timeout: float = 30.0) -> bool:
-    """SIGTERM, then SIGKILL after `timeout`; True when a broker was stopped."""
-    pid = read_pid(config)
-    if pid is None:
-        return False
-    os.killpg(pid, signal.SIGTERM)
+    """SIGTERM to every node at once, then SIGKILL after `timeout`; True when one was stopped."""
+    return _stop_pids(list(_pid_files(config)), timeout, signal.SIGTERM)
+
+
+def _stop_pids(pid_files: list[Path], timeout: float, sig: signal.Signals) -> bool:
+    running = {pid_file: pid for pid_file in pid_files if (pid := _pid_of(pid_file)) is not None}
+    for pid in running.values():
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, sig)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            break
+    alive = dict(running)
+    while alive and time.monotonic() < deadline:
+        for pid_file, pid in list(alive.items()):
+            _reap(pid)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                del alive[pid_file]
+        if alive:
+            time.sleep(0.2)
+    for pid in alive.values():
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
         _reap(pid)
-        time.sleep(0.2)
-    else:
-        os.killpg(pid, signal.SIGKILL)
-        _reap(pid)
-    config.pid_file.unlink(missing_ok=True)
-    return True
+    for pid_file in running:
+        pid_file.unlink(missing_ok=True)
+    return bool(running)
 
 
 def _reap(pid: int) -> None:
@@ -337,10 +543,30 @@ def _reap(pid: int) -> None:
 
 
 def status(config: BrokerConfig) -> str:
-    pid = read_pid(config)
-    if pid is None:
+    """Each node's pid, and whether the cluster answers with every running node registered."""
+    running = {path: pid for path in _pid_files(config) if (pid := _pid_of(path)) is not None}
+    if not running:
         return "stopped"
-    ready = cluster_ready(
-        config.bootstrap, bootstrap_timeout_ms=PROBE_TIMEOUT_MS, **_admin_security(config)
-    )
-    return f"running (pid {pid}) on {config.bootstrap}: " + ("ready" if ready else "not ready")
+    nodes = ", ".join(f"{_node_name(config, path)} pid {pid}" for path, pid in running.items())
+    ready = cluster_ready(config.bootstrap, brokers=len(running),
+                          bootstrap_timeout_ms=PROBE_TIMEOUT_MS,
+                          **config.admin_security().options())
+    return (f"running ({nodes}) on {config.bootstrap}: "
+            + ("ready" if ready else "not ready"))
+
+
+def _node_name(config: BrokerConfig, pid_file: Path) -> str:
+    if pid_file.parent == config.state_dir:
+        return "node 1"
+    return "node " + pid_file.parent.name.removeprefix("node-")
+
+
+def nodes_on_disk(state_dir: Path) -> int:
+    """How many nodes the cluster in this state directory was made with (1 when none yet)."""
+    return len(list(state_dir.glob("node-*/server.properties"))) or 1
+
+
+def secure_on_disk(state_dir: Path) -> bool:
+    """Whether the broker in this state directory was started in the secure profile."""
+    found = [state_dir / "server.properties", *state_dir.glob("node-*/server.properties")]
+    return any("SASL_SSL" in path.read_text() for path in found if path.exists())

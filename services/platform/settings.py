@@ -1,6 +1,7 @@
 """Deployment settings from the environment (prefix `JATKUMO_`), with safe refusals.
 
-Outside `dev` and `test` the service refuses to start with the built-in development secrets.
+Outside `dev` and `test` the service refuses to start with the built-in development secrets,
+and without SASL over TLS to Kafka (identity codes never cross a network in clear text).
 """
 
 import base64
@@ -42,6 +43,10 @@ class Settings(BaseSettings):
     clock: ClockMode = ClockMode.WALL
     data_dir: Path = Path(".jatkumo/data")
     internal_partitions: int = 6
+    replication_factor: int | None = Field(default=None, ge=1)
+    """Copies of every topic's partitions; unset: 1 on one broker, 3 on a cluster of three."""
+    min_insync_replicas: int | None = Field(default=None, ge=1)
+    """Copies a write must reach before `acks=all` confirms it; unset: 1, or 2 with 3 copies."""
     namespace: str = ""
     """Prefix for topic names and consumer groups: several deployments on one cluster."""
     store: str = "memory://"
@@ -59,6 +64,12 @@ class Settings(BaseSettings):
     """Serve /healthz, /readyz and /metrics on this port (`services.platform.worker_http`)."""
     worker_ready_max_lag: int = 1000
     """/readyz answers 200 only while the worker's stream partitions lag by at most this many."""
+    kafka_ssl_cafile: Path | None = None
+    """The CA that issued the brokers' certificates; TLS (SASL_SSL) to Kafka when set."""
+    kafka_ssl_certfile: Path | None = None
+    """A client certificate (PEM, chain) for brokers that ask for one."""
+    kafka_ssl_keyfile: Path | None = None
+    kafka_ssl_key_password: str | None = None
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> "Settings":
@@ -72,6 +83,11 @@ class Settings(BaseSettings):
                 raise InsecureSettingsError(
                     "refusing to start in prod with development defaults for: "
                     + ", ".join(f"JATKUMO_{name.upper()}" for name in defaults)
+                )
+            if self.kafka_ssl_cafile is None or not self.sasl_username:
+                raise InsecureSettingsError(
+                    "refusing to start in prod without SASL_SSL to Kafka: set "
+                    "JATKUMO_KAFKA_SSL_CAFILE and JATKUMO_SASL_USERNAME"
                 )
         return self
 

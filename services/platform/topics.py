@@ -1,15 +1,54 @@
-"""The topic catalogue: every topic, its partitions, clean-up policy, retention and key.
+"""The topic catalogue: every topic, its partitions, replication, clean-up policy, retention
+and key.
 
 Internal topics that tables depend on share one partition count and the key `person_ref`, so a
 person's intake, facts and ticks meet in the same partition (co-partitioning).
+
+Every topic of the catalogue, the faust table changelogs and assignor topics included, has the
+same replication: a factor and `min.insync.replicas` (1 and 1 on one broker; 3 and 2 on a
+cluster of three, so a write acknowledged by `acks=all` is on two brokers at least and one
+broker may fail without stopping writes or losing them).
 """
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from services.core.organisations import Registry
 
 DAY_MS = 24 * 60 * 60 * 1000
 FOREVER = -1
+
+
+REPLICATED_BROKERS = 3
+"""From this many brokers on, topics are replicated three times with two in sync."""
+
+
+@dataclass(frozen=True)
+class Replication:
+    """How many brokers hold each partition, and how many must have a write before `acks=all`
+    confirms it."""
+
+    factor: int = 1
+    min_insync: int = 1
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.min_insync <= self.factor:
+            raise ValueError(
+                f"min.insync.replicas {self.min_insync} must lie in 1..{self.factor}")
+
+    @classmethod
+    def for_brokers(cls, brokers: int) -> "Replication":
+        """The default for a cluster of this size: 1/1 on one broker, 3/2 from three on."""
+        if brokers >= REPLICATED_BROKERS:
+            return cls(REPLICATED_BROKERS, 2)
+        return cls(max(1, brokers), 1)
+
+    @classmethod
+    def of(cls, factor: int, min_insync: int | None = None) -> "Replication":
+        """A factor with `min.insync.replicas` given, or the default for that factor."""
+        default = cls.for_brokers(factor)
+        return cls(factor, min_insync if min_insync is not None else min(
+            default.min_insync, factor))
 
 
 @dataclass(frozen=True)
@@ -21,11 +60,13 @@ class TopicSpec:
     retention_ms: int = 30 * DAY_MS
     cleanup_policy: str = "delete"
     config: dict[str, str] = field(default_factory=dict)
+    replication: Replication = Replication()
 
     def configs(self) -> dict[str, str]:
         return {
             "cleanup.policy": self.cleanup_policy,
             "retention.ms": str(self.retention_ms),
+            "min.insync.replicas": str(self.replication.min_insync),
             **self.config,
         }
 
@@ -112,10 +153,18 @@ class TopicNames:
 
 
 def catalogue(
-    registry: Registry, names: TopicNames | None = None, internal_partitions: int = 6
+    registry: Registry, names: TopicNames | None = None, internal_partitions: int = 6,
+    replication: Replication | None = None,
 ) -> list[TopicSpec]:
-    """Every topic Jatkumo uses, derived from the organisation registry."""
-    n = names or TopicNames()
+    """Every topic Jatkumo uses, derived from the organisation registry, each replicated as
+    given (one copy when not)."""
+    specs = _catalogue(registry, names or TopicNames(), internal_partitions)
+    if replication is None:
+        return specs
+    return [dataclasses.replace(spec, replication=replication) for spec in specs]
+
+
+def _catalogue(registry: Registry, n: TopicNames, internal_partitions: int) -> list[TopicSpec]:
     internal = [
         TopicSpec(n.intake, internal_partitions, "person_ref", "gated inbound events", 7 * DAY_MS),
         TopicSpec(n.referral_ticks, internal_partitions, "person_ref", "referral timers", DAY_MS),

@@ -15,7 +15,12 @@ class PublishError(RuntimeError):
 
 
 class Publisher:
-    """Sends events to `inbound.<org>` keyed by `event_id`, with retries and idempotence."""
+    """Sends events to `inbound.<org>` keyed by `event_id`, with retries and idempotence.
+
+    Every send waits for all in-sync replicas (`acks=all`) and is retried until the delivery
+    timeout (two minutes), so a broker that fails while a cluster elects new leaders loses
+    nothing; a send that still fails makes the next `flush` (or `close`) raise `PublishError`.
+    """
 
     def __init__(
         self,
@@ -29,12 +34,13 @@ class Publisher:
         self.org = org
         self.topic = TopicNames(namespace).inbound(org)
         self.catalogue = catalogue or Catalogue()
+        self._failed: list[Exception] = []
         self._producer = KafkaProducer(
             bootstrap_servers=bootstrap,
             client_id=f"jatkumo-sdk-{org}",
             acks="all",
             enable_idempotence=True,
-            retries=10,
+            delivery_timeout_ms=120_000,
             linger_ms=5,
             **security,
         )
@@ -50,16 +56,30 @@ class Publisher:
         try:
             future = self._producer.send(self.topic, key=key, value=data)
             if wait:
-                future.get(timeout=30)
+                future.get(timeout=130)
+            else:  # reported by the next flush
+                future.add_errback(self._failed.append)
         except KafkaError as error:
             raise PublishError(f"sending to {self.topic} failed: {error}") from error
 
-    def flush(self, timeout: float = 30.0) -> None:
+    def flush(self, timeout: float = 130.0) -> None:
+        """Wait until the broker has every event sent so far; raise if any was refused."""
         self._producer.flush(timeout=timeout)
+        self._raise_failures()
+
+    def _raise_failures(self) -> None:
+        if self._failed:
+            failed, self._failed = self._failed, []
+            raise PublishError(
+                f"{len(failed)} events to {self.topic} were not accepted: {failed[0]}"
+            ) from failed[0]
 
     def close(self) -> None:
-        self._producer.flush(timeout=30)
-        self._producer.close(timeout=10)
+        try:
+            self._producer.flush(timeout=130)
+        finally:
+            self._producer.close(timeout=10)
+        self._raise_failures()
 
     def __enter__(self) -> "Publisher":
         return self

@@ -9,6 +9,7 @@ from kafka.admin import OffsetSpec
 from kafka.errors import KafkaError
 from kafka.structs import TopicPartition
 
+from services.platform.kafka_security import client_options
 from services.platform.settings import Settings
 from services.platform.topics import TopicNames
 
@@ -18,14 +19,8 @@ class SimulationError(RuntimeError):
 
 
 def security(settings: Settings) -> dict[str, Any]:
-    if not settings.sasl_username:
-        return {}
-    return {
-        "security_protocol": "SASL_PLAINTEXT",
-        "sasl_mechanism": "SCRAM-SHA-512",
-        "sasl_plain_username": settings.sasl_username,
-        "sasl_plain_password": settings.sasl_password or "",
-    }
+    """Client options for the configured principal and TLS."""
+    return client_options(settings)
 
 
 def ticker(settings: Settings) -> tuple[KafkaProducer, list[int]]:

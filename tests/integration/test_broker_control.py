@@ -61,8 +61,28 @@ def test_storage_formats_with_an_id_beginning_with_a_dash(tmp_path: Path) -> Non
     config = broker.BrokerConfig(state_dir=tmp_path, port=free_port(), controller_port=free_port())
     data_dir = tmp_path / "data"
     properties = tmp_path / "server.properties"
-    properties.write_text(broker._properties(config, data_dir))
+    properties.write_text(broker.node_properties(config, config.node(1)))
     (tmp_path / "log4j.properties").write_text(broker.LOG4J.format(log=config.log_file))
     cluster_id = "-" + "A" * 21
     broker.format_storage(config, properties, cluster_id)
     assert f"cluster.id={cluster_id}" in (data_dir / "meta.properties").read_text()
+
+
+def test_three_nodes_start_report_and_stop_together(tmp_path: Path) -> None:
+    """`--nodes 3`: three processes, each with its own directory; status and stop see all."""
+    state = tmp_path / "cluster"
+    port = free_port()
+    common = ["--state-dir", str(state), "--port", str(port)]
+    started = _jatkumo("broker", "start", *common, "--nodes", "3", "--timeout", "90")
+    try:
+        assert started.returncode == 0, started.stderr
+        assert "3 nodes ready" in started.stdout
+        status = _jatkumo("broker", "status", *common)
+        assert status.stdout.count(" pid ") == 3, status.stdout
+        assert status.stdout.rstrip().endswith("ready")
+        assert sorted(p.name for p in state.glob("node-*/data")) == ["data"] * 3
+        assert len(_our_java_processes(state)) == 3
+    finally:
+        stopped = _jatkumo("broker", "stop", *common)
+    assert "stopped" in stopped.stdout
+    assert _our_java_processes(state) == []

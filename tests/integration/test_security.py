@@ -1,6 +1,10 @@
-"""The secure profile on a real broker: SASL/SCRAM principals and ACLs from the registry."""
+"""The secure profile on a real cluster: SASL/SCRAM over TLS, principals and ACLs from the
+registry, on three nodes with every topic replicated three times. Every client here speaks
+SASL_SSL and trusts only the cluster's local CA."""
 
 import asyncio
+import socket
+import ssl
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
@@ -9,7 +13,7 @@ from typing import Any
 
 import pytest
 from kafka import KafkaAdminClient
-from kafka.errors import KafkaTimeoutError, TopicAuthorizationFailedError
+from kafka.errors import KafkaError, KafkaTimeoutError, TopicAuthorizationFailedError
 
 from services.core.events import ConsentGiven, CustodyStarted, ReleaseDateSet
 from services.core.organisations import default_registry
@@ -17,18 +21,20 @@ from services.core.tasks import Task, TaskKind
 from services.core.vocabulary import Category, ConsentCollection, ReleaseType, SentenceType
 from services.operator.projection import OperatorProjection
 from services.operator.stream import GroupLag, read_to_end
-from services.platform import broker
+from services.platform import broker, pki
 from services.platform.acl_admin import apply_security
 from services.platform.acls import (
     derive_grants,
     derive_password,
     org_username,
-    sasl_security,
     service_username,
     usernames,
 )
+from services.platform.kafka_security import KafkaSecurity, sasl_ssl
 from services.platform.settings import Settings
+from services.platform.topics import Replication
 from services.sdk import Publisher, PublishError, Subscriber
+from tests.support.cluster import under_replicated
 from tests.support.people import temporary_identity_code
 from tests.support.pipeline import Pipeline
 
@@ -41,24 +47,27 @@ COUNTY = "county-13"
 OTHER_COUNTY = "county-02"
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 REFUSED_WITHIN_MS = 3000
+NODES = 3
+CA_FILE: list[Path] = []
+"""The module broker's CA, once the fixture made it (client settings need it)."""
 
 
 def org_security(org: str, password: str | None = None) -> dict[str, Any]:
+    """An organisation's principal over TLS, trusting the module broker's CA."""
     user = org_username(org)
-    return sasl_security(user, password or derive_password(SECRET, user))
+    return sasl_ssl(user, password or derive_password(SECRET, user), CA_FILE[0])
 
 
 @pytest.fixture(scope="module")
 def secure_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[broker.BrokerConfig]:
-    """A broker of this module's own in the secure profile, on free ports, fresh state."""
-    config = broker.BrokerConfig(
-        state_dir=tmp_path_factory.mktemp("secure-kafka"),
-        port=broker.free_port(),
-        controller_port=broker.free_port(),
-        secure=True,
+    """A three-node cluster of this module's own in the secure profile, on free ports, with
+    fresh state and its own CA."""
+    config = broker.BrokerConfig.on_free_ports(
+        tmp_path_factory.mktemp("secure-kafka"), nodes=NODES, secure=True,
         admin_password=ADMIN_PASSWORD,
     )
-    broker.start(config, timeout=90, progress=lambda _: None)
+    broker.start(config, timeout=150, progress=lambda _: None)
+    CA_FILE[:] = [config.ca_file]
     try:
         yield config
     finally:
@@ -66,8 +75,8 @@ def secure_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[broker.B
 
 
 @pytest.fixture(scope="module")
-def admin() -> dict[str, Any]:
-    return sasl_security(broker.ADMIN, ADMIN_PASSWORD)
+def admin(secure_broker: broker.BrokerConfig) -> dict[str, Any]:
+    return secure_broker.admin_security().options()
 
 
 @pytest.fixture(scope="module")
@@ -79,19 +88,14 @@ def pipeline(
     """Topics, SCRAM credentials and ACLs applied; each service connects as its principal."""
     registry = default_registry()
     service_env = {
-        service: {
-            "JATKUMO_SASL_USERNAME": service_username(service),
-            "JATKUMO_SASL_PASSWORD": derive_password(SECRET, service_username(service)),
-        }
+        service: {"JATKUMO_SASL_USERNAME": service_username(service),
+                  "JATKUMO_SASL_PASSWORD": derive_password(SECRET, service_username(service)),
+                  "JATKUMO_KAFKA_SSL_CAFILE": str(secure_broker.ca_file)}
         for service in ("referral", "handover")
     }
-    running = Pipeline(
-        secure_broker.bootstrap,
-        tmp_path_factory.mktemp("secure-pipeline"),
-        services=("referral", "handover"),
-        service_env=service_env,
-        security=admin,
-    )
+    running = Pipeline(secure_broker.bootstrap, tmp_path_factory.mktemp("secure-pipeline"),
+                       services=("referral", "handover"), service_env=service_env,
+                       security=admin, replication=Replication.for_brokers(NODES))
     running.apply_topics()
     apply_security(
         running.bootstrap,
@@ -175,7 +179,7 @@ def test_wrong_password_is_refused(pipeline: Pipeline) -> None:
 
 
 def test_anonymous_client_is_refused(pipeline: Pipeline, admin: dict[str, Any]) -> None:
-    """Without SASL nothing works on the client listener, though the admin gets through."""
+    """A plaintext client without SASL gets nowhere on the client listener; the admin does."""
     with pytest.raises(KafkaTimeoutError):
         KafkaAdminClient(
             bootstrap_servers=pipeline.bootstrap, bootstrap_timeout_ms=REFUSED_WITHIN_MS
@@ -183,17 +187,62 @@ def test_anonymous_client_is_refused(pipeline: Pipeline, admin: dict[str, Any]) 
     KafkaAdminClient(bootstrap_servers=pipeline.bootstrap, **admin).close()
 
 
+def test_a_client_that_does_not_trust_the_ca_is_refused(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    """Right principal, right password, but another CA: the TLS handshake fails first."""
+    other = pki.create_ca(tmp_path / "other-ca")
+    with pytest.raises(KafkaError):
+        KafkaAdminClient(bootstrap_servers=pipeline.bootstrap,
+                         bootstrap_timeout_ms=REFUSED_WITHIN_MS,
+                         **sasl_ssl(broker.ADMIN, ADMIN_PASSWORD, other.cert_file))
+
+
+def test_sasl_without_tls_is_refused(pipeline: Pipeline) -> None:
+    """The admin's own credentials over a plaintext connection get nowhere."""
+    plain = KafkaSecurity(username=broker.ADMIN, password=ADMIN_PASSWORD)
+    assert plain.protocol == "SASL_PLAINTEXT"
+    with pytest.raises(KafkaTimeoutError):
+        KafkaAdminClient(bootstrap_servers=pipeline.bootstrap,
+                         bootstrap_timeout_ms=REFUSED_WITHIN_MS, **plain.options())
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_the_broker_certificate_names_its_host(
+    secure_broker: broker.BrokerConfig, host: str
+) -> None:
+    """Hostname verification is on: the broker's certificate holds for the addresses clients
+    dial, and for no other name."""
+    context = KafkaSecurity(cafile=secure_broker.ca_file).ssl_context()
+    assert context is not None
+    assert context.check_hostname
+    with socket.create_connection(("127.0.0.1", secure_broker.port), timeout=10) as raw, \
+            context.wrap_socket(raw, server_hostname=host) as tls:
+        assert tls.version() in ("TLSv1.3", "TLSv1.2")
+    with socket.create_connection(("127.0.0.1", secure_broker.port), timeout=10) as raw, \
+            pytest.raises(ssl.SSLCertVerificationError):
+        context.wrap_socket(raw, server_hostname="broker.example.org")
+
+
+def test_every_topic_has_three_replicas_in_sync(
+    pipeline: Pipeline, admin: dict[str, Any]
+) -> None:
+    """The catalogue's replication reached the cluster: 3 copies of every partition, all in
+    sync, over SASL_SSL between the nodes as well."""
+    assert under_replicated(pipeline.bootstrap, pipeline.topics(), NODES, **admin) == []
+
+
 def test_anonymous_client_on_the_controller_listener_is_refused(
     secure_broker: broker.BrokerConfig,
 ) -> None:
     """The controller listener requires SASL too: no anonymous super user behind it."""
     with pytest.raises(KafkaTimeoutError):
-        KafkaAdminClient(
-            bootstrap_servers=f"127.0.0.1:{secure_broker.controller_port}",
-            bootstrap_timeout_ms=REFUSED_WITHIN_MS,
-        )
-    properties = Path(secure_broker.state_dir / "server.properties").read_text()
-    assert "ANONYMOUS" not in properties
+        KafkaAdminClient(bootstrap_servers=f"127.0.0.1:{secure_broker.controller_port}",
+                         bootstrap_timeout_ms=REFUSED_WITHIN_MS)
+    for node in secure_broker.node_list:
+        properties = node.properties.read_text()
+        assert "ANONYMOUS" not in properties
+        assert "listener.security.protocol.map=CLIENT:SASL_SSL,CONTROLLER:SASL_SSL" in properties
 
 
 @pytest.fixture(scope="module")
@@ -233,23 +282,15 @@ def test_services_work_end_to_end_under_the_secure_profile(running: Pipeline) ->
 def test_operator_principal_reads_its_topics_and_the_services_lag(running: Pipeline) -> None:
     """As svc-operator the view reads case facts to their end and measures referral's lag."""
     user = service_username("operator")
-    settings = Settings(
-        KAFKA_BOOTSTRAP_SERVERS=running.bootstrap,
-        namespace=running.namespace,
-        sasl_username=user,
-        sasl_password=derive_password(SECRET, user),
-        clock="event",
-        environment="test",
-    )
-    with Publisher(
-        PRISON, running.bootstrap, namespace=running.namespace, **org_security(PRISON)
-    ) as publisher:
-        publisher.publish(_custody().model_copy(update={"event_id": "secure-custody-2"}), wait=True)
-    _eventually(
-        lambda: bool(_read_facts(settings, running).people),
-        within=90.0,
-        what="the case of secure-custody-2 in the operator's projection",
-    )
+    settings = Settings(KAFKA_BOOTSTRAP_SERVERS=running.bootstrap, namespace=running.namespace,
+                        sasl_username=user, sasl_password=derive_password(SECRET, user),
+                        kafka_ssl_cafile=CA_FILE[0], clock="event", environment="test")
+    with Publisher(PRISON, running.bootstrap, namespace=running.namespace,
+                   **org_security(PRISON)) as publisher:
+        publisher.publish(_custody().model_copy(update={"event_id": "secure-custody-2"}),
+                          wait=True)
+    _eventually(lambda: bool(_read_facts(settings, running).people), within=90.0,
+                what="the case of secure-custody-2 in the operator's projection")
     lag = GroupLag(settings)
     try:
         _eventually(

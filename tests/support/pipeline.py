@@ -15,7 +15,7 @@ from kafka.errors import KafkaError
 from services.core.organisations import default_registry
 from services.platform.admin import apply_topics
 from services.platform.broker import free_port
-from services.platform.topics import TopicNames, catalogue
+from services.platform.topics import Replication, TopicNames, catalogue
 
 SERVICES = ("referral", "handover", "followup")
 
@@ -40,10 +40,13 @@ class Pipeline:
         extra_env: dict[str, str] | None = None,
         service_env: dict[str, dict[str, str]] | None = None,
         security: dict[str, Any] | None = None,
+        replication: Replication | None = None,
     ) -> None:
         """`service_env` adds variables to one service's workers (e.g. its SASL principal);
-        `security` are kafka-python client settings for the pipeline's own admin calls."""
+        `security` are kafka-python client settings for the pipeline's own admin calls;
+        `replication` is the topics' (and the workers'), one copy when not given."""
         self.bootstrap = bootstrap
+        self.replication = replication or Replication()
         self.service_env = service_env or {}
         self.security = security or {}
         self.namespace = "t" + uuid.uuid4().hex[:8]
@@ -59,16 +62,15 @@ class Pipeline:
             "JATKUMO_CLOCK": clock,
             "JATKUMO_INTERNAL_PARTITIONS": str(partitions),
             "JATKUMO_TICK_INTERVAL_SECONDS": "0.3",
+            "JATKUMO_REPLICATION_FACTOR": str(self.replication.factor),
+            "JATKUMO_MIN_INSYNC_REPLICAS": str(self.replication.min_insync),
             **(extra_env or {}),
         }
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
 
     def apply_topics(self) -> None:
-        apply_topics(
-            self.bootstrap,
-            catalogue(default_registry(), self.names, self.partitions),
-            **self.security,
-        )
+        apply_topics(self.bootstrap, catalogue(default_registry(), self.names, self.partitions,
+                                               self.replication), **self.security)
 
     def start_worker(self, service: str, worker_id: str = "0") -> None:
         log = (self.work_dir / f"{service}-{worker_id}.log").open("ab")
@@ -92,6 +94,11 @@ class Pipeline:
         for service in self.services:
             self.start_worker(service)
         self.wait_ready(timeout)
+
+    def topics(self) -> list[str]:
+        """Every topic of the pipeline's namespace."""
+        specs = catalogue(default_registry(), self.names, self.partitions)
+        return [spec.name for spec in specs]
 
     def group(self, service: str) -> str:
         return f"jatkumo-{self.namespace}-{service}"

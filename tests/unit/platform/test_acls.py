@@ -194,10 +194,11 @@ def test_missing_passwords_and_unknown_principals_are_refused(tmp_path: Path) ->
 
 
 def test_secure_broker_properties_allow_nobody_anonymous(tmp_path: Path) -> None:
-    """Both listeners need SASL, only admin is a super user, and no ACL means no access."""
+    """Both listeners need SASL over TLS, only admin is a super user, no ACL means no access."""
     config = broker.BrokerConfig(state_dir=tmp_path, secure=True)
-    lines = broker._properties(config, tmp_path / "data").splitlines()
-    assert "listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT" in lines
+    lines = broker.node_properties(config, config.node(1)).splitlines()
+    assert "listener.security.protocol.map=CLIENT:SASL_SSL,CONTROLLER:SASL_SSL" in lines
+    assert "ssl.endpoint.identification.algorithm=https" in lines
     assert "super.users=User:admin" in lines
     assert "allow.everyone.if.no.acl.found=false" in lines
     assert not any("ANONYMOUS" in line or "PLAINTEXT://" in line for line in lines)
@@ -207,4 +208,4 @@ def test_admin_password_that_would_break_the_broker_config_is_refused(tmp_path: 
     """A quote in the admin password would end the JAAS string early: refused up front."""
     config = broker.BrokerConfig(state_dir=tmp_path, secure=True, admin_password='x" y')
     with pytest.raises(broker.BrokerError, match="admin password"):
-        broker._properties(config, tmp_path / "data")
+        broker.node_properties(config, config.node(1))

@@ -23,6 +23,8 @@ def test_kafka_version_chooses_the_version_and_its_jar_directory(
     monkeypatch.setenv("KAFKA_VERSION", "4.4.0")
     config = broker.BrokerConfig(state_dir=Path("/nonexistent"))
     assert config.kafka_version == "4.4.0"
-    assert f"{broker.LIBS / '4.4.0'}/*" in broker._java(config, "kafka.Kafka")
+    assert f"{broker.LIBS / '4.4.0'}/*" in broker._java(
+        config, Path("log4j.properties"), "kafka.Kafka"
+    )
     monkeypatch.setenv("KAFKA_VERSION", "")
     assert broker.kafka_version() == broker.DEFAULT_KAFKA_VERSION

@@ -7,7 +7,7 @@ import pytest
 
 from services.core.organisations import default_registry
 from services.platform.settings import Settings
-from services.platform.topics import SERVICE_TABLES, TopicNames, catalogue
+from services.platform.topics import SERVICE_TABLES, Replication, TopicNames, catalogue
 
 
 @pytest.mark.parametrize("service", sorted(SERVICE_TABLES))
@@ -32,3 +32,26 @@ def test_app_id_is_the_prefix_of_the_service_topics(tmp_path: Path) -> None:
     assert TopicNames("ns").assignor_leader("handover") in {
         spec.name for spec in catalogue(default_registry(), TopicNames("ns"))
     }
+
+
+@pytest.mark.parametrize(("brokers", "factor", "min_insync"), [(1, 1, 1), (2, 2, 1), (3, 3, 2),
+                                                               (5, 3, 2)])
+def test_replication_defaults_by_cluster_size(brokers: int, factor: int, min_insync: int) -> None:
+    """1/1 on one broker, 3/2 from three on: one broker may fail without losing a write."""
+    assert Replication.for_brokers(brokers) == Replication(factor, min_insync)
+
+
+def test_every_topic_follows_the_catalogues_replication(tmp_path: Path) -> None:
+    """Changelogs and the assignor topic too; the factor also reaches faust for what it makes,
+    and the producer waits for all in-sync replicas with idempotence on."""
+    replication = Replication.of(3)
+    specs = catalogue(default_registry(), TopicNames("ns"), 4, replication)
+    assert {spec.replication for spec in specs} == {Replication(3, 2)}
+    assert {spec.configs()["min.insync.replicas"] for spec in specs} == {"2"}
+    assert {spec.replication for spec in catalogue(default_registry())} == {Replication(1, 1)}
+    settings = Settings(namespace="ns", data_dir=tmp_path, replication_factor=3)
+    app = importlib.import_module("services.followup.stream").build_app(settings)
+    assert app.conf.topic_replication_factor == 3
+    assert app.producer._settings_extra() == {"acks": "all", "enable_idempotence": True}
+    with pytest.raises(ValueError, match=r"min.insync.replicas"):
+        Replication(1, 2)
