@@ -14,15 +14,18 @@ from services.core.envelopes import Origin
 from services.core.events import CustodyStarted, InboundEvent, sensitive_fields
 from services.core.facts import CaseFact
 from services.core.ids import stable_id
+from services.core.receipts import ReceiptOutcome
 from services.referral.change import Change
 from services.referral.custody import open_case
 from services.referral.gate import Rejection
 from services.referral.reasons import Reason
 from services.referral.state import (
     HeldEvent,
+    Notice,
     Outcome,
     PersonState,
     ReferralSettings,
+    Refusal,
     RejectedEvent,
 )
 from services.referral.transitions import transition
@@ -43,10 +46,11 @@ def apply(  # noqa: PLR0917 - the shell's contract: one positional slot per inpu
     run = _Run(person=person, settings=settings)
     run.expire(now)
     if _already_known(run.person, event.event_id):
+        run.repeat(event, origin)
         return run.outcome(accepted=True, duplicate=True)
     case = run.person.case
     if isinstance(event, CustodyStarted) and (case is None or case.status != CaseStatus.IN_CUSTODY):
-        run.open(event, sealed)
+        run.open(event, sealed, origin)
         return run.outcome(accepted=True)
     if case is None:
         return run.outcome(held=run.hold(event, sealed, origin, now))
@@ -112,6 +116,7 @@ class _Run:
     settings: ReferralSettings
     facts: list[CaseFact] = field(default_factory=list)
     rejections: list[RejectedEvent] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     released: int = 0
 
     def outcome(self, *, accepted: bool = False, duplicate: bool = False, held: int = 0) -> Outcome:
@@ -123,7 +128,36 @@ class _Run:
             released=self.released,
             accepted=accepted,
             duplicate=duplicate,
+            notices=self.notices,
         )
+
+    def notify(
+        self,
+        event: InboundEvent,
+        origin: Origin,
+        outcome: ReceiptOutcome,
+        refusal: Refusal | None = None,
+    ) -> None:
+        self.notices.append(
+            Notice.build(
+                event_id=event.event_id,
+                source_org=event.source_org,
+                origin=origin,
+                outcome=outcome,
+                reason_code=None if refusal is None else refusal.reason_code,
+                detail=None if refusal is None else refusal.detail,
+            )
+        )
+
+    def repeat(self, event: InboundEvent, origin: Origin) -> None:
+        """A resent duplicate is told the first message's outcome again, never a new one."""
+        refusal = self.person.refused.get(event.event_id)
+        if refusal is not None:
+            self.notify(event, origin, ReceiptOutcome.REJECTED, refusal)
+        elif any(h.event_id == event.event_id for h in self.person.held):
+            self.notify(event, origin, ReceiptOutcome.HELD)
+        else:
+            self.notify(event, origin, ReceiptOutcome.ACCEPTED)
 
     def remember(self, event_id: str) -> None:
         self.person = self.person.model_copy(update={"seen_event_ids": self._seen(event_id)})
@@ -153,6 +187,16 @@ class _Run:
             )
         )
         self.remember(event.event_id)
+        refusal = Refusal.build(reason_code=str(rejection.reason_code), detail=rejection.detail)
+        self._refuse(event.event_id, refusal)
+        self.notify(event, origin, ReceiptOutcome.REJECTED, refusal)
+
+    def _refuse(self, event_id: str, refusal: Refusal) -> None:
+        """Remember the refusal for as long as the event id is remembered."""
+        seen = set(self.person.seen_event_ids)
+        refused = {k: v for k, v in self.person.refused.items() if k in seen}
+        refused[event_id] = refusal
+        self.person = self.person.model_copy(update={"refused": refused})
 
     def commit(self, event: InboundEvent, change: Change) -> None:
         case = change.case
@@ -185,9 +229,10 @@ class _Run:
             self.reject(event, sealed, origin, result, was_held=was_held)
             return False
         self.commit(event, result)
+        self.notify(event, origin, ReceiptOutcome.ACCEPTED)
         return True
 
-    def open(self, event: CustodyStarted, sealed: str | None) -> None:
+    def open(self, event: CustodyStarted, sealed: str | None, origin: Origin) -> None:
         """Open a new case (a released one it supersedes counts as ended), then release the
         events that were waiting for it, in arrival order."""
         previous = self.person.case
@@ -195,6 +240,7 @@ class _Run:
             closed_ids = [*self.person.closed_case_ids, previous.case_id]
             self.person = self.person.model_copy(update={"closed_case_ids": closed_ids})
         self.commit(event, open_case(event, self.person.person_ref, sealed))
+        self.notify(event, origin, ReceiptOutcome.ACCEPTED)
         waiting, self.person = self.person.held, self.person.model_copy(update={"held": []})
         for held in waiting:
             if self.apply_to_case(held.restore(), held.sealed, held.origin, was_held=True):
@@ -210,6 +256,7 @@ class _Run:
             return 0
         held = [*self.person.held, HeldEvent.of(event, sealed, origin, now)]
         self.person = self.person.model_copy(update={"held": held})
+        self.notify(event, origin, ReceiptOutcome.HELD)
         return 1
 
     def expire(self, now: datetime) -> None:
