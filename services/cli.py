@@ -7,6 +7,7 @@ from services.commands import (
     demo_cmd,
     disclosures_cmd,
     operator_cmd,
+    receipts_cmd,
     schemas_cmd,
     simulate_cmd,
     tasks_cmd,
@@ -25,6 +26,7 @@ app.add_typer(operator_cmd.app, name="operator")
 app.command("paths")(operator_cmd.paths)
 app.command("simulate")(simulate_cmd.simulate)
 app.add_typer(tasks_cmd.app, name="tasks")
+app.add_typer(receipts_cmd.app, name="receipts")
 app.command("demo")(demo_cmd.demo)
 app.command("disclosures")(disclosures_cmd.disclosures)
 
