@@ -20,9 +20,13 @@ def worker(
     """Run a worker until interrupted (SIGINT/SIGTERM stop it cleanly)."""
     from faust.worker import Worker  # noqa: PLC0415 - heavy import only for workers
 
-    from services.platform.settings import Settings  # noqa: PLC0415
+    from services.platform.settings import InsecureSettingsError, Settings  # noqa: PLC0415
 
-    settings = Settings()
+    try:
+        settings = Settings()
+    except InsecureSettingsError as refused:
+        typer.echo(f"error: {refused}", err=True)
+        raise typer.Exit(2) from None
     module = importlib.import_module(f"services.{service.value}.stream")
     app = module.build_app(settings, worker_id)
     Worker(app, loglevel="WARNING", quiet=True).execute_from_commandline()
