@@ -6,6 +6,7 @@ from services.commands import (
     broker_cmd,
     demo_cmd,
     disclosures_cmd,
+    dlq_cmd,
     operator_cmd,
     receipts_cmd,
     schemas_cmd,
@@ -27,6 +28,7 @@ app.command("paths")(operator_cmd.paths)
 app.command("simulate")(simulate_cmd.simulate)
 app.add_typer(tasks_cmd.app, name="tasks")
 app.add_typer(receipts_cmd.app, name="receipts")
+app.add_typer(dlq_cmd.app, name="dlq")
 app.command("demo")(demo_cmd.demo)
 app.command("disclosures")(disclosures_cmd.disclosures)
 

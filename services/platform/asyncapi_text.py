@@ -58,8 +58,8 @@ SUMMARIES: dict[str, str] = {
     "and rules version.",
     "Receipt": "What became of one inbound message: accepted, held, or rejected with a reason "
     "code; for its sender only, without personal data.",
-    "DeadLetter": "A message that could not be processed: the original bytes, where they came "
-    "from and a stable reason code.",
+    "DeadLetter": "A message that could not be processed: where it came from and a stable reason "
+    "code in clear, its original bytes only sealed with the dead-letter key.",
     "Intake": "An accepted inbound event, sanitised and re-keyed by person_ref.",
     "Tick": "Time passing for one person, so due work runs in the person's partition.",
     "CaseFact": "An accepted change to a case, carrying the case as it stands after it.",

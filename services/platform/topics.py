@@ -130,7 +130,8 @@ def catalogue(
         TopicSpec(n.followup_ticks, internal_partitions, "person_ref", "followup timers", DAY_MS),
         TopicSpec(n.alerts, 3, "person_ref", "broken service path alerts", 365 * DAY_MS),
         TopicSpec(n.disclosures, 3, "person_ref", "disclosure records", FOREVER),
-        TopicSpec(n.dlq, 3, "original key", "dead letters with reasons", 90 * DAY_MS),
+        TopicSpec(n.dlq, 3, "dead_letter_id", "dead letters with reasons, content sealed",
+                  90 * DAY_MS),
     ]
     inbound = [
         TopicSpec(n.inbound(org), 2, "publisher's choice (event_id)", f"events from {org}",
