@@ -7,6 +7,7 @@ from services.commands import (
     demo_cmd,
     disclosures_cmd,
     dlq_cmd,
+    keys_cmd,
     operator_cmd,
     receipts_cmd,
     schemas_cmd,
@@ -29,6 +30,7 @@ app.command("simulate")(simulate_cmd.simulate)
 app.add_typer(tasks_cmd.app, name="tasks")
 app.add_typer(receipts_cmd.app, name="receipts")
 app.add_typer(dlq_cmd.app, name="dlq")
+app.add_typer(keys_cmd.app, name="keys")
 app.command("demo")(demo_cmd.demo)
 app.command("disclosures")(disclosures_cmd.disclosures)
 

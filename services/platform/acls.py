@@ -122,6 +122,7 @@ def service_grants(service: str, names: TopicNames) -> list[Grant]:
         return [
             *_topic(user, READ, inbound_prefix, Pattern.PREFIXED),
             *_topic(user, WRITE, names.receipts(""), Pattern.PREFIXED),
+            *_topic(user, READ_WRITE, names.pseudonyms),
             *_topic(user, READ_WRITE, names.intake),
             *_topic(user, READ_WRITE, names.referral_ticks),
             *_topic(user, WRITE, names.case_facts),

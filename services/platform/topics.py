@@ -37,6 +37,8 @@ FOLLOWUP_TICKS = "followup.ticks"
 OPS_ALERTS = "ops.alerts"
 AUDIT_DISCLOSURES = "audit.disclosures"
 DLQ = "dlq"
+PSEUDONYMS = "referral.pseudonyms"
+PSEUDONYM_PARTITIONS = 3
 RECEIPTS_PREFIX = "receipts"
 """`receipts.<org>`: one topic per sending organisation, readable only by that organisation."""
 PER_ORG_PREFIXES = ("inbound", "tasks", RECEIPTS_PREFIX)
@@ -88,6 +90,10 @@ class TopicNames:
     def dlq(self) -> str:
         return self._n(DLQ)
 
+    @property
+    def pseudonyms(self) -> str:
+        return self._n(PSEUDONYMS)
+
     def inbound(self, org_code: str) -> str:
         return self._n(f"inbound.{org_code}")
 
@@ -132,6 +138,9 @@ def catalogue(
         TopicSpec(n.disclosures, 3, "person_ref", "disclosure records", FOREVER),
         TopicSpec(n.dlq, 3, "dead_letter_id", "dead letters with reasons, content sealed",
                   90 * DAY_MS),
+        TopicSpec(n.pseudonyms, PSEUDONYM_PARTITIONS, "<key id>:<hashed ref>",
+                  "pseudonym aliases: a hash under a rotated key to the stable person_ref",
+                  FOREVER, "compact"),
     ]
     inbound = [
         TopicSpec(n.inbound(org), 2, "publisher's choice (event_id)", f"events from {org}",

@@ -24,6 +24,7 @@ from services.platform.privacy import seal_event
 from services.platform.runtime import Runtime, make_runtime
 from services.platform.settings import Settings
 from services.platform.state_codec import pack, unpacker
+from services.referral.alias_follower import AliasFollower
 from services.referral.decide import (
     Outcome,
     PersonState,
@@ -34,6 +35,7 @@ from services.referral.decide import (
     gate,
     held_until,
 )
+from services.referral.pseudonyms import stable_ref
 from services.referral.state import EVENT_TYPES, Notice, RejectedEvent
 
 SERVICE = "referral"
@@ -60,6 +62,7 @@ class ReferralShell:
             "referral-held-due", default=None, partitions=partitions,
             key_type=bytes, value_type=bytes,
         )
+        self.aliases = AliasFollower(runtime.settings, runtime.names.pseudonyms)
         self._ticked: dict[bytes, bytes] = {}
         self._one_at_a_time = asyncio.Lock()
         """Intake and ticks of one person arrive in two agents that each read the person's
@@ -75,6 +78,7 @@ class ReferralShell:
         rt.app.agent(rt.topic(rt.names.intake), name="referral-registry")(self._registry_agent)
         rt.app.agent(rt.topic(rt.names.referral_ticks), name="referral-ticks")(self._tick_agent)
         rt.app.timer(rt.settings.tick_interval_seconds)(self._send_due_ticks)
+        rt.app.task(self.aliases.run)
 
     async def _gate_agent(self, stream: Any) -> None:
         async for event in stream.events():
@@ -128,6 +132,10 @@ class ReferralShell:
         if isinstance(verdict, Rejection):
             await self._refuse(message, record.event_id, verdict.reason_code, verdict.detail)
             return
+        await self.aliases.ready.wait()
+        person_ref = stable_ref(verdict.person_ref, rt.settings.person_ref_key_id,
+                                self.aliases.aliases)
+        verdict = verdict.model_copy(update={"person_ref": person_ref})
         rt.clock.observe(record.occurred_at)
         sanitised, sealed = seal_event(record, verdict.person_ref, rt.sealer)
         intake = Intake(
