@@ -10,6 +10,9 @@ from services.core.organisations import Registry
 
 DAY_MS = 24 * 60 * 60 * 1000
 FOREVER = -1
+"""Only for compacted topics, whose records live as long as the state they hold (a tombstone
+removes one); docs/privacy.md gives each topic's period and its reason."""
+DISCLOSURE_RETENTION_DAYS = 5 * 365
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,8 @@ def catalogue(
                   365 * DAY_MS),
         TopicSpec(n.followup_ticks, internal_partitions, "person_ref", "followup timers", DAY_MS),
         TopicSpec(n.alerts, 3, "person_ref", "broken service path alerts", 365 * DAY_MS),
-        TopicSpec(n.disclosures, 3, "person_ref", "disclosure records", FOREVER),
+        TopicSpec(n.disclosures, 3, "person_ref", "disclosure records",
+                  DISCLOSURE_RETENTION_DAYS * DAY_MS),
         TopicSpec(n.dlq, 3, "dead_letter_id", "dead letters with reasons, content sealed",
                   90 * DAY_MS),
         TopicSpec(n.pseudonyms, PSEUDONYM_PARTITIONS, "<key id>:<hashed ref>",
