@@ -45,5 +45,5 @@ def test_no_topic_is_deleted_never() -> None:
 def test_every_legal_basis_named_cites_a_paragraph_and_quotes_it() -> None:
     """Each statute named in the document comes with its paragraph and a Finnish quotation."""
     for mention in re.finditer(r"(sosiaalihuoltolaki 1301/2014|asiakastietolaki 703/2023)", DOC):
-        after = DOC[mention.end() : mention.end() + 200]
+        after = DOC[mention.end() : mention.end() + 800]
         assert re.match(r' \d+ §[^"]{0,20}"[^"]{20,}"', after, re.DOTALL), mention[0]
