@@ -7,7 +7,7 @@ from services.platform.settings import SECRETS, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "security.md").read_text("utf-8")
-ROWS = {m[1]: m[2].strip() for m in re.finditer(r"^\| `([A-Z_]+)` \| ([^|]*) \|", DOC, re.M)}
+ROWS = {m[1]: m[2] for m in re.finditer(r"^\| `([A-Z_]+)` \|\s*([^|]*?)\s*\|", DOC, re.M)}
 
 
 def _variable(name: str) -> str:
