@@ -57,7 +57,7 @@ def disclosures(
         ref = person_ref(identity_code, settings.person_ref_key)
     except IdentityCodeError as error:
         raise typer.BadParameter(str(error), param_hint="--identity-code") from error
-    from services.referral.alias_follower import read_aliases  # noqa: PLC0415
+    from services.platform.alias_follower import read_aliases  # noqa: PLC0415
     from services.referral.pseudonyms import stable_ref  # noqa: PLC0415
 
     names = TopicNames(settings.namespace)

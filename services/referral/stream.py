@@ -17,6 +17,7 @@ import faust
 from services.core.envelopes import Intake, Origin, Tick
 from services.core.events import InboundEvent
 from services.core.receipts import ReceiptOutcome, make_receipt, receipt_key
+from services.platform.alias_follower import AliasFollower
 from services.platform.batching import Batch, decide_in_batches
 from services.platform.codec import DecodeError
 from services.platform.metrics import MESSAGES
@@ -24,7 +25,6 @@ from services.platform.privacy import seal_event
 from services.platform.runtime import Runtime, make_runtime
 from services.platform.settings import Settings
 from services.platform.state_codec import pack, unpacker
-from services.referral.alias_follower import AliasFollower
 from services.referral.decide import (
     Outcome,
     PersonState,
