@@ -128,7 +128,8 @@ class ReferralShell:
             await self._refuse(message, None, "not_an_inbound_event", type(record).__name__)
             return
         topic_org = rt.names.org_of(message.topic) or ""
-        verdict = gate(record, topic_org, rt.registry, rt.settings.person_ref_key)
+        verdict = gate(record, topic_org, rt.registry, rt.settings.person_ref_key,
+                       rt.clock.now() if rt.clock.started() else None)
         if isinstance(verdict, Rejection):
             await self._refuse(message, record.event_id, verdict.reason_code, verdict.detail)
             return
@@ -146,6 +147,7 @@ class ReferralShell:
             origin=Origin(topic=message.topic, partition=message.partition,
                           offset=message.offset),
             received_at=rt.clock.now(),
+            identity_temporary=verdict.identity_temporary,
         )
         await rt.send(rt.names.intake, verdict.person_ref, intake)
 
@@ -163,7 +165,8 @@ class ReferralShell:
         inner = self.rt.catalogue.decode_as(intake.event, InboundEvent)
         try:
             outcome = apply(self._load(event, batch, key), inner, intake.sealed, intake.origin,
-                            self.decide_settings, self.rt.clock.now())
+                            self.decide_settings, self.rt.clock.now(),
+                            identity_temporary=intake.identity_temporary)
         except Exception as error:
             origin = intake.origin  # the caller dead-letters the intake; tell the sender too
             batch.extend(await self._receipt(

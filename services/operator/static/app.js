@@ -16,6 +16,7 @@ const RULES = {
   contact_lost: "Contact lost",
   consent_lapsed: "Consent lapsed",
   routing_problem: "Routing problem",
+  no_basis_to_contact: "No basis to contact",
 };
 const STATUSES = ["issued", "received", "accepted", "in_progress", "completed", "rejected"];
 
@@ -93,7 +94,8 @@ function renderAlerts(list) {
       el("td", {}, a.area_name),
       el("td", { class: "num" }, age(a.age_seconds)),
       el("td", {}, when(a.opened_at)),
-      el("td", {}, personLink(a.person_ref)),
+      el("td", {}, personLink(a.person_ref),
+        a.identity_temporary ? el("span", { class: "badge", title: "known by a temporary identity code, unique only within its issuer" }, "temporary id") : null),
       el("td", { class: "mono muted", title: a.alert_id }, a.alert_id.slice(0, 12)),
     ));
   fill($("alerts-table").tBodies[0], rows);

@@ -9,8 +9,9 @@ from services.core.facts import FactKind
 from services.core.tasks import Priority, TaskKind
 from services.core.vocabulary import Category, ContactRole, ReleaseType
 from services.handover.network import sanctions_office_for
+from tests.unit.handover.builders import consented_case as case
 from tests.unit.handover.builders import fact, recipients, run, to
-from tests.unit.policy.builders import COUNTY, NGO, NOW, PRISON, TODAY, case, consent
+from tests.unit.policy.builders import COUNTY, NGO, NOW, PRISON, TODAY, consent
 
 RELEASE = TODAY + timedelta(days=150)
 CSO = "cso-vali-suomen"
@@ -97,7 +98,8 @@ def network_case(**overrides: Any) -> CaseState:
         ContactPerson(role=ContactRole.PRISON_CASE_WORKER, org=PRISON, worker_ref="w-1", since=NOW),
         ContactPerson(role=ContactRole.NGO_SUPPORT, org=NGO, worker_ref="w-2", since=NOW),
     ]
-    return case(**{"contacts": contacts, "consents": [consent(recipients=[NGO])], **overrides})
+    given = consent(recipients=[COUNTY, NGO])
+    return case(**{"contacts": contacts, "consents": [given], **overrides})
 
 
 def test_release_date_change_goes_to_the_county_and_the_network() -> None:
@@ -175,15 +177,20 @@ def test_supervised_probationary_freedom_also_tells_the_sanctions_office() -> No
     assert recipients(outcome) == [COUNTY, CSO]
 
 
-def test_sanctions_office_sees_only_what_the_agreement_allows() -> None:
-    """Under the regional agreement the office sees release schedule and placement only."""
+def test_sanctions_office_receives_the_agency_data_as_internal_use() -> None:
+    """The office is a unit of the Criminal Sanctions Agency like the prison: the Agency's own
+    data is internal use, recorded as such; county data needs a consent."""
     outcome = run(
-        fact(FactKind.RELEASED, released_case(ReleaseType.SUPERVISED_PROBATIONARY_FREEDOM))
+        fact(
+            FactKind.RELEASED,
+            released_case(ReleaseType.SUPERVISED_PROBATIONARY_FREEDOM, consents=[]),
+        )
     )
     issued = to(outcome, CSO)
-    assert issued.task.payload.identity_code is None
+    assert issued.task.payload.identity_code is not None
     assert issued.task.payload.release_date == TODAY
-    assert [b.ref for b in issued.disclosure.bases] == ["test-vkv"]
+    assert issued.task.payload.assessment_status is None
+    assert issued.disclosure.internal_use
 
 
 def test_release_without_a_county_still_reaches_the_sanctions_office() -> None:
@@ -197,3 +204,24 @@ def test_sanctions_office_is_found_from_the_prison_region() -> None:
     assert sanctions_office_for("prison-kuopion") == "cso-vali-suomen"
     assert sanctions_office_for("prison-helsingin") == "cso-helsingin"
     assert sanctions_office_for("prison-nowhere") is None
+
+
+def test_consent_after_the_release_date_opens_the_preparation() -> None:
+    """A consent recorded after the date was set (or read in another order) lets the county's
+    release preparation go out then; it had no basis before."""
+    dated = case(release_date=RELEASE, consents=[])
+    before = run(fact(FactKind.RELEASE_DATE_SET, dated))
+    assert before.issued == []
+    consented = case(release_date=RELEASE, consents=[consent()])
+    after = run(fact(FactKind.CONSENT_GIVEN, consented, consent_id="consent-1"), before.state)
+    assert [(i.task.kind, i.task.recipient_org) for i in after.issued] == [
+        (TaskKind.RELEASE_PREPARATION, COUNTY)
+    ]
+
+
+def test_a_second_consent_does_not_repeat_the_preparation() -> None:
+    """The preparation already out has the same id: a further consent changes nothing."""
+    consented = case(release_date=RELEASE, consents=[consent()])
+    first = run(fact(FactKind.RELEASE_DATE_SET, consented))
+    again = run(fact(FactKind.CONSENT_GIVEN, consented, consent_id="consent-2"), first.state)
+    assert again.issued == []
