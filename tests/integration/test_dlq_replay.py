@@ -101,7 +101,9 @@ def test_dead_letters_are_sealed_and_replay_turns_them_into_facts_once(
     names = pipeline.names
     with Publisher(PRISON, pipeline.bootstrap, namespace=names.namespace) as publisher:
         for n in PEOPLE:
-            publisher.publish(_custody(n), wait=True)
+            opened = publisher.publish(_custody(n), wait_for_receipt=True, receipt_timeout=WITHIN)
+            assert opened is not None
+            assert (opened.outcome, opened.reason_code) == (ReceiptOutcome.ACCEPTED, None)
     with Publisher(PRISON, pipeline.bootstrap, namespace=names.namespace,
                    catalogue=newer) as publisher:
         for n in (*PEOPLE, PEOPLE[0]):  # the first one sent twice: two letters, one event
