@@ -49,8 +49,9 @@ class KeyRing:
             raise KeyRingError("key ids must be unique, non-empty and without ':'")
 
     @classmethod
-    def from_secrets(cls, purpose: str, newest: tuple[str, str],
-                     previous: list[tuple[str, str]] | None = None) -> "KeyRing":
+    def from_secrets(
+        cls, purpose: str, newest: tuple[str, str], previous: list[tuple[str, str]] | None = None
+    ) -> "KeyRing":
         """A ring from (id, secret) pairs, the newest first; keys derived for `purpose`."""
         pairs = [newest, *(previous or [])]
         return cls(tuple((key_id, derive_key(purpose, secret)) for key_id, secret in pairs))

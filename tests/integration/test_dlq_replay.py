@@ -44,16 +44,24 @@ def _code(n: int) -> str:
 
 def _custody(n: int) -> CustodyStarted:
     return CustodyStarted(
-        event_id=f"replay-custody-{n}", occurred_at=AT, source_org=PRISON,
-        identity_code=_code(n), prison=PRISON, sentence_type=SentenceType.LONG_TERM,
-        sentence_start=date(2026, 3, 1), home_municipality="297",
+        event_id=f"replay-custody-{n}",
+        occurred_at=AT,
+        source_org=PRISON,
+        identity_code=_code(n),
+        prison=PRISON,
+        sentence_type=SentenceType.LONG_TERM,
+        sentence_start=date(2026, 3, 1),
+        home_municipality="297",
     )
 
 
 def _release(n: int) -> ReleaseDateSet:
     return ReleaseDateSet(
-        event_id=f"replay-release-{n}", occurred_at=AT, source_org=PRISON,
-        identity_code=_code(n), release_date=date(2026, 12, 1),
+        event_id=f"replay-release-{n}",
+        occurred_at=AT,
+        source_org=PRISON,
+        identity_code=_code(n),
+        release_date=date(2026, 12, 1),
         release_type=ReleaseType.CONDITIONAL_RELEASE,
     )
 
@@ -71,8 +79,9 @@ def _with_newer_release_schema(root: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def pipeline(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
-    running = Pipeline(kafka_bootstrap, tmp_path_factory.mktemp("dlq-replay"),
-                       services=("referral",))
+    running = Pipeline(
+        kafka_bootstrap, tmp_path_factory.mktemp("dlq-replay"), services=("referral",)
+    )
     running.start(timeout=120)
     yield running
     running.stop()
@@ -82,7 +91,11 @@ def _replay(pipeline: Pipeline) -> str:
     """Run the command in the deployment's environment (its schemas included)."""
     result = subprocess.run(
         [sys.executable, "-m", "services.cli", "dlq", "replay", "--reason", "unknown_fingerprint"],
-        capture_output=True, text=True, timeout=120, check=False, env=pipeline.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=pipeline.env,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -93,7 +106,8 @@ def _facts_of(reader: TopicReader, event_id: str) -> set[str]:
 
 
 def test_dead_letters_are_sealed_and_replay_turns_them_into_facts_once(
-    pipeline: Pipeline, tmp_path: Path,
+    pipeline: Pipeline,
+    tmp_path: Path,
 ) -> None:
     """Unknown-version messages: sealed letters; after the fix, one fact per event, twice run."""
     fixed = _with_newer_release_schema(tmp_path)
@@ -104,8 +118,9 @@ def test_dead_letters_are_sealed_and_replay_turns_them_into_facts_once(
             opened = publisher.publish(_custody(n), wait_for_receipt=True, receipt_timeout=WITHIN)
             assert opened is not None
             assert (opened.outcome, opened.reason_code) == (ReceiptOutcome.ACCEPTED, None)
-    with Publisher(PRISON, pipeline.bootstrap, namespace=names.namespace,
-                   catalogue=newer) as publisher:
+    with Publisher(
+        PRISON, pipeline.bootstrap, namespace=names.namespace, catalogue=newer
+    ) as publisher:
         for n in (*PEOPLE, PEOPLE[0]):  # the first one sent twice: two letters, one event
             publisher.publish(_release(n), wait=True)
     reader = TopicReader(pipeline.bootstrap, names.dlq, names.case_facts)
@@ -127,8 +142,11 @@ def test_dead_letters_are_sealed_and_replay_turns_them_into_facts_once(
             for n in PEOPLE:
                 got = receipts.wait_for(f"replay-release-{n}", WITHIN)
                 assert got.outcome == ReceiptOutcome.ACCEPTED
-            reader.wait_for(lambda _: all(_facts_of(reader, f"replay-release-{n}")
-                                          for n in PEOPLE), WITHIN, "the replayed facts")
+            reader.wait_for(
+                lambda _: all(_facts_of(reader, f"replay-release-{n}") for n in PEOPLE),
+                WITHIN,
+                "the replayed facts",
+            )
             first = {n: _facts_of(reader, f"replay-release-{n}") for n in PEOPLE}
 
             assert "replayed 2, repeats skipped 1" in _replay(pipeline)

@@ -45,8 +45,7 @@ NEW_KEYS = {
 
 @pytest.fixture(scope="module")
 def pipeline(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
-    running = Pipeline(kafka_bootstrap, tmp_path_factory.mktemp("rotation"),
-                       services=("referral",))
+    running = Pipeline(kafka_bootstrap, tmp_path_factory.mktemp("rotation"), services=("referral",))
     running.start(timeout=120)
     yield running
     running.stop()
@@ -54,23 +53,38 @@ def pipeline(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> 
 
 def _custody() -> CustodyStarted:
     return CustodyStarted(
-        event_id="rotation-custody", occurred_at=AT, source_org=PRISON, identity_code=CODE,
-        prison=PRISON, sentence_type=SentenceType.LONG_TERM, sentence_start=date(2026, 3, 1),
-        home_municipality="297", full_name="Testi Henkilö Kierto",
+        event_id="rotation-custody",
+        occurred_at=AT,
+        source_org=PRISON,
+        identity_code=CODE,
+        prison=PRISON,
+        sentence_type=SentenceType.LONG_TERM,
+        sentence_start=date(2026, 3, 1),
+        home_municipality="297",
+        full_name="Testi Henkilö Kierto",
     )
 
 
 def _release() -> ReleaseDateSet:
     return ReleaseDateSet(
-        event_id="rotation-release", occurred_at=AT, source_org=PRISON, identity_code=CODE,
-        release_date=date(2026, 12, 1), release_type=ReleaseType.CONDITIONAL_RELEASE,
+        event_id="rotation-release",
+        occurred_at=AT,
+        source_org=PRISON,
+        identity_code=CODE,
+        release_date=date(2026, 12, 1),
+        release_type=ReleaseType.CONDITIONAL_RELEASE,
     )
 
 
 def _county_contact() -> ContactPersonAssigned:
     return ContactPersonAssigned(
-        event_id="rotation-contact", occurred_at=AT, source_org=COUNTY, person_ref=OLD_REF,
-        role=ContactRole.NAMED_WORKER, org=COUNTY, worker_ref="w-rotation",
+        event_id="rotation-contact",
+        occurred_at=AT,
+        source_org=COUNTY,
+        person_ref=OLD_REF,
+        role=ContactRole.NAMED_WORKER,
+        org=COUNTY,
+        worker_ref="w-rotation",
     )
 
 
@@ -90,7 +104,11 @@ def test_rotation_keeps_person_ref_and_opens_old_sealed_data(pipeline: Pipeline)
     pipeline.env.update(NEW_KEYS)
     rotated = subprocess.run(
         [sys.executable, "-m", "services.cli", "keys", "rotate"],
-        capture_output=True, text=True, timeout=120, check=False, env=pipeline.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=pipeline.env,
     )
     assert rotated.returncode == 0, rotated.stderr
     assert "1 people, 1 aliases published" in rotated.stdout
@@ -100,16 +118,20 @@ def test_rotation_keeps_person_ref_and_opens_old_sealed_data(pipeline: Pipeline)
     with Publisher(PRISON, pipeline.bootstrap, namespace=names.namespace) as prison:
         by_code = prison.publish(_release(), wait_for_receipt=True, receipt_timeout=WITHIN)
     with Publisher(COUNTY, pipeline.bootstrap, namespace=names.namespace) as county:
-        by_old_ref = county.publish(_county_contact(), wait_for_receipt=True,
-                                    receipt_timeout=WITHIN)
+        by_old_ref = county.publish(
+            _county_contact(), wait_for_receipt=True, receipt_timeout=WITHIN
+        )
     assert by_code is not None
     assert by_old_ref is not None
     assert (by_code.outcome, by_old_ref.outcome) == (ReceiptOutcome.ACCEPTED,) * 2
 
     reader = TopicReader(pipeline.bootstrap, names.case_facts)
     try:
-        reader.wait_for(lambda _: bool(_facts(reader, "rotation-contact")), WITHIN,
-                        "the fact of the county's event")
+        reader.wait_for(
+            lambda _: bool(_facts(reader, "rotation-contact")),
+            WITHIN,
+            "the fact of the county's event",
+        )
         opened, later = _facts(reader, "rotation-custody")[0], _facts(reader, "rotation-release")
     finally:
         reader.close()
@@ -120,6 +142,9 @@ def test_rotation_keeps_person_ref_and_opens_old_sealed_data(pipeline: Pipeline)
     token = opened.case.sealed_identity
     assert token is not None
     assert token.startswith("s1:")
-    new_ring = Settings(sealing_secret=NEW_KEYS["JATKUMO_SEALING_SECRET"],
-                        sealing_key_id="s2", sealing_previous=f"s1={DEV_SECRET}").sealing_ring
+    new_ring = Settings(
+        sealing_secret=NEW_KEYS["JATKUMO_SEALING_SECRET"],
+        sealing_key_id="s2",
+        sealing_previous=f"s1={DEV_SECRET}",
+    ).sealing_ring
     assert Sealer(new_ring).open(token)["identity_code"] == CODE

@@ -22,8 +22,10 @@ IDENTITY_CODE_SHAPE = re.compile(
     rb"(?<![0-9A-Za-z])[0-3]\d[01]\d\d\d[-+A-FU-Y]\d{3}[0-9A-Y](?![0-9A-Za-z])"
 )
 """Any identity-code-shaped string, valid check character or not."""
-NAME_BYTES = (re.compile(SYNTHETIC_NAME.pattern.encode()),
-              *(re.compile(re.escape(form.encode())) for form in NAME_FORMS))
+NAME_BYTES = (
+    re.compile(SYNTHETIC_NAME.pattern.encode()),
+    *(re.compile(re.escape(form.encode())) for form in NAME_FORMS),
+)
 
 
 @dataclass(frozen=True)
@@ -62,14 +64,18 @@ def internal_topics(bootstrap: str, namespace: str, **security: object) -> list[
     return sorted(t for t in topics if t.startswith(own) and not t.startswith(external))
 
 
-def scan(bootstrap: str, topics: list[str], extra: Iterable[bytes] = (),
-         timeout: float = 120.0) -> tuple[int, list[Finding]]:
+def scan(
+    bootstrap: str, topics: list[str], extra: Iterable[bytes] = (), timeout: float = 120.0
+) -> tuple[int, list[Finding]]:
     """(messages scanned, findings) over the topics from the beginning to their current end."""
     words = list(extra)
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
     try:
-        partitions = [TopicPartition(t, p) for t in topics
-                      for p in sorted(consumer.partitions_for_topic(t) or [])]
+        partitions = [
+            TopicPartition(t, p)
+            for t in topics
+            for p in sorted(consumer.partitions_for_topic(t) or [])
+        ]
         consumer.assign(partitions)
         consumer.seek_to_beginning(*partitions)
         ends = consumer.end_offsets(partitions)
@@ -82,8 +88,11 @@ def scan(bootstrap: str, topics: list[str], extra: Iterable[bytes] = (),
                 for m in batch:
                     scanned += 1
                     parts = [m.key or b"", m.value or b"", *(v for _, v in m.headers or [])]
-                    findings.extend(Finding(m.topic, m.partition, m.offset, kind)
-                                    for part in parts for kind in kinds_in(part, words))
+                    findings.extend(
+                        Finding(m.topic, m.partition, m.offset, kind)
+                        for part in parts
+                        for kind in kinds_in(part, words)
+                    )
         return scanned, findings
     finally:
         consumer.close()
