@@ -6,8 +6,11 @@ from services.commands import (
     broker_cmd,
     demo_cmd,
     disclosures_cmd,
+    dlq_cmd,
+    keys_cmd,
     messages_cmd,
     operator_cmd,
+    receipts_cmd,
     schemas_cmd,
     simulate_cmd,
     tasks_cmd,
@@ -27,6 +30,9 @@ app.add_typer(operator_cmd.app, name="operator")
 app.command("paths")(operator_cmd.paths)
 app.command("simulate")(simulate_cmd.simulate)
 app.add_typer(tasks_cmd.app, name="tasks")
+app.add_typer(receipts_cmd.app, name="receipts")
+app.add_typer(dlq_cmd.app, name="dlq")
+app.add_typer(keys_cmd.app, name="keys")
 app.command("demo")(demo_cmd.demo)
 app.command("disclosures")(disclosures_cmd.disclosures)
 app.add_typer(messages_cmd.app, name="messages")

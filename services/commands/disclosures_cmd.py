@@ -59,7 +59,13 @@ def disclosures(
         ref = person_ref(identity_code, settings.person_ref_key)
     except IdentityCodeError as error:
         raise typer.BadParameter(str(error), param_hint="--identity-code") from error
-    topic = TopicNames(settings.namespace).disclosures
+    from services.platform.alias_follower import read_aliases  # noqa: PLC0415
+    from services.referral.pseudonyms import stable_ref  # noqa: PLC0415
+
+    names = TopicNames(settings.namespace)
+    aliases = read_aliases(settings.bootstrap_servers, names.pseudonyms, **client_options(settings))
+    ref = stable_ref(ref, settings.person_ref_key_id, aliases)  # the same after a key rotation
+    topic = names.disclosures
     records = history(read_all(settings.bootstrap_servers, [topic], Catalogue(),
                                 **client_options(settings)), ref)
     if as_json:

@@ -23,9 +23,13 @@ def worker(
     from services.platform import worker_http  # noqa: PLC0415
     from services.platform.admin import replication_for  # noqa: PLC0415
     from services.platform.kafka_security import client_options  # noqa: PLC0415
-    from services.platform.settings import Settings  # noqa: PLC0415
+    from services.platform.settings import InsecureSettingsError, Settings  # noqa: PLC0415
 
-    settings = Settings()
+    try:
+        settings = Settings()
+    except InsecureSettingsError as refused:
+        typer.echo(f"error: {refused}", err=True)
+        raise typer.Exit(2) from None
     if settings.replication_factor is None:  # topics faust creates follow the catalogue's
         replication = replication_for(settings.bootstrap_servers, None,
                                       settings.min_insync_replicas, **client_options(settings))

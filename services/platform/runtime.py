@@ -13,6 +13,7 @@ from services.platform.clock import Clock
 from services.platform.codec import Catalogue
 from services.platform.dlq import dead_letter
 from services.platform.faust_app import make_app
+from services.platform.keyring import KeyRing
 from services.platform.logging import get_logger
 from services.platform.metrics import DEAD_LETTERS, MESSAGES, TASKS
 from services.platform.sealing import Sealer
@@ -32,6 +33,7 @@ class Runtime:
     sealer: Sealer
     registry: Registry
     log: Any
+    dead_letter_ring: KeyRing
     _topics: dict[str, Any] = field(default_factory=dict)
 
     def topic(self, name: str) -> Any:
@@ -74,19 +76,15 @@ class Runtime:
         value: bytes,
         key: bytes | None,
     ) -> Awaitable[Any]:
-        """Send a dead letter to the DLQ and count it; the log names the position, no content."""
+        """Send a dead letter to the DLQ and count it; the log names the position, no content.
+
+        The original value and key travel only sealed; the letter is keyed by its own id."""
         letter = dead_letter(
-            stage or self.service,
-            reason,
-            detail,
-            topic=topic,
-            partition=partition,
-            offset=offset,
-            original=value,
-            original_key=key,
-            at=self.clock.now(),
+            stage or self.service, reason, detail, topic=topic, partition=partition,
+            offset=offset, original=value, original_key=key, at=self.clock.now(),
+            ring=self.dead_letter_ring,
         )
-        sent = await self.send(self.names.dlq, key, letter)
+        sent = await self.send(self.names.dlq, letter.dead_letter_id, letter)
         DEAD_LETTERS.labels(self.service, reason).inc()
         MESSAGES.labels(self.service, "dead_lettered").inc()
         self.log.warning(
@@ -127,7 +125,8 @@ def make_runtime(service: str, settings: Settings, worker_id: str = "0") -> Runt
         names=TopicNames(settings.namespace),
         catalogue=Catalogue(),
         clock=Clock(settings.clock),
-        sealer=Sealer(settings.fernet_key),
+        sealer=Sealer(settings.sealing_ring),
         registry=default_registry(),
         log=get_logger(f"jatkumo.{service}"),
+        dead_letter_ring=settings.dead_letter_ring,
     )

@@ -1,23 +1,32 @@
 """Deployment settings from the environment (prefix `JATKUMO_`), with safe refusals.
 
-Outside `dev` and `test` the service refuses to start with the built-in development secrets,
-and without SASL over TLS to Kafka (identity codes never cross a network in clear text).
+Outside `dev` and `test` the service refuses to start unless every secret is set explicitly
+(and not to a development default); the message names the missing settings. Every setting is
+listed in the table of `docs/security.md`. Without SASL over TLS to Kafka it refuses too
+(identity codes never cross a network in clear text).
 """
 
 import base64
 import hashlib
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.platform.keyring import KeyRing, parse_previous
+
 DEV_SECRET = "jatkumo-development-secret-not-for-production"
+DEV_OPERATOR_TOKEN = "dev-operator-token"
+SECRETS = ("person_ref_secret", "sealing_secret", "dead_letter_secret", "operator_token")
+"""The settings a deployment outside dev and test must set explicitly."""
 
 
 class Environment(StrEnum):
     DEV = "dev"
     TEST = "test"
+    STAGING = "staging"
     PROD = "prod"
 
 
@@ -26,7 +35,7 @@ class ClockMode(StrEnum):
     EVENT = "event"
 
 
-class InsecureSettingsError(ValueError):
+class InsecureSettingsError(RuntimeError):
     """Settings that would be unsafe in this environment."""
 
 
@@ -38,8 +47,17 @@ class Settings(BaseSettings):
         default="127.0.0.1:19092", validation_alias="KAFKA_BOOTSTRAP_SERVERS"
     )
     person_ref_secret: str = DEV_SECRET
+    person_ref_key_id: str = "p1"
+    """The id of the pseudonym key (see `docs/security.md`, pseudonym rotation)."""
     sealing_secret: str = DEV_SECRET
-    operator_token: str = "dev-operator-token"
+    sealing_key_id: str = "s1"
+    sealing_previous: str = ""
+    """Earlier sealing keys that still open old tokens: `id=secret,id=secret`, newest first."""
+    dead_letter_secret: str = DEV_SECRET
+    """Seals the original bytes of dead letters; only `jatkumo dlq replay` opens them."""
+    dead_letter_key_id: str = "d1"
+    dead_letter_previous: str = ""
+    operator_token: str = DEV_OPERATOR_TOKEN
     clock: ClockMode = ClockMode.WALL
     data_dir: Path = Path(".jatkumo/data")
     internal_partitions: int = 6
@@ -71,32 +89,54 @@ class Settings(BaseSettings):
     kafka_ssl_keyfile: Path | None = None
     kafka_ssl_key_password: str | None = None
 
-    @model_validator(mode="after")
-    def _refuse_default_secrets(self) -> "Settings":
-        if self.environment == Environment.PROD:
-            defaults = [
-                name
-                for name in ("person_ref_secret", "sealing_secret", "operator_token")
-                if getattr(self, name) in (DEV_SECRET, "dev-operator-token")
-            ]
-            if defaults:
+    def model_post_init(self, context: Any, /) -> None:
+        """Refuse unsafe secrets here, not in a validator: a validation error would repeat the
+        input values, secrets included, in its message."""
+        if self.environment not in (Environment.DEV, Environment.TEST):
+            missing = missing_secrets(self)
+            if missing:
                 raise InsecureSettingsError(
-                    "refusing to start in prod with development defaults for: "
-                    + ", ".join(f"JATKUMO_{name.upper()}" for name in defaults)
+                    f"refusing to start in {self.environment.value}: set "
+                    + ", ".join(missing)
+                    + " explicitly (development defaults are allowed only in dev and test)"
                 )
             if self.kafka_ssl_cafile is None or not self.sasl_username:
                 raise InsecureSettingsError(
-                    "refusing to start in prod without SASL_SSL to Kafka: set "
-                    "JATKUMO_KAFKA_SSL_CAFILE and JATKUMO_SASL_USERNAME"
+                    f"refusing to start in {self.environment.value} without SASL_SSL to Kafka: "
+                    "set JATKUMO_KAFKA_SSL_CAFILE and JATKUMO_SASL_USERNAME"
                 )
-        return self
 
     @property
     def person_ref_key(self) -> bytes:
         return self.person_ref_secret.encode("utf-8")
 
     @property
+    def sealing_ring(self) -> KeyRing:
+        """The sealing keys: the current one (`sealing_key_id`), then the previous ones."""
+        return KeyRing.from_secrets("seal", (self.sealing_key_id, self.sealing_secret),
+                                    parse_previous(self.sealing_previous))
+
+    @property
+    def dead_letter_ring(self) -> KeyRing:
+        """The dead-letter keys: the current one, then the previous ones."""
+        return KeyRing.from_secrets("dlq", (self.dead_letter_key_id, self.dead_letter_secret),
+                                    parse_previous(self.dead_letter_previous))
+
+    @property
     def fernet_key(self) -> bytes:
         """A Fernet key derived from the sealing secret (any length in, 32 bytes out)."""
         digest = hashlib.sha256(("seal:" + self.sealing_secret).encode("utf-8")).digest()
         return base64.urlsafe_b64encode(digest)
+
+
+def missing_secrets(settings: Settings) -> list[str]:
+    """The environment variables of secrets left unset or at a development default."""
+    names = list(SECRETS)
+    if settings.sasl_username:
+        names.append("sasl_password")
+    return [
+        f"JATKUMO_{name.upper()}"
+        for name in names
+        if name not in settings.model_fields_set
+        or getattr(settings, name) in (None, "", DEV_SECRET, DEV_OPERATOR_TOKEN)
+    ]

@@ -17,6 +17,9 @@ from services.core.organisations import Registry
 
 DAY_MS = 24 * 60 * 60 * 1000
 FOREVER = -1
+"""Only for compacted topics, whose records live as long as the state they hold (a tombstone
+removes one); docs/privacy.md gives each topic's period and its reason."""
+DISCLOSURE_RETENTION_DAYS = 5 * 365
 
 
 REPLICATED_BROKERS = 3
@@ -78,6 +81,11 @@ FOLLOWUP_TICKS = "followup.ticks"
 OPS_ALERTS = "ops.alerts"
 AUDIT_DISCLOSURES = "audit.disclosures"
 DLQ = "dlq"
+PSEUDONYMS = "referral.pseudonyms"
+PSEUDONYM_PARTITIONS = 3
+RECEIPTS_PREFIX = "receipts"
+"""`receipts.<org>`: one topic per sending organisation, readable only by that organisation."""
+PER_ORG_PREFIXES = ("inbound", "tasks", RECEIPTS_PREFIX)
 
 SERVICE_TABLES: dict[str, tuple[str, ...]] = {
     "referral": ("referral-persons", "referral-held-due"),
@@ -126,11 +134,18 @@ class TopicNames:
     def dlq(self) -> str:
         return self._n(DLQ)
 
+    @property
+    def pseudonyms(self) -> str:
+        return self._n(PSEUDONYMS)
+
     def inbound(self, org_code: str) -> str:
         return self._n(f"inbound.{org_code}")
 
     def tasks(self, org_code: str) -> str:
         return self._n(f"tasks.{org_code}")
+
+    def receipts(self, org_code: str) -> str:
+        return self._n(f"{RECEIPTS_PREFIX}.{org_code}")
 
     def app_id(self, service: str) -> str:
         """The faust app id of a service: its consumer group and its own topics' prefix."""
@@ -143,13 +158,13 @@ class TopicNames:
         return f"{self.app_id(service)}-__assignor-__leader"
 
     def org_of(self, topic: str) -> str | None:
-        """The organisation code of an `inbound.<org>` or `tasks.<org>` topic."""
+        """The organisation code of an `inbound.<org>`, `tasks.<org>` or `receipts.<org>` topic."""
         if self.namespace:
             if not topic.startswith(self.namespace + "."):
                 return None
             topic = topic[len(self.namespace) + 1 :]
         prefix, _, org = topic.partition(".")
-        return org if prefix in ("inbound", "tasks") and org else None
+        return org if prefix in PER_ORG_PREFIXES and org else None
 
 
 def catalogue(
@@ -173,8 +188,13 @@ def _catalogue(registry: Registry, n: TopicNames, internal_partitions: int) -> l
         ),
         TopicSpec(n.followup_ticks, internal_partitions, "person_ref", "followup timers", DAY_MS),
         TopicSpec(n.alerts, 3, "person_ref", "broken service path alerts", 365 * DAY_MS),
-        TopicSpec(n.disclosures, 3, "person_ref", "disclosure records", FOREVER),
-        TopicSpec(n.dlq, 3, "original key", "dead letters with reasons", 90 * DAY_MS),
+        TopicSpec(n.disclosures, 3, "person_ref", "disclosure records",
+                  DISCLOSURE_RETENTION_DAYS * DAY_MS),
+        TopicSpec(n.dlq, 3, "dead_letter_id", "dead letters with reasons, content sealed",
+                  90 * DAY_MS),
+        TopicSpec(n.pseudonyms, PSEUDONYM_PARTITIONS, "<key id>:<hashed ref>",
+                  "pseudonym aliases: a hash under a rotated key to the stable person_ref",
+                  FOREVER, "compact"),
     ]
     inbound = [
         TopicSpec(
@@ -186,7 +206,12 @@ def _catalogue(registry: Registry, n: TopicNames, internal_partitions: int) -> l
         TopicSpec(n.tasks(org), 2, "person_ref", f"tasks for {org}", 180 * DAY_MS)
         for org in registry.codes()
     ]
-    return internal + inbound + tasks + _service_internals(n, internal_partitions)
+    receipts = [
+        TopicSpec(n.receipts(org), 2, "event_id (or topic:partition:offset)",
+                  f"receipts for the messages {org} sent", 30 * DAY_MS)
+        for org in registry.codes()
+    ]
+    return internal + inbound + tasks + receipts + _service_internals(n, internal_partitions)
 
 
 def _service_internals(names: TopicNames, internal_partitions: int) -> list[TopicSpec]:

@@ -28,6 +28,7 @@ from services.core.events import (
 from services.core.facts import CaseFact
 from services.core.ids import stable_id
 from services.core.policy import consent_for_contact
+from services.core.receipts import ReceiptOutcome
 from services.core.vocabulary import ReferralKind
 from services.referral.change import Change
 from services.referral.custody import open_case
@@ -36,9 +37,11 @@ from services.referral.reasons import Reason
 from services.referral.state import (
     Awaiting,
     HeldEvent,
+    Notice,
     Outcome,
     PersonState,
     ReferralSettings,
+    Refusal,
     RejectedEvent,
 )
 from services.referral.transitions import transition
@@ -64,10 +67,11 @@ def apply(  # noqa: PLR0917 - the shell's contract: one positional slot per inpu
     run = _Run(person=person, settings=settings)
     run.expire(now)
     if _already_known(run.person, event.event_id):
+        run.repeat(event, origin)
         return run.outcome(accepted=True, duplicate=True)
     case = run.person.case
     if isinstance(event, CustodyStarted) and (case is None or case.status != CaseStatus.IN_CUSTODY):
-        run.open(event, sealed, now, identity_temporary=identity_temporary)
+        run.open(event, sealed, origin, now, identity_temporary=identity_temporary)
         return run.outcome(accepted=True)
     if case is None:
         return run.outcome(held=run.hold(event, sealed, origin, now))
@@ -151,6 +155,7 @@ class _Run:
     settings: ReferralSettings
     facts: list[CaseFact] = field(default_factory=list)
     rejections: list[RejectedEvent] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     released: int = 0
 
     def outcome(self, *, accepted: bool = False, duplicate: bool = False, held: int = 0) -> Outcome:
@@ -162,7 +167,36 @@ class _Run:
             released=self.released,
             accepted=accepted,
             duplicate=duplicate,
+            notices=self.notices,
         )
+
+    def notify(
+        self,
+        event: InboundEvent,
+        origin: Origin,
+        outcome: ReceiptOutcome,
+        refusal: Refusal | None = None,
+    ) -> None:
+        self.notices.append(
+            Notice.build(
+                event_id=event.event_id,
+                source_org=event.source_org,
+                origin=origin,
+                outcome=outcome,
+                reason_code=None if refusal is None else refusal.reason_code,
+                detail=None if refusal is None else refusal.detail,
+            )
+        )
+
+    def repeat(self, event: InboundEvent, origin: Origin) -> None:
+        """A resent duplicate is told the first message's outcome again, never a new one."""
+        refusal = self.person.refused.get(event.event_id)
+        if refusal is not None:
+            self.notify(event, origin, ReceiptOutcome.REJECTED, refusal)
+        elif any(h.event_id == event.event_id for h in self.person.held):
+            self.notify(event, origin, ReceiptOutcome.HELD)
+        else:
+            self.notify(event, origin, ReceiptOutcome.ACCEPTED)
 
     def remember(self, event_id: str) -> None:
         self.person = self.person.model_copy(update={"seen_event_ids": self._seen(event_id)})
@@ -192,6 +226,16 @@ class _Run:
             )
         )
         self.remember(event.event_id)
+        refusal = Refusal.build(reason_code=str(rejection.reason_code), detail=rejection.detail)
+        self._refuse(event.event_id, refusal)
+        self.notify(event, origin, ReceiptOutcome.REJECTED, refusal)
+
+    def _refuse(self, event_id: str, refusal: Refusal) -> None:
+        """Remember the refusal for as long as the event id is remembered."""
+        seen = set(self.person.seen_event_ids)
+        refused = {k: v for k, v in self.person.refused.items() if k in seen}
+        refused[event_id] = refusal
+        self.person = self.person.model_copy(update={"refused": refused})
 
     def commit(self, event: InboundEvent, change: Change) -> None:
         case = change.case
@@ -224,10 +268,17 @@ class _Run:
             self.reject(event, sealed, origin, result, was_held=was_held)
             return False
         self.commit(event, result)
+        self.notify(event, origin, ReceiptOutcome.ACCEPTED)
         return True
 
     def open(
-        self, event: CustodyStarted, sealed: str | None, now: datetime, *, identity_temporary: bool
+        self,
+        event: CustodyStarted,
+        sealed: str | None,
+        origin: Origin,
+        now: datetime,
+        *,
+        identity_temporary: bool,
     ) -> None:
         """Open a new case (a released one it supersedes counts as ended), then release the
         events that were waiting for it, in arrival order."""
@@ -240,6 +291,7 @@ class _Run:
             case = opened.case.model_copy(update={"identity_temporary": True})
             opened = Change(case=case, effects=opened.effects)
         self.commit(event, opened)
+        self.notify(event, origin, ReceiptOutcome.ACCEPTED)
         self.release(lambda held: held.awaiting == Awaiting.CASE, now)
 
     def release_consented(self, now: datetime) -> None:
@@ -293,6 +345,7 @@ class _Run:
             return 0
         held = [*self.person.held, HeldEvent.of(event, sealed, origin, now, awaiting)]
         self.person = self.person.model_copy(update={"held": held})
+        self.notify(event, origin, ReceiptOutcome.HELD)
         return 1
 
     def expire(self, now: datetime) -> None:

@@ -16,6 +16,7 @@ from services.core.events import INBOUND_EVENT_TYPES, InboundEvent
 from services.core.facts import CaseFact
 from services.core.frozen import Frozen
 from services.core.organisations import Registry, default_registry
+from services.core.receipts import ReceiptOutcome
 from services.core.timeutil import Instant
 
 EVENT_TYPES: dict[str, type[InboundEvent]] = {cls.__name__: cls for cls in INBOUND_EVENT_TYPES}
@@ -67,6 +68,24 @@ class HeldEvent(Frozen):
         return EVENT_TYPES[self.event_type].model_validate(self.event)
 
 
+class Refusal(Frozen):
+    """Why an event of this person was refused: what a resent duplicate is told again."""
+
+    reason_code: str
+    detail: str
+
+
+class Notice(Frozen):
+    """What became of one inbound event, for its sender's receipt (no personal data)."""
+
+    event_id: str
+    source_org: str
+    origin: Origin
+    outcome: ReceiptOutcome
+    reason_code: str | None = None
+    detail: str | None = None
+
+
 class PersonState(Frozen):
     """One person's case registry entry.
 
@@ -82,6 +101,8 @@ class PersonState(Frozen):
     seen_event_ids: list[str] = Field(default_factory=list)
     """Event ids with a final disposition (accepted or dead-lettered), the most recent only."""
     held: list[HeldEvent] = Field(default_factory=list)
+    refused: dict[str, Refusal] = Field(default_factory=dict)
+    """The refused ones among `seen_event_ids`, with their reasons."""
 
 
 class ReferralSettings(Frozen):
@@ -128,3 +149,5 @@ class Outcome(Frozen):
     released: int = 0
     accepted: bool = False
     duplicate: bool = False
+    notices: list[Notice] = Field(default_factory=list)
+    """One per event whose disposition this call decided or, for a duplicate, repeated."""

@@ -2,7 +2,9 @@
 
 Two agents: `gate` reads every `inbound.<org>` topic and forwards admitted, sealed events to
 `referral.intake` keyed by `person_ref`; `registry` applies them to the person's entry in a
-table co-partitioned with that topic and publishes case facts. Every refusal goes to the DLQ.
+table co-partitioned with that topic and publishes case facts. Every refusal goes to the DLQ,
+and every inbound message's sender gets its receipts on `receipts.<org>` (see
+`services.core.receipts`): the gate sends the refusals it decides, the registry the rest.
 """
 
 import asyncio
@@ -14,6 +16,8 @@ import faust
 
 from services.core.envelopes import Intake, Origin, Tick
 from services.core.events import InboundEvent
+from services.core.receipts import ReceiptOutcome, make_receipt, receipt_key
+from services.platform.alias_follower import AliasFollower
 from services.platform.batching import Batch, decide_in_batches
 from services.platform.codec import DecodeError
 from services.platform.metrics import DECISION_SECONDS, MESSAGES
@@ -31,7 +35,8 @@ from services.referral.decide import (
     gate,
     held_until,
 )
-from services.referral.state import EVENT_TYPES, RejectedEvent
+from services.referral.pseudonyms import stable_ref
+from services.referral.state import EVENT_TYPES, Notice, RejectedEvent
 
 SERVICE = "referral"
 READ_PERSON = unpacker(PersonState)
@@ -63,6 +68,7 @@ class ReferralShell:
             key_type=bytes,
             value_type=bytes,
         )
+        self.aliases = AliasFollower(runtime.settings, runtime.names.pseudonyms)
         self._ticked: dict[bytes, bytes] = {}
         self._one_at_a_time = asyncio.Lock()
         """Intake and ticks of one person arrive in two agents that each read the person's
@@ -79,6 +85,7 @@ class ReferralShell:
         rt.app.agent(rt.topic(rt.names.intake), name="referral-registry")(self._registry_agent)
         rt.app.agent(rt.topic(rt.names.referral_ticks), name="referral-ticks")(self._tick_agent)
         rt.app.timer(rt.settings.tick_interval_seconds)(self._send_due_ticks)
+        rt.app.task(self.aliases.run)
 
     async def _gate_agent(self, stream: Any) -> None:
         async for event in stream.events():
@@ -87,9 +94,35 @@ class ReferralShell:
                     await self._gate_one(event.message)
             except Exception as error:
                 self.rt.log.exception("gate_failed", error=type(error).__name__)
-                await self.rt.dead_letter(
-                    "internal_error", type(error).__name__, event.message, stage="referral.gate"
-                )
+                await self._refuse(event.message, None, "internal_error", type(error).__name__)
+
+    async def _refuse(self, message: Any, event_id: str | None, reason: str,
+                      detail: str) -> None:
+        """Dead-letter a message the gate refuses and tell its sender why."""
+        await self.rt.dead_letter(reason, detail, message, stage="referral.gate")
+        await self._receipt(self.rt.names.org_of(message.topic) or "", event_id, message.topic,
+                            message.partition, message.offset, ReceiptOutcome.REJECTED,
+                            reason, detail)
+
+    async def _receipt(  # noqa: PLR0917 - the fields of a receipt
+        self, org: str, event_id: str | None, topic: str, partition: int, offset: int,
+        outcome: ReceiptOutcome, reason_code: str | None = None, reason: str | None = None,
+    ) -> list[Awaitable[Any]]:
+        """Send a receipt to `receipts.<org>`; nothing for an organisation not in the registry
+        (it has no receipts topic)."""
+        rt = self.rt
+        if rt.registry.get(org) is None:
+            return []
+        receipt = make_receipt(org, event_id, topic, partition, offset, outcome,
+                               rt.clock.now(), reason_code, reason)
+        key = receipt_key(event_id, topic, partition, offset)
+        return [await rt.send(rt.names.receipts(org), key, receipt)]
+
+    async def _notify(self, notice: Notice) -> list[Awaitable[Any]]:
+        origin = notice.origin
+        return await self._receipt(notice.source_org, notice.event_id, origin.topic,
+                                   origin.partition, origin.offset, notice.outcome,
+                                   notice.reason_code, notice.detail)
 
     async def _gate_one(self, message: Any) -> None:
         rt = self.rt
@@ -97,12 +130,10 @@ class ReferralShell:
         try:
             record = rt.catalogue.decode(message.value)
         except DecodeError as error:
-            await rt.dead_letter(error.reason, error.detail, message, stage="referral.gate")
+            await self._refuse(message, None, error.reason, error.detail)
             return
         if not isinstance(record, InboundEvent):
-            await rt.dead_letter(
-                "not_an_inbound_event", type(record).__name__, message, stage="referral.gate"
-            )
+            await self._refuse(message, None, "not_an_inbound_event", type(record).__name__)
             return
         topic_org = rt.names.org_of(message.topic) or ""
         verdict = gate(
@@ -113,10 +144,12 @@ class ReferralShell:
             rt.clock.now() if rt.clock.started() else None,
         )
         if isinstance(verdict, Rejection):
-            await rt.dead_letter(
-                verdict.reason_code, verdict.detail, message, stage="referral.gate"
-            )
+            await self._refuse(message, record.event_id, verdict.reason_code, verdict.detail)
             return
+        await self.aliases.ready.wait()
+        person_ref = stable_ref(verdict.person_ref, rt.settings.person_ref_key_id,
+                                self.aliases.aliases)
+        verdict = verdict.model_copy(update={"person_ref": person_ref})
         rt.clock.observe(record.occurred_at)
         sanitised, sealed = seal_event(record, verdict.person_ref, rt.sealer)
         intake = Intake(
@@ -144,15 +177,16 @@ class ReferralShell:
         key = event.message.key
         intake = self.rt.catalogue.decode_as(event.message.value, Intake)
         inner = self.rt.catalogue.decode_as(intake.event, InboundEvent)
-        outcome = apply(
-            self._load(event, batch, key),
-            inner,
-            intake.sealed,
-            intake.origin,
-            self.decide_settings,
-            self.rt.clock.now(),
-            identity_temporary=intake.identity_temporary,
-        )
+        try:
+            outcome = apply(self._load(event, batch, key), inner, intake.sealed, intake.origin,
+                            self.decide_settings, self.rt.clock.now(),
+                            identity_temporary=intake.identity_temporary)
+        except Exception as error:
+            origin = intake.origin  # the caller dead-letters the intake; tell the sender too
+            batch.extend(await self._receipt(
+                inner.source_org, inner.event_id, origin.topic, origin.partition,
+                origin.offset, ReceiptOutcome.REJECTED, "internal_error", type(error).__name__))
+            raise
         await self._publish(event, batch, key, outcome)
 
     async def _on_tick(self, event: Any, batch: Batch) -> None:
@@ -172,6 +206,8 @@ class ReferralShell:
         rt = self.rt
         batch.extend([await rt.send(rt.names.case_facts, key, fact) for fact in outcome.facts])
         batch.extend([await self._dead_letter_rejected(key, r) for r in outcome.rejections])
+        for notice in outcome.notices:
+            batch.extend(await self._notify(notice))
         batch.write(event, self.persons, key, pack(outcome.state), outcome.state)
         self._index_held(event, batch, key, outcome.state)
         if outcome.accepted:

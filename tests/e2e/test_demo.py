@@ -26,6 +26,7 @@ from services.core.tasks import Task
 from services.platform.broker import free_port
 from services.platform.codec import Catalogue, DecodeError
 from services.platform.topics import TopicNames
+from tests.support.topic_scan import internal_topics, scan
 
 pytestmark = pytest.mark.e2e
 
@@ -207,6 +208,24 @@ def test_operator_view_shows_open_alerts(demo: RunningDemo, tmp_path: Path) -> N
             assert page.locator("tr[data-alert-id]").count() > 0
         finally:
             context.close()
+
+
+def test_no_internal_topic_holds_an_identity_code_or_a_name(
+    demo: RunningDemo, kafka_bootstrap: str,
+) -> None:
+    """After the demo run, every internal topic (changelogs decompressed) holds 0 identity-code-
+    shaped strings and 0 of the simulator's names; the organisations' own topics do hold them."""
+    namespace = demo.state["namespace"]
+    topics = internal_topics(kafka_bootstrap, namespace)
+    assert {demo.names.case_facts, demo.names.intake, demo.names.dlq, demo.names.alerts,
+            demo.names.disclosures} <= set(topics)
+    assert any(".receipts." in t for t in topics)
+    assert any(t.endswith("-changelog") for t in topics)
+    scanned, findings = scan(kafka_bootstrap, topics)
+    assert scanned > 1000
+    assert findings == []
+    inbound = [demo.names.inbound(org) for org in ("prison-kuopion", "prison-turun")]
+    assert scan(kafka_bootstrap, inbound)[1], "the scan would find what senders send"
 
 
 def test_sigterm_stops_everything_the_demo_started(demo: RunningDemo) -> None:

@@ -19,6 +19,8 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from services.core.events import InboundEvent
 from services.core.facts import CaseFact, FactKind
 from services.core.records import DeadLetter
+from services.platform.dlq import open_original
+from services.platform.settings import Settings
 from services.platform.state_codec import unpacker
 from services.referral.decide import PersonState
 from tests.integration.intake_plan import CATALOGUE, Plan, Planned, plan_intake
@@ -186,14 +188,17 @@ def test_dead_letters_per_reason_match_the_plan(observed: Observed) -> None:
 
 
 def test_dead_letters_carry_what_their_stage_received(observed: Observed) -> None:
-    """The gate keeps the original bytes; the registry keeps the sealed event (no identity)."""
+    """The gate keeps the original bytes, the registry the sanitised event, both only sealed."""
     sent = {(d.topic, d.partition, d.offset): d.planned for d in observed.delivered}
+    ring = Settings().dead_letter_ring
     for letter in observed.letters:
         planned = sent[(letter.topic, letter.partition, letter.offset)]
+        original, _ = open_original(letter, ring)
+        assert letter.original != original
         if letter.stage == "referral.gate":
-            assert letter.original == planned.data
+            assert original == planned.data
         else:
-            event = CATALOGUE.decode_as(letter.original, InboundEvent)
+            event = CATALOGUE.decode_as(original, InboundEvent)
             assert (event.event_id, event.identity_code) == (planned.event_id, None)
             assert event.person_ref is not None
 

@@ -15,8 +15,9 @@ import pytest
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError, KafkaTimeoutError, TopicAuthorizationFailedError
 
-from services.core.events import ConsentGiven, CustodyStarted, ReleaseDateSet
+from services.core.events import ClientPlanAgreed, ConsentGiven, CustodyStarted, ReleaseDateSet
 from services.core.organisations import default_registry
+from services.core.receipts import ReceiptOutcome
 from services.core.tasks import Task, TaskKind
 from services.core.vocabulary import Category, ConsentCollection, ReleaseType, SentenceType
 from services.operator.projection import OperatorProjection
@@ -33,7 +34,7 @@ from services.platform.acls import (
 from services.platform.kafka_security import KafkaSecurity, sasl_ssl
 from services.platform.settings import Settings
 from services.platform.topics import Replication
-from services.sdk import Publisher, PublishError, Subscriber
+from services.sdk import Publisher, PublishError, ReceiptReader, Subscriber
 from tests.support.cluster import under_replicated
 from tests.support.people import temporary_identity_code
 from tests.support.pipeline import Pipeline
@@ -276,6 +277,25 @@ def test_services_work_end_to_end_under_the_secure_profile(running: Pipeline) ->
         subscriber.close()
     assert task.kind == TaskKind.RELEASE_PREPARATION
     assert task.recipient_org == COUNTY
+
+
+@pytest.mark.e2e
+def test_a_refused_messages_receipt_reaches_only_its_sender(running: Pipeline) -> None:
+    """The prison reads the refusal's reason on its receipts topic; a county may not read it."""
+    refused = ClientPlanAgreed(
+        event_id="secure-plan-1", occurred_at=AT, source_org=PRISON,
+        identity_code=temporary_identity_code(date(1991, 2, 3), 931),
+        review_date=date(2026, 12, 1),
+    )
+    with Publisher(PRISON, running.bootstrap, namespace=running.namespace,
+                   **org_security(PRISON)) as publisher:
+        receipt = publisher.publish(refused, wait_for_receipt=True, receipt_timeout=90.0)
+    assert receipt is not None
+    assert (receipt.outcome, receipt.reason_code) == (
+        ReceiptOutcome.REJECTED, "unauthorised_event_type")
+    with pytest.raises(TopicAuthorizationFailedError):
+        ReceiptReader(PRISON, running.bootstrap, namespace=running.namespace,
+                      from_beginning=True, **org_security(COUNTY))
 
 
 @pytest.mark.e2e

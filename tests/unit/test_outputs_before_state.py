@@ -72,8 +72,7 @@ class FakeRuntime:
         self.app = SimpleNamespace(
             Table=lambda name, **_: RecordingTable(name, journal),
             agent=lambda _topic, name: lambda fn: self.agents.setdefault(name, fn),
-            topic=lambda *a, **k: None,
-            timer=lambda _s: lambda fn: fn,
+            topic=lambda *a, **k: None, timer=lambda _s: lambda fn: fn, task=lambda fn: fn,
         )
 
     def topic(self, name: str) -> None:
