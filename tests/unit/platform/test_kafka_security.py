@@ -7,7 +7,7 @@ import pytest
 
 from services.platform import broker, pki
 from services.platform.kafka_security import KafkaSecurity, KafkaSecurityError, client_options
-from services.platform.settings import Settings
+from services.platform.settings import InsecureSettingsError, Settings
 
 
 def test_nothing_configured_is_plaintext() -> None:
@@ -50,9 +50,10 @@ def test_prod_refuses_kafka_without_tls(tmp_path: Path) -> None:
     def prod(cafile: Path | None) -> Settings:
         return Settings(environment="prod", sasl_username="svc-referral", kafka_ssl_cafile=cafile,
                         person_ref_secret="a" * 32, sealing_secret="b" * 32,
-                        operator_token="c" * 32)
+                        operator_token="c" * 32, dead_letter_secret="d" * 32,
+                        sasl_password="e" * 32)
 
-    with pytest.raises(ValueError, match="without SASL_SSL"):
+    with pytest.raises(InsecureSettingsError, match="without SASL_SSL"):
         prod(None)
     assert prod(pki.create_ca(tmp_path).cert_file).kafka_ssl_cafile is not None
 

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -46,8 +47,11 @@ def test_sasl_password_is_required_with_a_sasl_user() -> None:
 
 
 def test_every_secret_set_starts() -> None:
-    """All secrets given: the settings load."""
-    assert Settings(environment=Environment.PROD, **EXPLICIT).environment == Environment.PROD
+    """All secrets given, and SASL over TLS to Kafka: the settings load."""
+    settings = Settings(environment=Environment.PROD, sasl_username="svc-referral",
+                        sasl_password="explicit-sasl-password",
+                        kafka_ssl_cafile=Path("ca.pem"), **EXPLICIT)
+    assert settings.environment == Environment.PROD
 
 
 def test_the_refusal_never_repeats_a_secret_value() -> None:
