@@ -6,6 +6,7 @@ from services.commands import (
     broker_cmd,
     demo_cmd,
     disclosures_cmd,
+    gateway_cmd,
     operator_cmd,
     schemas_cmd,
     simulate_cmd,
@@ -27,6 +28,7 @@ app.command("simulate")(simulate_cmd.simulate)
 app.add_typer(tasks_cmd.app, name="tasks")
 app.command("demo")(demo_cmd.demo)
 app.command("disclosures")(disclosures_cmd.disclosures)
+app.add_typer(gateway_cmd.app, name="gateway")
 
 
 def main() -> None:
