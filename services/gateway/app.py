@@ -38,6 +38,7 @@ from services.gateway.identity import (
     org_from_token,
     unauthenticated,
 )
+from services.gateway.openapi import with_security
 from services.gateway.problems import Problem, ProblemError, documented, problem_response
 from services.gateway.streams import KafkaSide
 from services.platform.codec import Catalogue
@@ -163,6 +164,13 @@ def build_app(gateway: Gateway) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.gateway = gateway
+
+    def document() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = with_security(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = document  # type: ignore[method-assign]
     _handlers(app)
     app.middleware("http")(_count)
     _routes(app)
