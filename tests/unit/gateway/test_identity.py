@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from services.core.organisations import default_registry
@@ -13,6 +14,9 @@ from services.gateway.problems import ProblemError
 REGISTRY = default_registry()
 KEY = ec.generate_private_key(ec.SECP256R1())
 OTHER_KEY = ec.generate_private_key(ec.SECP256R1())
+PUBLIC_PEM = KEY.public_key().public_bytes(
+    serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+)
 
 
 def _cert(cn: str) -> dict[str, object]:
@@ -28,9 +32,9 @@ def _token(key: ec.EllipticCurvePrivateKey = KEY, **claims: object) -> str:
 def _org(token: str) -> str:
     return org_from_token(
         token,
-        KEY.public_key(),
+        PUBLIC_PEM,
         issuer="issuer",
-        audience="gateway",  # type: ignore[arg-type]
+        audience="gateway",
         algorithms=["ES256"],
         registry=REGISTRY,
     )
