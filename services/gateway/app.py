@@ -7,7 +7,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 
 from services.core.events import InboundEvent, TaskStatusChanged
 from services.core.organisations import Registry, default_registry
+from services.core.vocabulary import TaskStatus
 from services.gateway import cursor as cursors
 from services.gateway.admission import admit, body_problem
 from services.gateway.answers import AnswerBook
@@ -79,6 +80,8 @@ class Gateway:
     kafka: KafkaSide
     answers: AnswerBook
     token_key: bytes | None
+    statuses: dict[tuple[str, str], TaskStatus] = field(default_factory=dict)
+    """The last status each task got through this gateway, by (organisation, task id)."""
 
     @classmethod
     def create(cls, settings: Settings, config: GatewaySettings) -> "Gateway":
@@ -292,7 +295,9 @@ async def report_status(gateway: Gateway, org: str, task_id: str, report: Status
         status=report.status,
         reason=report.reason,
     )
-    return await gateway.publish(org, event, receipt_path(event.event_id))
+    answer = await gateway.publish(org, event, receipt_path(event.event_id))
+    gateway.statuses[(org, task_id)] = report.status
+    return answer
 
 
 def _handlers(app: FastAPI) -> None:

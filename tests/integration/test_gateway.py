@@ -1,18 +1,30 @@
 """The HTTPS gateway on a real broker: publishing, refusals, long polls and status reports."""
 
+import json
+import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from services.core.events import CustodyStarted, ReleaseDateSet
+from services.core.events import ConsentGiven, CustodyStarted, ReleaseDateSet
 from services.core.facts import CaseFact, FactKind
 from services.core.tasks import Task
-from services.core.vocabulary import ReleaseType, SentenceType
+from services.core.vocabulary import (
+    Category,
+    ConsentCollection,
+    ReleaseType,
+    SentenceType,
+    TaskStatus,
+)
+from services.gateway import fhir
 from services.sdk import Publisher
 from tests.support.gateway import GatewayProcess
 from tests.support.kafka_io import TopicReader
@@ -271,3 +283,191 @@ def _wait_for_task(client: httpx.Client, person_ref: str) -> dict[str, Any]:
                 return dict(task)
         after = page["next"]
     raise AssertionError("no task for the person within 60 s")
+
+
+# FHIR R4 ------------------------------------------------------------------------------------
+
+HAPI = Path(__file__).resolve().parents[2] / "interop" / "fhir-validator"
+FHIR_JSON = "application/fhir+json"
+
+
+@dataclass
+class FhirExchange:
+    """What the gateway answered over /fhir, and the folder holding every resource it sent."""
+
+    person_ref: str
+    task_id: str
+    fhir_id: str
+    bundle: dict[str, Any]
+    put: httpx.Response
+    patch: httpx.Response
+    consent_sent: dict[str, Any]
+    consent: httpx.Response
+    other_owner: httpx.Response
+    folder: Path
+
+
+def _consent_resource(person_ref: str) -> dict[str, Any]:
+    event = ConsentGiven(
+        event_id="unused",
+        occurred_at=AT,
+        source_org=COUNTY,
+        person_ref=person_ref,
+        consent_id="gw-consent-8",
+        categories=[Category.NEEDS, Category.CONTACT_PERSONS],
+        recipients=["ngo-polku"],
+        purpose="service_path",
+        valid_from=date(2026, 3, 1),
+        valid_until=date(2027, 3, 1),
+        collection_method=ConsentCollection.WRITTEN,
+    )
+    return fhir.to_fhir_consent(event).model_dump(mode="json")
+
+
+@pytest.fixture(scope="module")
+def exchange(
+    pipeline: Pipeline,
+    gateway: GatewayProcess,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> FhirExchange:
+    """A task for county 13, then search, PUT, PATCH and a Consent over /fhir."""
+    folder = tmp_path_factory.mktemp("fhir-produced")
+    with gateway.client(PRISON) as client:
+        for event in (_custody(8), _release(8)):
+            assert client.post("/v1/events", json=_json(event)).status_code == 202
+    reader = TopicReader(pipeline.bootstrap, pipeline.names.case_facts)
+    reader.wait_for(lambda _: bool(_facts_of(reader, "gw-release-8")), what="the release fact")
+    person_ref = _facts_of(reader, "gw-release-8")[0].person_ref
+    reader.close()
+    with gateway.client(COUNTY) as client:
+        task_id = _wait_for_task(client, person_ref)["task_id"]
+        bundle = client.get("/fhir/Task", params={"owner": f"Organization/{COUNTY}"}).json()
+        fhir_id = next(
+            e["resource"]["id"]
+            for e in bundle["entry"]
+            if e["resource"]["identifier"][0]["value"] == task_id
+        )
+        resource = next(e["resource"] for e in bundle["entry"] if e["resource"]["id"] == fhir_id)
+        put = client.put(
+            f"/fhir/Task/{fhir_id}",
+            json=resource | {"status": "accepted"},
+            headers={"content-type": FHIR_JSON},
+        )
+        patch = client.patch(
+            f"/fhir/Task/{fhir_id}",
+            content=json.dumps([{"op": "replace", "path": "/status", "value": "in-progress"}]),
+            headers={"content-type": "application/json-patch+json"},
+        )
+        consent_sent = _consent_resource(person_ref)
+        consent = client.post("/fhir/Consent", json=consent_sent)
+        other_owner = client.get("/fhir/Task", params={"owner": "Organization/county-02"})
+        metadata = client.get("/fhir/metadata")
+    for name, body in (
+        ("bundle", bundle),
+        ("task-put", put.json()),
+        ("task-patch", patch.json()),
+        ("consent", consent.json()),
+        ("metadata", metadata.json()),
+    ):
+        (folder / f"{name}.json").write_text(json.dumps(body), "utf-8")
+    return FhirExchange(
+        person_ref, task_id, fhir_id, bundle, put, patch, consent_sent, consent, other_owner, folder
+    )
+
+
+def test_fhir_task_search_returns_the_callers_tasks_in_a_searchset_bundle(
+    exchange: FhirExchange,
+) -> None:
+    """GET /fhir/Task gives a searchset Bundle of Tasks owned by the caller, with due dates."""
+    assert exchange.bundle["resourceType"] == "Bundle"
+    assert exchange.bundle["type"] == "searchset"
+    owners = {e["resource"]["owner"]["identifier"]["value"] for e in exchange.bundle["entry"]}
+    assert owners == {COUNTY}
+    mine = next(
+        e["resource"] for e in exchange.bundle["entry"] if e["resource"]["id"] == exchange.fhir_id
+    )
+    assert mine["restriction"]["period"]["end"]
+    assert mine["for"]["identifier"]["value"] in (exchange.person_ref, _code(8))
+
+
+def test_fhir_search_for_another_owner_is_refused(exchange: FhirExchange) -> None:
+    """owner must be the calling organisation: a 403 problem otherwise."""
+    assert exchange.other_owner.status_code == 403
+    assert exchange.other_owner.json()["type"] == PROBLEM + "not-your-tasks"
+
+
+def test_fhir_put_and_patch_of_task_status_become_task_status_changed(
+    pipeline: Pipeline,
+    exchange: FhirExchange,
+) -> None:
+    """PUT status accepted and PATCH status in-progress reach case-facts as status changes."""
+    assert exchange.put.status_code == 200, exchange.put.text
+    assert exchange.put.json()["status"] == "accepted"
+    assert exchange.patch.json()["status"] == "in-progress"
+    reader = TopicReader(pipeline.bootstrap, pipeline.names.case_facts)
+    reader.wait_for(
+        lambda _: (
+            {
+                f.detail.task_status
+                for f in reader.of(CaseFact)
+                if f.detail.task_id == exchange.task_id
+            }
+            >= {TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS}
+        ),
+        what="both status facts",
+    )
+    reader.close()
+
+
+def test_fhir_consent_becomes_consent_given_and_round_trips(
+    pipeline: Pipeline,
+    exchange: FhirExchange,
+) -> None:
+    """POST /fhir/Consent answers the Consent as recorded (equal to the one sent) and the
+    case gets the consent."""
+    assert exchange.consent.status_code == 201, exchange.consent.text
+    assert exchange.consent.json() == exchange.consent_sent
+    reader = TopicReader(pipeline.bootstrap, pipeline.names.case_facts)
+    reader.wait_for(
+        lambda _: any(
+            f.kind == FactKind.CONSENT_GIVEN and f.detail.consent_id == "gw-consent-8"
+            for f in reader.of(CaseFact)
+        ),
+        what="the consent fact",
+    )
+    reader.close()
+
+
+def _build_validator() -> None:
+    """`mvn package` unless the classes are newer than the sources (a JVM start is costly)."""
+    sources = [HAPI / "pom.xml", *(HAPI / "src").rglob("*.java")]
+    built = HAPI / "target" / "classpath.txt"
+    if built.exists() and all(s.stat().st_mtime < built.stat().st_mtime for s in sources):
+        return
+    subprocess.run(["mvn", "-q", "-B", "package"], cwd=HAPI, check=True, timeout=600)
+
+
+def test_hapi_validator_finds_no_error_in_any_resource_the_gateway_produced(
+    exchange: FhirExchange,
+) -> None:
+    """The HAPI FHIR R4 instance validator reports 0 errors on every resource answered."""
+    if shutil.which("mvn") is None or shutil.which("java") is None:
+        pytest.fail("a JDK and Maven are needed for the HAPI FHIR validator")
+    _build_validator()
+    classpath = (HAPI / "target" / "classpath.txt").read_text("utf-8").strip()
+    result = subprocess.run(
+        [
+            "java",
+            "-cp",
+            f"{HAPI / 'target' / 'classes'}:{classpath}",
+            "fi.jatkumo.fhir.Validate",
+            str(exchange.folder),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    checked = [line for line in result.stdout.splitlines() if " errors=" in line]
+    assert len(checked) == 6, result.stdout
+    assert result.stdout.splitlines()[-1] == "total errors=0", result.stdout
