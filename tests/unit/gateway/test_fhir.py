@@ -52,23 +52,26 @@ def _consent(**changes: object) -> ConsentGiven:
 
 def test_task_without_identity_names_the_person_by_pseudonym_only() -> None:
     """`for` uses the person-ref system when the payload carries no identity code."""
-    resource = fhir.to_fhir_task(_task())
-    assert resource.for_fhir.identifier.system == fhir.PERSON_REF_SYSTEM
-    assert resource.status == "requested"
+    resource = fhir.to_fhir_task(_task()).model_dump(mode="json")
+    assert resource["for"]["identifier"]["system"] == fhir.PERSON_REF_SYSTEM
+    assert resource["status"] == "requested"
 
 
 def test_task_with_permitted_identity_names_the_patient_by_identity_code() -> None:
     """`for` uses the national identity-code system, and the code is not repeated as input."""
-    resource = fhir.to_fhir_task(_task(identity_code="010190-900P"))
-    assert resource.for_fhir.identifier.system == fhir.IDENTITY_CODE_SYSTEM
-    assert all(i.type.coding[0].code != "identity_code" for i in resource.input or [])
+    resource = fhir.to_fhir_task(_task(identity_code="010190-900P")).model_dump(mode="json")
+    assert resource["for"]["identifier"]["system"] == fhir.IDENTITY_CODE_SYSTEM
+    assert all(i["type"]["coding"][0]["code"] != "identity_code" for i in resource.get("input", []))
 
 
 def test_task_due_at_is_the_restriction_period_and_payload_fields_are_inputs() -> None:
     """restriction.period.end is due_at; each permitted payload value is one input."""
     resource = fhir.to_fhir_task(_task(release_date=date(2026, 6, 1), needs=["housing", "income"]))
-    assert resource.restriction.period.end == datetime(2026, 3, 9, tzinfo=UTC)
-    names = [i.type.coding[0].code for i in resource.input]
+    dumped = resource.model_dump(mode="json")
+    assert datetime.fromisoformat(dumped["restriction"]["period"]["end"]) == datetime(
+        2026, 3, 9, tzinfo=UTC
+    )
+    names = [i["type"]["coding"][0]["code"] for i in dumped["input"]]
     assert names == ["release_date", "needs", "needs"]
 
 
@@ -98,15 +101,15 @@ def test_consent_round_trips_through_fhir(event: ConsentGiven) -> None:
 
 def test_a_consent_without_patient_privacy_scope_is_refused() -> None:
     """Only scope patient-privacy becomes ConsentGiven."""
-    resource = fhir.to_fhir_consent(_consent())
-    resource.scope.coding[0].code = "research"
+    dumped = fhir.to_fhir_consent(_consent()).model_dump(mode="json")
+    dumped["scope"]["coding"][0]["code"] = "research"
     with pytest.raises(ProblemError) as refused:
-        fhir.consent_given(resource, "county-13")
+        fhir.consent_given(fhir.consent_resource(dumped), "county-13")
     assert refused.value.problem.status == 422
 
 
 def test_capability_statement_declares_fhir_r4() -> None:
     """The CapabilityStatement is FHIR 4.0.1 and lists Task and Consent."""
-    statement = fhir.capability_statement("2026-03-01")
-    assert statement.fhirVersion == "4.0.1"
-    assert [r.type for r in statement.rest[0].resource] == ["Task", "Consent"]
+    statement = fhir.capability_statement("2026-03-01").model_dump(mode="json")
+    assert statement["fhirVersion"] == "4.0.1"
+    assert [r["type"] for r in statement["rest"][0]["resource"]] == ["Task", "Consent"]
