@@ -39,7 +39,7 @@ from services.gateway.identity import (
     org_from_token,
     unauthenticated,
 )
-from services.gateway.openapi import with_security
+from services.gateway.openapi import finish
 from services.gateway.problems import Problem, ProblemError, documented, problem_response
 from services.gateway.streams import KafkaSide
 from services.platform.codec import Catalogue
@@ -170,7 +170,7 @@ def build_app(gateway: Gateway) -> FastAPI:
 
     def document() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = with_security(FastAPI.openapi(app))
+            app.openapi_schema = finish(FastAPI.openapi(app))
         return app.openapi_schema
 
     app.openapi = document  # type: ignore[method-assign]

@@ -27,14 +27,36 @@ def build() -> dict[str, Any]:
     return build_app(Gateway.create(Settings(), GatewaySettings())).openapi()
 
 
-def with_security(document: dict[str, Any]) -> dict[str, Any]:
-    """Add mutual TLS beside the bearer scheme FastAPI documents, as an alternative."""
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/problem+json": {"schema": PROBLEM_REF}},
+    }
+
+
+def finish(document: dict[str, Any]) -> dict[str, Any]:
+    """What FastAPI does not know: mutual TLS beside the bearer scheme, and the gateway's own
+    problem documents for invalid requests (400 for parameters, 422 for bodies) and for
+    missing credentials (401) in place of FastAPI's validation error schema."""
     components = document.setdefault("components", {})
     components.setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)
+    for name in ("HTTPValidationError", "ValidationError"):
+        components.get("schemas", {}).pop(name, None)
     for path in document.get("paths", {}).values():
         for operation in path.values():
+            responses = operation.setdefault("responses", {})
+            if "HTTPValidationError" in json.dumps(responses.get("422", {})):
+                del responses["422"]
+            if operation.get("parameters") or operation.get("requestBody"):
+                responses.setdefault("400", _problem("Invalid parameters or a malformed body"))
+            if operation.get("requestBody"):
+                responses.setdefault("422", _problem("A body that does not fit its schema"))
             if any("HTTPBearer" in item for item in operation.get("security", [])):
                 operation["security"] = [{"HTTPBearer": []}, {"mutualTLS": []}]
+                responses.setdefault("401", _problem("No or invalid credentials"))
     return document
 
 
