@@ -41,7 +41,8 @@ from services.gateway.identity import (
 )
 from services.gateway.openapi import finish
 from services.gateway.problems import Problem, ProblemError, documented, problem_response
-from services.gateway.streams import KafkaSide
+from services.gateway.streams import KafkaSide, org_security
+from services.gateway.webhooks import WebhookDispatcher, load_registrations
 from services.platform.codec import Catalogue
 from services.platform.logging import get_logger
 from services.platform.settings import Settings
@@ -154,7 +155,23 @@ def receipt_path(event_id: str) -> str:
 def build_app(gateway: Gateway) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        dispatchers = [
+            WebhookDispatcher(
+                org,
+                registration,
+                bootstrap=gateway.settings.bootstrap_servers,
+                names=gateway.kafka.names,
+                catalogue=gateway.kafka.catalogue,
+                security=org_security(org, gateway.config.principal_secret),
+                alert_after=gateway.config.webhook_alert_after_seconds,
+            )
+            for org, registration in load_registrations(gateway.config.webhooks_file).items()
+        ]
+        for dispatcher in dispatchers:
+            dispatcher.start()
         yield
+        for dispatcher in dispatchers:
+            await dispatcher.stop()
         await gateway.kafka.close()
 
     app = FastAPI(

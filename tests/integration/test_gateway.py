@@ -30,6 +30,7 @@ from tests.support.gateway import GatewayProcess
 from tests.support.kafka_io import TopicReader
 from tests.support.people import temporary_identity_code
 from tests.support.pipeline import Pipeline
+from tests.support.webhook_receiver import WebhookReceiver
 
 pytestmark = pytest.mark.integration
 
@@ -37,6 +38,7 @@ PRISON = "prison-kuopion"
 COUNTY = "county-13"
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PROBLEM = "https://jatkumo.fi/problems/"
+WEBHOOK_SECRET = "county-13-webhook-secret"
 
 
 @pytest.fixture(scope="module")
@@ -52,10 +54,25 @@ def pipeline(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 @pytest.fixture(scope="module")
+def receiver() -> Iterator[WebhookReceiver]:
+    """County 13's webhook: refuses the first deliveries for a while, then recovers."""
+    with WebhookReceiver(WEBHOOK_SECRET) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
 def gateway(
-    pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory
+    pipeline: Pipeline, receiver: WebhookReceiver, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[GatewayProcess]:
-    process = GatewayProcess(pipeline.env, tmp_path_factory.mktemp("gateway"))
+    work = tmp_path_factory.mktemp("gateway")
+    hooks = work / "webhooks.json"
+    hooks.write_text(json.dumps({COUNTY: {"url": receiver.url, "secret": WEBHOOK_SECRET}}))
+    env = {
+        **pipeline.env,
+        "JATKUMO_GATEWAY_WEBHOOKS_FILE": str(hooks),
+        "JATKUMO_GATEWAY_WEBHOOK_ALERT_AFTER_SECONDS": "0.3",
+    }
+    process = GatewayProcess(env, work)
     process.start()
     yield process
     process.stop()
@@ -471,3 +488,42 @@ def test_hapi_validator_finds_no_error_in_any_resource_the_gateway_produced(
     checked = [line for line in result.stdout.splitlines() if " errors=" in line]
     assert len(checked) == 6, result.stdout
     assert result.stdout.splitlines()[-1] == "total errors=0", result.stdout
+
+
+# Webhooks -----------------------------------------------------------------------------------
+
+
+def test_webhook_gets_every_task_once_per_delivery_id_in_order_through_a_failure_window(
+    pipeline: Pipeline,
+    gateway: GatewayProcess,
+    receiver: WebhookReceiver,
+) -> None:
+    """After refusing for a while, the receiver holds each task of the topic exactly once, per
+    person in topic order, every signature valid; the failure opened an operator alert."""
+    topic = TopicReader(pipeline.bootstrap, pipeline.names.tasks(COUNTY))
+    topic.catch_up()
+    on_topic: list[Task] = topic.of(Task)
+    topic.close()
+    assert on_topic, "earlier tests issue tasks for the county"
+    wanted = {t.task_id for t in on_topic}
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with receiver.lock:
+            if wanted <= {task["task_id"] for _, task in receiver.received.accepted}:
+                break
+        time.sleep(0.2)
+    received = receiver.received
+    assert received.refused >= receiver.refusals
+    assert received.bad_signatures == 0
+    delivery_ids = [delivery for delivery, _ in received.accepted]
+    assert len(delivery_ids) == len(set(delivery_ids))
+    assert {task["task_id"] for _, task in received.accepted} == wanted
+    for person in {t.person_ref for t in on_topic}:
+        in_topic = list(dict.fromkeys(t.task_id for t in on_topic if t.person_ref == person))
+        delivered = [
+            task["task_id"] for _, task in received.accepted if task["person_ref"] == person
+        ]
+        assert delivered == in_topic
+    with gateway.client() as client:
+        metrics = client.get("/metrics").text
+    assert f'jatkumo_gateway_webhook_alerts_total{{org="{COUNTY}"}} 1.0' in metrics
