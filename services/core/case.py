@@ -9,12 +9,14 @@ from services.core.frozen import Frozen
 from services.core.timeutil import Instant
 from services.core.vocabulary import (
     Category,
+    ConsentNotObtained,
     ContactRole,
     HousingStatus,
     Need,
     ReferralKind,
     ReleaseType,
     SentenceType,
+    Shl35Ground,
     TaskStatus,
     Urgency,
 )
@@ -51,6 +53,11 @@ class Referral(Frozen):
     sealed_summary: str | None = None
     """The free-text summary, sealed at intake; opened only inside a permitted task."""
     acknowledged_at: Instant | None = None
+    ground: Shl35Ground | None = None
+    """The 35 § 2 mom. ground of a notification without consent."""
+    consent_not_obtained: ConsentNotObtained | None = None
+    consent_id: str | None = None
+    """The consent a contact with consent rested on when it was accepted."""
 
 
 class Consent(Frozen):
@@ -62,6 +69,11 @@ class Consent(Frozen):
     valid_from: date
     valid_until: date
     withdrawn_at: Instant | None = None
+    given_at: Instant | None = None
+    """When the consent was recorded (the event's `occurred_at`)."""
+
+    def in_force(self, on: date) -> bool:
+        return self.withdrawn_at is None and self.valid_from <= on <= self.valid_until
 
 
 class ClientPlan(Frozen):
@@ -78,6 +90,9 @@ class CaseState(Frozen):
     opened_at: Instant
     sealed_identity: str | None = None
     """Identity code, name and phone sealed at intake; never readable on internal topics."""
+    identity_temporary: bool = False
+    """The person is known by a temporary identity code (individual number 900-999), which is
+    unique only within its issuing controller; operators see the flag."""
     prison: str | None = None
     sentence_type: SentenceType | None = None
     sentence_start: date | None = None
@@ -107,8 +122,4 @@ class CaseState(Frozen):
         return next((c for c in self.contacts if c.role == ContactRole.NAMED_WORKER), None)
 
     def active_consents(self, on: date) -> list[Consent]:
-        return [
-            c
-            for c in self.consents
-            if c.withdrawn_at is None and c.valid_from <= on <= c.valid_until
-        ]
+        return [c for c in self.consents if c.in_force(on)]

@@ -38,6 +38,7 @@ class TaskDraft(Frozen):
     payload: TaskPayload
     recipient_worker_ref: str | None = None
     supersedes: str | None = None
+    referral_id: str | None = None
 
 
 def addressed_to_person(draft: TaskDraft, personal: PersonalDetails) -> TaskDraft:

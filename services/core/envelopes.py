@@ -24,6 +24,8 @@ class Intake(Frozen):
     sealed: str | None = None
     origin: Origin
     received_at: Instant
+    identity_temporary: bool = False
+    """The gate named the person by a temporary identity code (see `CaseState`)."""
 
 
 class Tick(Frozen):

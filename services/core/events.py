@@ -16,12 +16,14 @@ from services.core.vocabulary import (
     CaseClosure,
     Category,
     ConsentCollection,
+    ConsentNotObtained,
     ContactRole,
     HousingStatus,
     Need,
     ReferralKind,
     ReleaseType,
     SentenceType,
+    Shl35Ground,
     TaskStatus,
     Urgency,
 )
@@ -80,11 +82,19 @@ class ContactPersonEnded(InboundEvent):
 
 
 class ReferralSubmitted(InboundEvent):
+    """A contact with consent (SHL 35 § 1 mom.: needs a consent in force for the county), a
+    notification without consent (35 § 2 mom.: needs `ground` and `consent_not_obtained`), or
+    the person's own application."""
+
     referral_id: str
     kind: ReferralKind
     needs: list[Need] = Field(default_factory=list)
     urgency: Urgency = Urgency.NORMAL
     summary: Annotated[str | None, Field(json_schema_extra=SENSITIVE)] = None
+    ground: Shl35Ground | None = None
+    """For a notification without consent: which ground of 35 § 2 mom. applies."""
+    consent_not_obtained: ConsentNotObtained | None = None
+    """For a notification without consent: why consent could not be obtained."""
 
 
 class ConsentGiven(InboundEvent):

@@ -27,6 +27,11 @@ class Organisation(BaseModel):
     municipality_code: str | None = None
 
 
+AGENCY_KINDS = frozenset({OrgKind.PRISON, OrgKind.COMMUNITY_SANCTIONS_OFFICE})
+"""Units of one controller, the Criminal Sanctions Agency (Rikosseuraamuslaitos)."""
+AGENCY_CONTROLLER = "rikosseuraamuslaitos"
+
+
 COMMON_EVENTS = frozenset(
     {"ContactPersonAssigned", "ContactPersonEnded", "TaskStatusChanged"}
 )
@@ -149,3 +154,15 @@ class Registry(BaseModel):
 def default_registry() -> Registry:
     """The national network: 22 county organisers, 27 prisons, 7 sanctions offices, NGOs."""
     return Registry(organisations=(*_counties(), *_prisons_and_offices(), *_ngos()))
+
+
+def controller_of(org_code: str, registry: "Registry | None" = None) -> str:
+    """The data controller an organisation acts for: the Agency for its prisons and offices,
+    every other organisation for itself."""
+    org = (registry or default_registry()).get(org_code)
+    return AGENCY_CONTROLLER if org is not None and org.kind in AGENCY_KINDS else org_code
+
+
+def is_agency_unit(org_code: str, registry: "Registry | None" = None) -> bool:
+    org = (registry or default_registry()).get(org_code)
+    return org is not None and org.kind in AGENCY_KINDS

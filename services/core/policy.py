@@ -1,20 +1,30 @@
-"""The information-sharing policy: a draft goes in, a task carrying only permitted fields comes out.
+"""The information-sharing decision: a draft goes in; a task carrying only permitted fields, or
+nothing at all, comes out.
 
-Default deny. Each payload field belongs to one data category (declared once, in
+`disclose` is the one place that decides what each recipient may receive, for every task of
+every service. Default deny. Each payload field belongs to one data category (declared once, in
 `services.core.tasks`); a field with a value reaches the recipient only when its category has a
-basis for that recipient:
+basis for that recipient. The bases, and only these:
 
-- a consent on the case that is not withdrawn, is valid on the Helsinki calendar date of `now`,
-  lists the category and the recipient, and names the draft's purpose. There is no wildcard
-  purpose: consent must be specific, so a consent for `release planning` does not open
-  supervision. Purposes are compared as tokens (case, spaces and hyphens do not matter);
-- the SHL §35 basis of the rules (see `services.core.policy_rules`): the recipient is the case's
-  responsible county and the case has a §35 contact or notification referral;
-- a regional agreement signed by the case's responsible county that lists the recipient, the
-  category and the purpose.
+- **consent**: a consent on the case in force on the Helsinki calendar date of `now` that lists
+  the category and the recipient and names the draft's purpose (purposes are compared as
+  tokens; there is no wildcard). A consent recorded by an NGO opens nothing but that NGO.
+  Referral feedback (SHL 40 § 2 mom., "asiakkaan suostumuksella") rests on the consent that the
+  contact with consent rested on: while it is in force the referrer hears the referral's status.
+- **SHL 35 § 2 mom. notification without consent**: a notification made on a recorded ground
+  opens the rules' minimum (never health, offence or free text) to the responsible county only,
+  only on the tasks that let it act on the notification (`SHL35_TASK_KINDS`), and only until
+  the county starts the assessment or the client consents to the county after all.
+- **regional agreement** signed by the responsible county: operational release facts only.
+- **internal use**: a prison or community sanctions office receiving the Criminal Sanctions
+  Agency's own data about the person (`AGENCY_CATEGORIES`) is the same controller; it is
+  recorded (`internal_use`), but it is not a disclosure to a third party.
+- **revocation notice** (GDPR art. 19): an organisation that received data under a consent
+  hears that the consent ended; the notice carries nothing but the reference.
 
-Offence information is never shared. Task metadata (kind, due date, person_ref, reason code) is
-always allowed: it tells the recipient to act without saying anything about the person.
+No basis, no task: a task whose recipient may see none of its content is not issued at all,
+because its metadata (due date, reason code, a stable `person_ref`) is personal data too.
+Offence information is never shared.
 """
 
 from collections.abc import Collection
@@ -22,14 +32,14 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from services.core.calendar import local_date
-from services.core.case import CaseState, Consent
+from services.core.case import CaseState, Consent, Referral
 from services.core.drafts import TaskDraft
 from services.core.frozen import Frozen
 from services.core.ids import stable_id
+from services.core.organisations import OrgKind, default_registry, is_agency_unit
 from services.core.policy_rules import (
     NEVER_SHARED,
     SHL35_REF,
-    SHL35_REFERRAL_KINDS,
     Purpose,
     RegionalAgreement,
     RulesError,
@@ -39,22 +49,56 @@ from services.core.policy_rules import (
     normalise_purpose,
 )
 from services.core.records import DisclosureRecord
-from services.core.tasks import Basis, BasisKind, Task, TaskPayload, declared_categories
-from services.core.vocabulary import Category
+from services.core.tasks import Basis, BasisKind, Task, TaskKind, TaskPayload, declared_categories
+from services.core.vocabulary import Category, ReferralKind
 
 __all__ = [
+    "AGENCY_CATEGORIES",
+    "SHL35_TASK_KINDS",
     "Evaluation",
     "IssuedTask",
     "Purpose",
     "RulesError",
     "SharingRules",
     "bases_for",
+    "consent_for_contact",
+    "county_may_be_told",
     "default_rules",
+    "disclose",
     "evaluate",
-    "issue",
     "load_rules",
+    "shl35_notification_in_force",
     "task_id_for",
 ]
+
+SHL35_TASK_KINDS = frozenset(
+    {
+        TaskKind.REFERRAL_RECEIVED,
+        TaskKind.SHORT_SENTENCE_CONTACT,
+        TaskKind.RELEASE_PREPARATION,
+        TaskKind.RELEASE_DATE_CHANGED,
+        TaskKind.RELEASED,
+    }
+)
+"""The tasks that let the county act on a notification: the referral itself, the release date
+set or changed, and the release."""
+
+AGENCY_CATEGORIES = frozenset(
+    {
+        Category.IDENTITY,
+        Category.CONTACT_DETAILS,
+        Category.RELEASE_SCHEDULE,
+        Category.PLACEMENT,
+        Category.SENTENCE,
+        Category.NEEDS,
+    }
+)
+"""What the Criminal Sanctions Agency itself records about a prisoner; its units use it
+internally. County data (service status, plans, named workers) and health are not among it."""
+
+FEEDBACK_CATEGORIES = frozenset({Category.SERVICE_STATUS})
+REVOCATION_REF = "GDPR 2016/679 art. 19"
+INTERNAL_USE_REF = "Rikosseuraamuslaitos 1301/2021"
 
 
 class Evaluation(Frozen):
@@ -86,23 +130,53 @@ def _present_categories(payload: TaskPayload) -> list[Category]:
     return [c for c in _CATEGORY_ORDER if c in present]
 
 
+@lru_cache(maxsize=1024)
+def _normalised(purpose: str) -> str:
+    return normalise_purpose(purpose)
+
+
+def _recorder_may_name(consent: Consent, recipient: str) -> bool:
+    """A prison, sanctions office or county records consents for the recipients it names; an
+    NGO records consent only for itself."""
+    recorder = default_registry().get(consent.given_by_org)
+    return recorder is not None and (recorder.kind != OrgKind.NGO or recipient == recorder.code)
+
+
 def _consent_reaches(consent: Consent, recipient: str, purpose: str, today: date) -> bool:
     """The consent is in force and names the recipient and the purpose (any category)."""
     return (
-        consent.withdrawn_at is None
-        and consent.valid_from <= today <= consent.valid_until
+        consent.in_force(today)
         and recipient in consent.recipients
         and _normalised(consent.purpose) == _normalised(purpose)
+        and _recorder_may_name(consent, recipient)
     )
 
 
-def _shl35_reaches(recipient: str, case: CaseState) -> bool:
-    """The §35 basis exists for this recipient on this case (for the categories it lists)."""
-    return (
-        case.responsible_area is not None
-        and recipient == case.responsible_area
-        and any(referral.kind in SHL35_REFERRAL_KINDS for referral in case.referrals)
+def _shl35_ended(referral: Referral, case: CaseState, now: datetime) -> bool:
+    """The county started the assessment, or the client consented to the county after all:
+    consent could be obtained, so the notification's ground no longer carries anything."""
+    if case.assessment_started_at is not None and case.assessment_started_at <= now:
+        return True
+    county = case.responsible_area
+    return any(
+        county in consent.recipients
+        and consent.given_at is not None
+        and referral.submitted_at <= consent.given_at <= now
+        for consent in case.consents
     )
+
+
+def shl35_notification_in_force(case: CaseState, now: datetime) -> Referral | None:
+    """The notification without consent (with its ground) that still carries a basis, if any."""
+    for referral in case.referrals:
+        if (
+            referral.kind == ReferralKind.NOTIFICATION_WITHOUT_CONSENT
+            and referral.ground is not None
+            and referral.submitted_at <= now
+            and not _shl35_ended(referral, case, now)
+        ):
+            return referral
+    return None
 
 
 def _agreement_reaches(
@@ -117,17 +191,28 @@ def _agreement_reaches(
     )
 
 
-@lru_cache(maxsize=1024)
-def _normalised(purpose: str) -> str:
-    return normalise_purpose(purpose)
+def _feedback_consent(draft: TaskDraft, case: CaseState, today: date) -> Consent | None:
+    """For referral feedback to the referrer: the consent its contact rested on, if in force."""
+    if draft.kind != TaskKind.REFERRAL_FEEDBACK:
+        return None
+    for referral in case.referrals:
+        if (
+            referral.referral_id == draft.referral_id
+            and referral.submitted_by == draft.recipient_org
+            and referral.consent_id is not None
+        ):
+            consent = next((c for c in case.consents if c.consent_id == referral.consent_id), None)
+            if consent is not None and consent.in_force(today):
+                return consent
+    return None
 
 
 class _Grants:
     """What may reach one draft's recipient for its purpose, worked out once per draft.
 
-    Whether a consent, the §35 basis or an agreement applies depends on the recipient, the
-    purpose, the case and the day, not on the category; only the category lists do. So each
-    source is checked once and each category only looks the category up in the lists.
+    Whether a source applies depends on the recipient, the purpose, the task kind, the case and
+    the day, not on the category; only the category lists do. So each source is checked once
+    and each category only looks itself up in the lists.
     """
 
     __slots__ = ("sources",)
@@ -139,18 +224,28 @@ class _Grants:
             for consent in case.consents
             if _consent_reaches(consent, recipient, purpose, today)
         ]
-        if _shl35_reaches(recipient, case):
+        feedback = _feedback_consent(draft, case, today)
+        if feedback is not None:
+            basis = Basis.build(kind=BasisKind.CONSENT, ref=feedback.consent_id)
+            self.sources.append((basis, FEEDBACK_CATEGORIES))
+        if (
+            draft.kind in SHL35_TASK_KINDS
+            and recipient == case.responsible_area
+            and shl35_notification_in_force(case, now) is not None
+        ):
             shl35 = Basis.build(kind=BasisKind.SHL35_NOTIFICATION, ref=SHL35_REF)
             self.sources.append((shl35, rules.shl35_notification.categories))
-        area = case.responsible_area
         self.sources.extend(
             (
                 Basis.build(kind=BasisKind.REGIONAL_AGREEMENT, ref=agreement.name),
                 agreement.categories,
             )
             for agreement in rules.regional_agreements
-            if _agreement_reaches(agreement, recipient, purpose, area)
+            if _agreement_reaches(agreement, recipient, purpose, case.responsible_area)
         )
+        if is_agency_unit(recipient):
+            internal = Basis.build(kind=BasisKind.INTERNAL_USE, ref=INTERNAL_USE_REF)
+            self.sources.append((internal, AGENCY_CATEGORIES))
 
     def bases(self, category: Category) -> list[Basis]:
         if category in NEVER_SHARED:
@@ -165,6 +260,35 @@ def bases_for(
     return _Grants(draft, case, rules, now).bases(category)
 
 
+def consent_for_contact(case: CaseState, on: date) -> Consent | None:
+    """The consent a contact with consent (SHL 35 § 1 mom.) rests on: in force on `on`, naming
+    the responsible county (any county while routing is unresolved) for release planning."""
+    counties = (
+        [case.responsible_area]
+        if case.responsible_area is not None
+        else [org.code for org in default_registry().of_kind(OrgKind.COUNTY)]
+    )
+    for consent in case.consents:
+        if any(
+            _consent_reaches(consent, county, Purpose.RELEASE_PLANNING, on) for county in counties
+        ):
+            return consent
+    return None
+
+
+def county_may_be_told(case: CaseState, now: datetime) -> bool:
+    """Whether the responsible county can be told anything that lets it act before release:
+    a consent in force that names it for release planning, or a notification in force."""
+    county = case.responsible_area
+    if county is None:
+        return False
+    today = local_date(now)
+    consented = any(
+        _consent_reaches(c, county, Purpose.RELEASE_PLANNING, today) for c in case.consents
+    )
+    return consented or shl35_notification_in_force(case, now) is not None
+
+
 def evaluate(draft: TaskDraft, case: CaseState, rules: SharingRules, now: datetime) -> Evaluation:
     """Keep the fields whose category has a basis; list what was withheld and why it was not."""
     return _evaluate(draft, case, rules, now)[0]
@@ -172,9 +296,9 @@ def evaluate(draft: TaskDraft, case: CaseState, rules: SharingRules, now: dateti
 
 def _evaluate(
     draft: TaskDraft, case: CaseState, rules: SharingRules, now: datetime
-) -> tuple[Evaluation, list[Category]]:
-    """`evaluate`, and the categories the filtered payload carries (the permitted ones, in
-    category order: every field of a permitted category is kept, every other is emptied)."""
+) -> tuple[Evaluation, dict[Category, list[Basis]]]:
+    """`evaluate`, and each permitted category with its bases (in category order: every field
+    of a permitted category is kept, every other is emptied)."""
     categories = declared_categories()
     grants = _Grants(draft, case, rules, now)
     permitted: dict[Category, list[Basis]] = {}
@@ -197,7 +321,7 @@ def _evaluate(
         bases=bases,
         consent_ids=consent_ids,
     )
-    return evaluation, list(permitted)
+    return evaluation, permitted
 
 
 def task_id_for(draft: TaskDraft) -> str:
@@ -205,19 +329,39 @@ def task_id_for(draft: TaskDraft) -> str:
     return stable_id(draft.case_id, draft.kind.value, draft.trigger, draft.recipient_org)
 
 
-def issue(
+def _revocation(draft: TaskDraft) -> Evaluation:
+    """A revocation notice carries no content, only the basis that lets it be sent."""
+    return Evaluation.build(
+        payload=TaskPayload.build(),
+        withheld=_present_categories(draft.payload),
+        bases=[Basis.build(kind=BasisKind.REVOCATION_NOTICE, ref=REVOCATION_REF)],
+        consent_ids=[],
+    )
+
+
+def disclose(
     draft: TaskDraft,
     case: CaseState,
     rules: SharingRules,
     now: datetime,
     *,
     task_id: str | None = None,
-) -> IssuedTask:
-    """Filter the draft through the policy and record the disclosure it makes.
+) -> IssuedTask | None:
+    """The task the recipient may receive and the record of the disclosure, or None when the
+    recipient has no basis for any of the draft's content (then nothing is sent at all).
 
     `task_id` is `task_id_for(draft)`, for a caller that has it already.
     """
-    evaluation, disclosed = _evaluate(draft, case, rules, now)
+    permitted: dict[Category, list[Basis]] = {}
+    if draft.kind == TaskKind.CONSENT_REVOKED:
+        evaluation = _revocation(draft)
+    else:
+        evaluation, permitted = _evaluate(draft, case, rules, now)
+        if not permitted:
+            return None
+    internal = bool(permitted) and all(
+        any(b.kind == BasisKind.INTERNAL_USE for b in found) for found in permitted.values()
+    )
     task_id = task_id or task_id_for(draft)
     task = Task.build(
         task_id=task_id,
@@ -235,6 +379,7 @@ def issue(
         rules_version=rules.version,
         recipient_worker_ref=draft.recipient_worker_ref,
         supersedes=draft.supersedes,
+        referral_id=draft.referral_id,
     )
     disclosure = DisclosureRecord.build(
         disclosure_id=stable_id("disclosure", task_id),
@@ -243,10 +388,11 @@ def issue(
         person_ref=draft.person_ref,
         case_id=draft.case_id,
         recipient_org=draft.recipient_org,
-        categories=disclosed,
+        categories=list(permitted),
         bases=evaluation.bases,
         consent_ids=evaluation.consent_ids,
         rules_version=rules.version,
         disclosed_at=now,
+        internal_use=internal,
     )
     return IssuedTask.build(task=task, disclosure=disclosure)

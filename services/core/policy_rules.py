@@ -2,17 +2,20 @@
 
 A rules file names two kinds of basis (consent is the third and lives in the case's ledger):
 
-- the SHL §35 basis (Social Welfare Act 1301/2014 §35, as amended by 416/2023). Our reading: when
-  the Criminal Sanctions Agency has made a §35 contact (with consent) or a §35 notification
-  (without consent) about a person, the *responsible* wellbeing county may receive the minimum
-  it needs to act on it (who, where, when released, the stated need and its urgency). The basis
-  exists only for the county that is `case.responsible_area` and only once such a referral is on
-  the case; a self-referral is the person's own act and gives the Agency no basis to disclose.
-  It never covers health details, offence information or free-text summaries, so a rules file
-  that lists those for §35 is refused.
+- the SHL 35 § 2 mom. notification without consent (Social Welfare Act 1301/2014, 35 §; 1 mom.
+  as amended by 416/2023): made when consent cannot be obtained and the person is evidently
+  unable to take care of their own care, health or safety (or a child's interest requires it).
+  It lets the *responsible* wellbeing county receive the minimum it needs to act on the
+  notification: who, where, when released, the stated non-health need and its urgency. The
+  file may narrow that minimum but never widen it: health, offence, free text or anything else
+  is refused. A contact *with* consent (35 § 1 mom.) is no basis of its own: it rests on the
+  consent alone.
 - named regional agreements that counties have signed: for persons whose responsible county
-  signed, the listed categories may go to the listed recipients (organisation kinds or codes)
-  for the listed purposes.
+  signed, the listed categories may go to the listed recipients for the listed purposes. An
+  agreement is not a law: client data is secret (client data act 703/2023 4 §) and may be
+  disclosed only with the client's consent or where a law provides (6 §). So an agreement may
+  carry only the operational release facts (`release_schedule`, `placement`); a file that lists
+  identity, health, offence or social-welfare client data for an agreement is refused.
 
 Offence information is never shared by this service, whatever a consent or an agreement says;
 a rules file that grants it is refused at start-up.
@@ -27,20 +30,21 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from services.core.organisations import OrgKind, default_registry
-from services.core.vocabulary import Category, ReferralKind
+from services.core.vocabulary import Category
 
 NEVER_SHARED = frozenset({Category.OFFENCE})
 """Categories no basis can open."""
 
-SHL35_FORBIDDEN = frozenset({Category.HEALTH, Category.OFFENCE, Category.REFERRAL_SUMMARY})
-"""Categories the SHL §35 minimum never includes."""
-
-SHL35_REFERRAL_KINDS = frozenset(
-    {ReferralKind.NOTIFICATION_WITHOUT_CONSENT, ReferralKind.CONTACT_WITH_CONSENT}
+SHL35_MINIMUM = frozenset(
+    {Category.IDENTITY, Category.PLACEMENT, Category.RELEASE_SCHEDULE, Category.NEEDS}
 )
-"""Referral kinds that are a §35 contact or notification."""
+"""The most a 35 § 2 mom. notification may carry: who, where, when released, the stated
+non-health needs and their urgency."""
 
-SHL35_REF = "SHL 1301/2014 35 §"
+AGREEMENT_CATEGORIES = frozenset({Category.RELEASE_SCHEDULE, Category.PLACEMENT})
+"""The only categories a regional agreement may carry (703/2023 4 § and 6 §)."""
+
+SHL35_REF = "SHL 1301/2014 35 § 2 mom."
 
 DEFAULT_RULES_FILE = "sharing-rules.yaml"
 
@@ -76,7 +80,7 @@ class Shl35Rule(_Rule):
     @field_validator("categories")
     @classmethod
     def _minimum_only(cls, value: list[Category]) -> list[Category]:
-        forbidden = sorted(c.value for c in set(value) & SHL35_FORBIDDEN)
+        forbidden = sorted(c.value for c in set(value) - SHL35_MINIMUM)
         if forbidden:
             raise ValueError(f"the SHL §35 minimum never includes {', '.join(forbidden)}")
         return value
@@ -93,9 +97,14 @@ class RegionalAgreement(_Rule):
 
     @field_validator("categories")
     @classmethod
-    def _no_offence(cls, value: list[Category]) -> list[Category]:
+    def _operational_only(cls, value: list[Category]) -> list[Category]:
         if NEVER_SHARED & set(value):
             raise ValueError("offence information is never shared; remove 'offence'")
+        forbidden = sorted(c.value for c in set(value) - AGREEMENT_CATEGORIES)
+        if forbidden:
+            raise ValueError(
+                f"an agreement is not a law (703/2023 6 §): it cannot open {', '.join(forbidden)}"
+            )
         return value
 
     @field_validator("areas")

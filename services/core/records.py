@@ -24,6 +24,9 @@ class DisclosureRecord(Frozen):
     consent_ids: list[str] = Field(default_factory=list)
     rules_version: str
     disclosed_at: Instant
+    internal_use: bool = False
+    """True when the recipient is a unit of the controller that holds the data (the Criminal
+    Sanctions Agency's prisons and offices): recorded, but not a disclosure to a third party."""
 
 
 class AlertRule(StrEnum):
@@ -39,6 +42,7 @@ class AlertRule(StrEnum):
     CONTACT_LOST = "contact_lost"
     CONSENT_LAPSED = "consent_lapsed"
     ROUTING_PROBLEM = "routing_problem"
+    NO_BASIS_TO_CONTACT = "no_basis_to_contact"
 
 
 class Severity(StrEnum):
@@ -66,6 +70,8 @@ class Alert(Frozen):
     resolved_at: Instant | None = None
     subject: str | None = None
     """What the rule is about within the case (a task id, a role), never personal data."""
+    identity_temporary: bool = False
+    """The person is known only by a temporary identity code (see `CaseState`)."""
 
 
 class DeadLetter(Frozen):

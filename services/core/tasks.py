@@ -31,6 +31,7 @@ def category(value: Category) -> Any:
 
 
 class TaskKind(StrEnum):
+    REFERRAL_RECEIVED = "referral_received"
     RELEASE_PREPARATION = "release_preparation"
     RELEASE_DATE_CHANGED = "release_date_changed"
     SHORT_SENTENCE_CONTACT = "short_sentence_contact"
@@ -53,9 +54,16 @@ class Priority(StrEnum):
 
 
 class BasisKind(StrEnum):
+    """Why a recipient may see a category; `docs/privacy.md` cites the statute for each."""
+
     CONSENT = "consent"
     SHL35_NOTIFICATION = "shl35_notification"
+    """SHL 1301/2014 35 § 2 mom.: a notification without consent, with its ground."""
     REGIONAL_AGREEMENT = "regional_agreement"
+    INTERNAL_USE = "internal_use"
+    """Units of one controller (the Criminal Sanctions Agency): not a disclosure."""
+    REVOCATION_NOTICE = "revocation_notice"
+    """GDPR art. 19: a recipient of earlier disclosures learns that the consent ended."""
 
 
 class Basis(Frozen):
@@ -85,6 +93,7 @@ class TaskPayload(Frozen):
     housing_status: Annotated[HousingStatus | None, category(Category.PLACEMENT)]
     sentence_type: Annotated[SentenceType | None, category(Category.SENTENCE)]
     needs: Annotated[list[Need] | None, category(Category.NEEDS)]
+    """Non-health needs only; health needs travel in `health_needs`."""
     urgency: Annotated[Urgency | None, category(Category.NEEDS)]
     referral_summary: Annotated[str | None, category(Category.REFERRAL_SUMMARY)]
     contact_persons: Annotated[list[PayloadContact] | None, category(Category.CONTACT_PERSONS)]
@@ -93,6 +102,8 @@ class TaskPayload(Frozen):
     referral_status: Annotated[str | None, category(Category.SERVICE_STATUS)]
     assessment_status: Annotated[str | None, category(Category.SERVICE_STATUS)]
     open_task_kinds: Annotated[list[str] | None, category(Category.SERVICE_STATUS)]
+    health_needs: Annotated[list[Need] | None, category(Category.HEALTH)]
+    """Mental health, substance use and health care needs (GDPR art. 9)."""
 
 
 def field_categories() -> dict[str, Category]:
@@ -127,3 +138,5 @@ class Task(Frozen):
     rules_version: str
     recipient_worker_ref: str | None = None
     supersedes: str | None = None
+    referral_id: str | None = None
+    """The referral the task is about; the county acknowledges it by this id."""

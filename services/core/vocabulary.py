@@ -52,6 +52,39 @@ class Need(StrEnum):
     DAILY_LIVING = "daily_living"
 
 
+HEALTH_NEEDS = frozenset({Need.SUBSTANCE_USE, Need.MENTAL_HEALTH, Need.HEALTH_CARE})
+"""Needs that are health data (GDPR art. 9): they travel in the `health` category, never in
+`needs`, and only a consent that lists `health` opens them."""
+
+
+def split_needs(needs: list[Need]) -> tuple[list[Need], list[Need]]:
+    """(non-health needs, health needs), each in the given order."""
+    return (
+        [n for n in needs if n not in HEALTH_NEEDS],
+        [n for n in needs if n in HEALTH_NEEDS],
+    )
+
+
+class Shl35Ground(StrEnum):
+    """Why a notification without consent is made (SHL 1301/2014 35 § 2 mom.): the person is
+    evidently unable to take care of their own care, health or safety, or a child's interest
+    necessarily requires it."""
+
+    UNABLE_TO_CARE_FOR_SELF = "unable_to_care_for_self"
+    UNABLE_TO_CARE_FOR_HEALTH = "unable_to_care_for_health"
+    UNABLE_TO_ENSURE_SAFETY = "unable_to_ensure_safety"
+    CHILD_INTEREST = "child_interest"
+
+
+class ConsentNotObtained(StrEnum):
+    """Why consent could not be obtained before a notification without consent."""
+
+    CLIENT_REFUSED = "client_refused"
+    CLIENT_UNABLE_TO_CONSENT = "client_unable_to_consent"
+    CLIENT_UNREACHABLE = "client_unreachable"
+    NO_TIME_BEFORE_RELEASE = "no_time_before_release"
+
+
 class Urgency(StrEnum):
     NORMAL = "normal"
     URGENT = "urgent"

@@ -64,6 +64,7 @@ def _reconcile(
             severity=breach.severity,
             opened_at=now,
             subject=subject,
+            identity_temporary=case.identity_temporary,
         )
         alerts[opened.alert_id] = opened
         changed.append(opened)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from services.core.calendar import local_date
+from services.core.policy import county_may_be_told
 from services.core.records import AlertRule, Severity
 from services.core.vocabulary import ContactRole, Urgency
 from services.followup.deadlines import (
@@ -72,6 +73,30 @@ def no_contact_before_release(state: FollowupState, levels: ServiceLevels, out: 
     if not state.case.referrals:
         at = release_near_at(state.case, levels)
         out.breach_from(at, AlertRule.NO_CONTACT_BEFORE_RELEASE, Severity.CRITICAL)
+
+
+def no_basis_to_contact(state: FollowupState, levels: ServiceLevels, out: Findings) -> None:
+    """Release is near (or has happened), the assessment has not started, and the county may be
+    told nothing: no consent names it and no notification without consent is in force. The
+    prison's coordinator can ask the client for consent or make a 35 § 2 mom. notification."""
+    case = state.case
+    if case.responsible_area is None:
+        return  # nobody to tell yet: the routing problem says so
+    if case.assessment_started_at is not None or county_may_be_told(case, out.now):
+        _wake_at_consent_ends(state, out)
+        return
+    at = release_near_at(case, levels)
+    if at is None and case.released_at is not None:
+        at = case.released_at
+    out.breach_from(at, AlertRule.NO_BASIS_TO_CONTACT, Severity.CRITICAL)
+
+
+def _wake_at_consent_ends(state: FollowupState, out: Findings) -> None:
+    """A basis that rests on a consent ends when the consent expires: look again then."""
+    for consent in state.case.consents:
+        lapsed_at = consent_lapsed_at(consent)
+        if out.now < lapsed_at:
+            out.wakeups.append(lapsed_at)
 
 
 def referral_not_acknowledged(state: FollowupState, levels: ServiceLevels, out: Findings) -> None:
@@ -194,6 +219,7 @@ def routing_problem(state: FollowupState, levels: ServiceLevels, out: Findings) 
 
 RULES: tuple[Rule, ...] = (
     no_contact_before_release,
+    no_basis_to_contact,
     referral_not_acknowledged,
     assessment_not_started,
     no_named_worker_at_release,

@@ -16,7 +16,7 @@ import faust
 from services.core.drafts import addressed_to_person
 from services.core.envelopes import Tick
 from services.core.facts import CaseFact
-from services.core.policy import issue
+from services.core.policy import disclose
 from services.followup.decide import on_fact, on_tick
 from services.followup.state import FollowupOutcome, FollowupState
 from services.platform.batching import Batch, decide_in_batches
@@ -109,8 +109,9 @@ class FollowupShell:
             personal = open_personal(case, rt.sealer)
             for draft in outcome.drafts:
                 filled = addressed_to_person(draft, personal)
-                batch.extend(await publish_issued(rt, key, issue(filled, case, self.rules,
-                                                                 rt.clock.now())))
+                issued = disclose(filled, case, self.rules, rt.clock.now())
+                if issued is not None:
+                    batch.extend(await publish_issued(rt, key, issued))
         batch.write(event, self.states, key, pack(outcome.state), outcome.state)
         due = outcome.state.next_due.isoformat().encode() if outcome.state.next_due else None
         if due != batch.raw(event, self.due, key):

@@ -16,7 +16,7 @@ from services.core.calendar import start_of_local_day as midnight
 from services.core.case import CaseState
 from services.core.drafts import TaskDraft
 from services.core.tasks import PayloadContact, Priority, TaskKind, TaskPayload
-from services.core.vocabulary import Need, Urgency
+from services.core.vocabulary import Need, Urgency, split_needs
 from services.followup.deadlines import (
     checkpoint_at,
     plan_review_window_start,
@@ -52,8 +52,10 @@ def _status(case: CaseState) -> dict[str, object]:
         needs.extend(n for n in referral.needs if n not in needs)
     urgencies = [r.urgency for r in case.referrals]
     acknowledged = any(r.acknowledged_at is not None for r in case.referrals)
+    ordinary, health = split_needs(needs)
     return {
-        "needs": needs or None,
+        "needs": ordinary or None,
+        "health_needs": health or None,
         "urgency": max(urgencies, key=_URGENCY_ORDER.index) if urgencies else None,
         "referral_status": (
             "none" if not case.referrals else "acknowledged" if acknowledged else "submitted"

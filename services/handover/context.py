@@ -57,6 +57,7 @@ class Context:
         trigger: str | None = None,
         recipient_worker_ref: str | None = None,
         supersedes: str | None = None,
+        referral_id: str | None = None,
     ) -> TaskDraft:
         """A draft triggered by this fact unless `trigger` names something more stable."""
         return TaskDraft.build(
@@ -73,4 +74,5 @@ class Context:
             payload=payload,
             recipient_worker_ref=recipient_worker_ref,
             supersedes=supersedes,
+            referral_id=referral_id,
         )

@@ -1,9 +1,9 @@
 """The handover decision: a case fact becomes tasks for whoever must act next.
 
 Pure: state, fact, personal details, rules, settings and `now` in; new state and issued tasks
-out. Every draft goes through the sharing policy. A task already issued (same deterministic id)
-is not issued again, so a repeated fact changes nothing; a task an NGO may not receive (no
-consent covers it) is not issued at all.
+out. Every draft goes through the one sharing decision (`services.core.policy.disclose`). A task
+already issued (same deterministic id) is not issued again, so a repeated fact changes nothing;
+a task whose recipient has no basis for any of its content is not issued at all.
 """
 
 from collections.abc import Callable
@@ -12,9 +12,7 @@ from datetime import datetime
 from services.core.drafts import PersonalDetails, TaskDraft
 from services.core.facts import CaseFact, FactKind
 from services.core.frozen import Frozen
-from services.core.organisations import OrgKind, default_registry
-from services.core.policy import IssuedTask, SharingRules, issue, task_id_for
-from services.core.tasks import TaskKind
+from services.core.policy import IssuedTask, SharingRules, disclose, task_id_for
 from services.handover import network_changes, release
 from services.handover.context import Context
 from services.handover.settings import HandoverSettings
@@ -36,19 +34,6 @@ BUILDERS: dict[FactKind, Builder] = {
     FactKind.CONSENT_WITHDRAWN: network_changes.on_consent_withdrawn,
 }
 """Facts that make tasks; every other fact changes nothing here."""
-
-
-def may_receive(issued: IssuedTask) -> bool:
-    """NGOs take part only where the client consented: a task reaches an NGO only when a
-    consent covers something in it, except the notice that a consent was revoked.
-
-    Without this an NGO left in the network after a withdrawal would still get empty tasks
-    whose kind and due date tell it about the person (a release moved, a transfer).
-    """
-    org = default_registry().get(issued.task.recipient_org)
-    if org is None or org.kind != OrgKind.NGO or issued.task.kind == TaskKind.CONSENT_REVOKED:
-        return True
-    return bool(issued.disclosure.consent_ids)
 
 
 class HandoverOutcome(Frozen):
@@ -75,8 +60,8 @@ def decide(  # noqa: PLR0917 -- the shared decide(state, input, ..., now) shape
         task_id = task_id_for(draft)
         if current.has(task_id):
             continue
-        result = issue(draft, fact.case, rules, now, task_id=task_id)
-        if not may_receive(result):
+        result = disclose(draft, fact.case, rules, now, task_id=task_id)
+        if result is None:
             continue
         current = current.with_issued(result)
         issued.append(result)

@@ -118,6 +118,7 @@ def on_referral_progress(ctx: Context) -> list[TaskDraft]:
                 due_at=due,
                 payload=payload,
                 purpose=Purpose.REFERRAL_FEEDBACK,
+                referral_id=referral.referral_id,
             )
         )
     return drafts

@@ -3,7 +3,7 @@
 from services.core.case import CaseState, Referral
 from services.core.drafts import PersonalDetails
 from services.core.tasks import PayloadContact, TaskPayload
-from services.core.vocabulary import Need, TaskStatus
+from services.core.vocabulary import Need, TaskStatus, split_needs
 from services.handover.state import HandoverState
 
 CLOSED_STATUSES = frozenset({TaskStatus.COMPLETED, TaskStatus.REJECTED})
@@ -53,6 +53,7 @@ def case_summary(
 ) -> TaskPayload:
     """The whole picture a receiving worker would want; each field is filtered by the policy."""
     referral = focus_referral(case, referral_id)
+    needs, health_needs = split_needs(_needs(case))
     return TaskPayload.build(
         identity_code=personal.identity_code,
         full_name=personal.full_name,
@@ -65,7 +66,8 @@ def case_summary(
         destination_municipality=case.destination_municipality,
         housing_status=case.housing_status,
         sentence_type=case.sentence_type,
-        needs=_needs(case) or None,
+        needs=needs or None,
+        health_needs=health_needs or None,
         urgency=referral.urgency if referral else None,
         referral_summary=(
             personal.referral_summaries.get(referral.referral_id) if referral else None

@@ -1,4 +1,5 @@
-"""Tasks about the release itself: preparation, a moved date, a short sentence, the release."""
+"""Tasks about the referral and the release itself: the referral, preparation, a moved date, a
+short sentence, the release."""
 
 from datetime import date, timedelta
 
@@ -7,7 +8,7 @@ from services.core.case import CaseState
 from services.core.drafts import TaskDraft
 from services.core.policy import Purpose
 from services.core.tasks import Priority, TaskKind
-from services.core.vocabulary import ReleaseType, SentenceType
+from services.core.vocabulary import ReleaseType, SentenceType, Urgency
 from services.handover.context import Context
 from services.handover.network import network_orgs, sanctions_office_for
 from services.handover.payloads import IDENTITY_FIELDS, SCHEDULE_FIELDS, only
@@ -67,6 +68,7 @@ def short_sentence_contact(ctx: Context, referral_id: str | None = None) -> list
             payload=ctx.summary(referral_id),
             priority=Priority.HIGH,
             supersedes=ctx.supersedable((TaskKind.SHORT_SENTENCE_CONTACT,), county),
+            referral_id=referral_id,
         )
     ]
 
@@ -87,11 +89,47 @@ def on_release_date_set(ctx: Context) -> list[TaskDraft]:
     return [] if already else short_sentence_contact(ctx)
 
 
+REFERRAL_PRIORITY = {
+    Urgency.NORMAL: Priority.NORMAL,
+    Urgency.URGENT: Priority.HIGH,
+    Urgency.IMMEDIATE: Priority.URGENT,
+}
+
+
+def referral_received(ctx: Context, referral_id: str) -> TaskDraft | None:
+    """The county receives the referral as soon as it is accepted, whatever the sentence, with
+    the `referral_id` its acknowledgement names; short sentences by the next working day."""
+    county = ctx.case.responsible_area
+    referral = next((r for r in ctx.case.referrals if r.referral_id == referral_id), None)
+    if county is None or referral is None:
+        return None
+    short = is_short_sentence(ctx.case, ctx.settings.short_sentence_days)
+    days = (
+        ctx.settings.short_sentence_working_days if short else ctx.settings.referral_working_days
+    )
+    return ctx.draft(
+        TaskKind.REFERRAL_RECEIVED,
+        county,
+        reason_code=referral.kind.value,
+        due_at=ctx.due_in_working_days(days),
+        payload=ctx.summary(referral_id),
+        priority=REFERRAL_PRIORITY[referral.urgency],
+        trigger=f"referral:{referral_id}",
+        referral_id=referral_id,
+    )
+
+
 def on_referral_submitted(ctx: Context) -> list[TaskDraft]:
-    """For a short sentence the referral renews the contact with what it adds (SHL §35)."""
-    if not is_short_sentence(ctx.case, ctx.settings.short_sentence_days):
+    """The referral task; for a short sentence the contact is renewed with what the referral
+    adds (SHL §35), since an earlier one may have had no basis to go out."""
+    referral_id = ctx.fact.detail.referral_id
+    if referral_id is None:
         return []
-    return short_sentence_contact(ctx, ctx.fact.detail.referral_id)
+    task = referral_received(ctx, referral_id)
+    drafts = [task] if task is not None else []
+    if is_short_sentence(ctx.case, ctx.settings.short_sentence_days):
+        drafts.extend(short_sentence_contact(ctx, referral_id))
+    return drafts
 
 
 def _change_priority(ctx: Context, new: date, previous: date | None) -> Priority:

@@ -21,6 +21,9 @@ class HandoverSettings(BaseModel):
     """After release, the county's first meeting is due within this many working days."""
     short_sentence_working_days: int = Field(default=1, ge=0)
     """A short-sentence contact is due this many working days from now (the next working day)."""
+    referral_working_days: int = Field(default=3, ge=0)
+    """A referral is to be acknowledged within this many working days (short sentences: the
+    short-sentence contact's working days)."""
     notice_working_days: int = Field(default=1, ge=0)
     """Notices, briefings, feedback and revocations are due within this many working days."""
     assign_successor_working_days: int = Field(default=3, ge=0)

@@ -65,6 +65,7 @@ def consent_given(event: ConsentGiven, case: CaseState, sealed: str | None) -> C
         purpose=event.purpose,
         valid_from=event.valid_from,
         valid_until=event.valid_until,
+        given_at=event.occurred_at,
     )
     changed = case.model_copy(update={"consents": [*case.consents, consent]})
     return one_fact(changed, FactKind.CONSENT_GIVEN, FactDetail.build(consent_id=event.consent_id))

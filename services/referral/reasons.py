@@ -12,11 +12,17 @@ class Reason(StrEnum):
     UNAUTHORISED_SOURCE = "unauthorised_source"
     UNKNOWN_ORGANISATION = "unknown_organisation"
     UNAUTHORISED_EVENT_TYPE = "unauthorised_event_type"
-    INVALID_IDENTITY_CODE = "invalid_identity_code"
+    IDENTITY_CODE_MALFORMED = "identity_code_malformed"
+    IDENTITY_CODE_IMPOSSIBLE_DATE = "identity_code_impossible_date"
+    IDENTITY_CODE_BIRTH_IN_FUTURE = "identity_code_birth_in_future"
+    IDENTITY_CODE_CHECK_MISMATCH = "identity_code_check_mismatch"
     INVALID_PERSON_REF = "invalid_person_ref"
     MISSING_SUBJECT = "missing_subject"
     AMBIGUOUS_SUBJECT = "ambiguous_subject"
     INVALID_EVENT = "invalid_event"
+    # the gate: what the law requires of a referral or a consent
+    SHL35_GROUND_MISSING = "shl35_ground_missing"
+    CONSENT_RECORDER_NOT_ALLOWED = "consent_recorder_not_allowed"
     # the registry: the event does not fit the person's case
     CASE_ALREADY_OPEN = "case_already_open"
     CASE_CLOSED = "case_closed"
@@ -30,3 +36,5 @@ class Reason(StrEnum):
     # the hold: events that arrived before their case
     HELD_TOO_LONG = "held_too_long"
     HOLD_FULL = "hold_full"
+    # the hold: a contact with consent that waited for its consent in vain
+    CONSENT_MISSING = "consent_missing"

@@ -4,21 +4,37 @@
 opens cases, applies every other event to the current case through its transition, and turns
 each accepted change into case facts. Held events are released in arrival order when the case
 opens, or dead-lettered once they have waited `hold_timeout`.
+
+A contact with consent (SHL 35 § 1 mom.) rests on a consent that another organisation may
+record a little later, so it waits for it like an early event; when a consent that carries it
+is accepted it is applied, and after `consent_timeout` it is refused with `consent_missing`
+(never turned into a notification without consent).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from services.core.case import CaseStatus
+from services.core.calendar import local_date
+from services.core.case import CaseState, CaseStatus
 from services.core.envelopes import Origin
-from services.core.events import CustodyStarted, InboundEvent, sensitive_fields
+from services.core.events import (
+    ConsentGiven,
+    CustodyStarted,
+    InboundEvent,
+    ReferralSubmitted,
+    sensitive_fields,
+)
 from services.core.facts import CaseFact
 from services.core.ids import stable_id
+from services.core.policy import consent_for_contact
+from services.core.vocabulary import ReferralKind
 from services.referral.change import Change
 from services.referral.custody import open_case
 from services.referral.gate import Rejection
 from services.referral.reasons import Reason
 from services.referral.state import (
+    Awaiting,
     HeldEvent,
     Outcome,
     PersonState,
@@ -35,8 +51,13 @@ def apply(  # noqa: PLR0917 - the shell's contract: one positional slot per inpu
     origin: Origin,
     settings: ReferralSettings,
     now: datetime,
+    *,
+    identity_temporary: bool = False,
 ) -> Outcome:
-    """Decide one admitted, sanitised event for the person it names (`event.person_ref`)."""
+    """Decide one admitted, sanitised event for the person it names (`event.person_ref`).
+
+    `identity_temporary`: the gate named the person by a temporary identity code.
+    """
     person = state or PersonState.build(person_ref=_person_ref_of(event))
     _require_same_person(person, event)
     _require_sanitised(event)
@@ -46,17 +67,35 @@ def apply(  # noqa: PLR0917 - the shell's contract: one positional slot per inpu
         return run.outcome(accepted=True, duplicate=True)
     case = run.person.case
     if isinstance(event, CustodyStarted) and (case is None or case.status != CaseStatus.IN_CUSTODY):
-        run.open(event, sealed)
+        run.open(event, sealed, now, identity_temporary=identity_temporary)
         return run.outcome(accepted=True)
     if case is None:
         return run.outcome(held=run.hold(event, sealed, origin, now))
-    return run.outcome(accepted=run.apply_to_case(event, sealed, origin, was_held=False))
+    if _awaits_consent(event, case):
+        return run.outcome(held=run.hold(event, sealed, origin, now, Awaiting.CONSENT))
+    accepted = run.apply_to_case(event, sealed, origin, was_held=False)
+    if accepted and isinstance(event, ConsentGiven):
+        run.release_consented(now)
+    return run.outcome(accepted=accepted)
+
+
+def _timeout(held: HeldEvent, settings: ReferralSettings) -> timedelta:
+    return settings.consent_timeout if held.awaiting == Awaiting.CONSENT else settings.hold_timeout
 
 
 def held_until(state: PersonState, settings: ReferralSettings) -> datetime | None:
-    """When the oldest held event runs out of time (`expire_held` is due then), or None."""
-    oldest = min((h.held_at for h in state.held), default=None)
-    return None if oldest is None else oldest + settings.hold_timeout
+    """When the first held event runs out of time (`expire_held` is due then), or None."""
+    return min((h.held_at + _timeout(h, settings) for h in state.held), default=None)
+
+
+def _awaits_consent(event: InboundEvent, case: CaseState) -> bool:
+    """A contact with consent on an open case with no consent yet that carries it."""
+    return (
+        isinstance(event, ReferralSubmitted)
+        and event.kind == ReferralKind.CONTACT_WITH_CONSENT
+        and case.status != CaseStatus.CLOSED
+        and consent_for_contact(case, local_date(event.occurred_at)) is None
+    )
 
 
 def expire_held(state: PersonState, settings: ReferralSettings, now: datetime) -> Outcome:
@@ -187,20 +226,64 @@ class _Run:
         self.commit(event, result)
         return True
 
-    def open(self, event: CustodyStarted, sealed: str | None) -> None:
+    def open(
+        self, event: CustodyStarted, sealed: str | None, now: datetime, *, identity_temporary: bool
+    ) -> None:
         """Open a new case (a released one it supersedes counts as ended), then release the
         events that were waiting for it, in arrival order."""
         previous = self.person.case
         if previous is not None and previous.case_id not in self.person.closed_case_ids:
             closed_ids = [*self.person.closed_case_ids, previous.case_id]
             self.person = self.person.model_copy(update={"closed_case_ids": closed_ids})
-        self.commit(event, open_case(event, self.person.person_ref, sealed))
-        waiting, self.person = self.person.held, self.person.model_copy(update={"held": []})
-        for held in waiting:
-            if self.apply_to_case(held.restore(), held.sealed, held.origin, was_held=True):
-                self.released += 1
+        opened = open_case(event, self.person.person_ref, sealed)
+        if identity_temporary:
+            case = opened.case.model_copy(update={"identity_temporary": True})
+            opened = Change(case=case, effects=opened.effects)
+        self.commit(event, opened)
+        self.release(lambda held: held.awaiting == Awaiting.CASE, now)
 
-    def hold(self, event: InboundEvent, sealed: str | None, origin: Origin, now: datetime) -> int:
+    def release_consented(self, now: datetime) -> None:
+        """Apply the contacts that waited for a consent which the case now has."""
+        case = self.person.case
+        assert case is not None
+        self.release(
+            lambda held: (
+                held.awaiting == Awaiting.CONSENT and not _awaits_consent(held.restore(), case)
+            ),
+            now,
+        )
+
+    def release(self, ready: Callable[[HeldEvent], bool], now: datetime) -> None:
+        """Apply the held events that are `ready`, in arrival order; a contact with consent
+        that still lacks its consent moves on to wait for it."""
+        waiting = [h for h in self.person.held if ready(h)]
+        if not waiting:
+            return
+        kept = [h for h in self.person.held if not ready(h)]
+        self.person = self.person.model_copy(update={"held": kept})
+        for held in waiting:
+            event = held.restore()
+            case = self.person.case
+            assert case is not None
+            if _awaits_consent(event, case):
+                self.person = self.person.model_copy(
+                    update={"held": [*self.person.held, held.waiting_for_consent(now)]}
+                )
+                continue
+            accepted = self.apply_to_case(event, held.sealed, held.origin, was_held=True)
+            if accepted:
+                self.released += 1
+                if isinstance(event, ConsentGiven):
+                    self.release_consented(now)
+
+    def hold(
+        self,
+        event: InboundEvent,
+        sealed: str | None,
+        origin: Origin,
+        now: datetime,
+        awaiting: Awaiting = Awaiting.CASE,
+    ) -> int:
         if len(self.person.held) >= self.settings.max_held:
             full = Rejection(
                 reason_code=Reason.HOLD_FULL,
@@ -208,20 +291,30 @@ class _Run:
             )
             self.reject(event, sealed, origin, full, was_held=False)
             return 0
-        held = [*self.person.held, HeldEvent.of(event, sealed, origin, now)]
+        held = [*self.person.held, HeldEvent.of(event, sealed, origin, now, awaiting)]
         self.person = self.person.model_copy(update={"held": held})
         return 1
 
     def expire(self, now: datetime) -> None:
-        timeout = self.settings.hold_timeout
-        expired = [h for h in self.person.held if now - h.held_at >= timeout]
+        expired = [h for h in self.person.held if now - h.held_at >= _timeout(h, self.settings)]
         if not expired:
             return
         waiting = [h for h in self.person.held if h not in expired]
         self.person = self.person.model_copy(update={"held": waiting})
-        too_long = Rejection(
-            reason_code=Reason.HELD_TOO_LONG,
-            detail="no case opened for the person within hold_timeout",
-        )
         for held in expired:
-            self.reject(held.restore(), held.sealed, held.origin, too_long, was_held=True)
+            self.reject(
+                held.restore(), held.sealed, held.origin, _EXPIRED[held.awaiting], was_held=True
+            )
+
+
+_EXPIRED = {
+    Awaiting.CASE: Rejection(
+        reason_code=Reason.HELD_TOO_LONG,
+        detail="no case opened for the person within hold_timeout",
+    ),
+    Awaiting.CONSENT: Rejection(
+        reason_code=Reason.CONSENT_MISSING,
+        detail="a contact with consent (SHL 35 § 1 mom.) needs a consent in force that names "
+        "the responsible county for release planning; none arrived within consent_timeout",
+    ),
+}

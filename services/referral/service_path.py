@@ -1,5 +1,6 @@
 """Transitions of the service path: referral, assessment, client plan and task status."""
 
+from services.core.calendar import local_date
 from services.core.case import CaseState, ClientPlan, Referral
 from services.core.events import (
     AssessmentCompleted,
@@ -11,6 +12,8 @@ from services.core.events import (
     TaskStatusChanged,
 )
 from services.core.facts import FactDetail, FactKind
+from services.core.policy import consent_for_contact
+from services.core.vocabulary import ReferralKind
 from services.referral.change import Change, one_fact, refuse
 from services.referral.gate import Rejection
 from services.referral.reasons import Reason
@@ -19,9 +22,15 @@ from services.referral.reasons import Reason
 def referral_submitted(
     event: ReferralSubmitted, case: CaseState, sealed: str | None
 ) -> Change | Rejection:
-    """The free-text summary is kept only sealed."""
+    """The free-text summary is kept only sealed. A contact with consent records the consent it
+    rests on; the registry applies it only once there is one."""
     if any(r.referral_id == event.referral_id for r in case.referrals):
         return refuse(Reason.DUPLICATE_REFERRAL, "a referral with this referral_id exists")
+    consent = None
+    if event.kind == ReferralKind.CONTACT_WITH_CONSENT:
+        consent = consent_for_contact(case, local_date(event.occurred_at))
+        if consent is None:
+            return refuse(Reason.CONSENT_MISSING, "no consent in force names the county")
     referral = Referral.build(
         referral_id=event.referral_id,
         kind=event.kind,
@@ -30,6 +39,9 @@ def referral_submitted(
         needs=event.needs,
         urgency=event.urgency,
         sealed_summary=sealed,
+        ground=event.ground,
+        consent_not_obtained=event.consent_not_obtained,
+        consent_id=consent.consent_id if consent is not None else None,
     )
     changed = case.model_copy(update={"referrals": [*case.referrals, referral]})
     return one_fact(

@@ -5,6 +5,7 @@ can keep `PersonState` in a table keyed by `person_ref`.
 """
 
 from datetime import timedelta
+from enum import StrEnum
 from typing import Any
 
 from pydantic import Field
@@ -20,8 +21,16 @@ from services.core.timeutil import Instant
 EVENT_TYPES: dict[str, type[InboundEvent]] = {cls.__name__: cls for cls in INBOUND_EVENT_TYPES}
 
 
+class Awaiting(StrEnum):
+    CASE = "case"
+    """The event arrived before its person had a case."""
+    CONSENT = "consent"
+    """A contact with consent arrived before the consent it rests on."""
+
+
 class HeldEvent(Frozen):
-    """A sanitised event that arrived before its person had a case, waiting for one."""
+    """A sanitised event waiting for its case, or a contact with consent waiting for its
+    consent (which another organisation may record a little later)."""
 
     event_id: str
     event_type: str
@@ -30,10 +39,16 @@ class HeldEvent(Frozen):
     sealed: str | None = None
     origin: Origin
     held_at: Instant
+    awaiting: Awaiting = Awaiting.CASE
 
     @classmethod
     def of(
-        cls, event: InboundEvent, sealed: str | None, origin: Origin, held_at: Instant
+        cls,
+        event: InboundEvent,
+        sealed: str | None,
+        origin: Origin,
+        held_at: Instant,
+        awaiting: Awaiting = Awaiting.CASE,
     ) -> "HeldEvent":
         return cls.build(
             event_id=event.event_id,
@@ -42,7 +57,11 @@ class HeldEvent(Frozen):
             sealed=sealed,
             origin=origin,
             held_at=held_at,
+            awaiting=awaiting,
         )
+
+    def waiting_for_consent(self, since: Instant) -> "HeldEvent":
+        return self.model_copy(update={"awaiting": Awaiting.CONSENT, "held_at": since})
 
     def restore(self) -> InboundEvent:
         return EVENT_TYPES[self.event_type].model_validate(self.event)
@@ -68,6 +87,8 @@ class PersonState(Frozen):
 class ReferralSettings(Frozen):
     hold_timeout: timedelta = timedelta(days=7)
     """How long an event may wait for its case before it is dead-lettered (`held_too_long`)."""
+    consent_timeout: timedelta = timedelta(days=1)
+    """How long a contact with consent may wait for its consent (`consent_missing`)."""
     seen_limit: int = Field(default=2000, gt=0)
     """How many recent event ids each person remembers for deduplication."""
     max_held: int = Field(default=1000, gt=0)

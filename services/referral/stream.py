@@ -95,7 +95,8 @@ class ReferralShell:
                                  stage="referral.gate")
             return
         topic_org = rt.names.org_of(message.topic) or ""
-        verdict = gate(record, topic_org, rt.registry, rt.settings.person_ref_key)
+        verdict = gate(record, topic_org, rt.registry, rt.settings.person_ref_key,
+                       rt.clock.now() if rt.clock.started() else None)
         if isinstance(verdict, Rejection):
             await rt.dead_letter(verdict.reason_code, verdict.detail, message,
                                  stage="referral.gate")
@@ -110,6 +111,7 @@ class ReferralShell:
             origin=Origin(topic=message.topic, partition=message.partition,
                           offset=message.offset),
             received_at=rt.clock.now(),
+            identity_temporary=verdict.identity_temporary,
         )
         await rt.send(rt.names.intake, verdict.person_ref, intake)
 
@@ -126,7 +128,8 @@ class ReferralShell:
         intake = self.rt.catalogue.decode_as(event.message.value, Intake)
         inner = self.rt.catalogue.decode_as(intake.event, InboundEvent)
         outcome = apply(self._load(event, batch, key), inner, intake.sealed, intake.origin,
-                        self.decide_settings, self.rt.clock.now())
+                        self.decide_settings, self.rt.clock.now(),
+                        identity_temporary=intake.identity_temporary)
         await self._publish(event, batch, key, outcome)
 
     async def _on_tick(self, event: Any, batch: Batch) -> None:

@@ -10,9 +10,11 @@ from services.core.events import ConsentGiven, ConsentWithdrawn, ReferralSubmitt
 from services.core.vocabulary import (
     Category,
     ConsentCollection,
+    ConsentNotObtained,
     Need,
     ReferralKind,
     ReleaseType,
+    Shl35Ground,
     Urgency,
 )
 from services.simulator.config import SimulationConfig
@@ -43,7 +45,14 @@ FULL = (
     Category.CONTACT_PERSONS,
     Category.CLIENT_PLAN,
     Category.SERVICE_STATUS,
+    Category.HEALTH,
 )
+NOTIFICATION_GROUNDS = (
+    Shl35Ground.UNABLE_TO_CARE_FOR_SELF,
+    Shl35Ground.UNABLE_TO_CARE_FOR_HEALTH,
+    Shl35Ground.UNABLE_TO_ENSURE_SAFETY,
+)
+"""Adults: the child's-interest ground does not arise for the simulated people."""
 BASIC = (Category.IDENTITY, Category.RELEASE_SCHEDULE, Category.PLACEMENT, Category.NEEDS)
 SHORT_LIVED = (Category.IDENTITY, Category.RELEASE_SCHEDULE, Category.NEEDS, Category.CLIENT_PLAN)
 
@@ -111,7 +120,9 @@ def give_consent(side: PrisonSide) -> tuple[str | None, datetime | None]:
 def submit_referral(
     side: PrisonSide, consent_at: datetime | None
 ) -> tuple[datetime | None, str | None]:
-    """With consent a contact (SHL §35); without, most get a notification anyway."""
+    """With consent a contact (SHL 35 § 1 mom.); without, where staff see that the person
+    cannot cope, a notification without consent (35 § 2 mom.) with its ground and why consent
+    could not be obtained."""
     rng = side.rng
     if consent_at is not None:
         kind, base = ReferralKind.CONTACT_WITH_CONSENT, consent_at
@@ -127,6 +138,12 @@ def submit_referral(
         list(NEEDS_WEIGHTS), k=rng.randint(1, 4), counts=list(NEEDS_WEIGHTS.values())
     )
     referral = f"ref-{side.s.seed}-{side.p.index:05d}"
+    grounds: dict[str, object] = {}
+    if kind == ReferralKind.NOTIFICATION_WITHOUT_CONSENT:
+        grounds = {
+            "ground": rng.choice(NOTIFICATION_GROUNDS),
+            "consent_not_obtained": rng.choice(list(ConsentNotObtained)),
+        }
     side.s.emit(
         at,
         side.prison_at(at),
@@ -136,6 +153,7 @@ def submit_referral(
         needs=list(dict.fromkeys(needs)),
         urgency=Urgency.URGENT if side.short_stay else Urgency.NORMAL,
         summary=f"Synteettinen testilähete {side.p.index:04d}",
+        **grounds,
     )
     return at, referral
 

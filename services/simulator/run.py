@@ -41,6 +41,7 @@ from services.simulator.kafka_io import (
     ticker,
 )
 from services.simulator.moments import Scheduled
+from services.simulator.naming import as_named_by_sender
 from services.simulator.responder import responses
 from services.simulator.timeline import period, timeline
 
@@ -173,7 +174,7 @@ class Simulation:
                 **security(self.settings),
             )
             self._publishers[org] = publisher
-        publisher.publish(event)
+        publisher.publish(as_named_by_sender(event, org, self.settings.person_ref_key))
         self.report.events_by_type[type(event).__name__] += 1
         kind = self.registry.get(org)
         self.report.events_by_kind[kind.kind.value if kind else "unknown"] += 1

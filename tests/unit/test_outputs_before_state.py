@@ -3,16 +3,18 @@ delivered, so a worker that dies in between redoes the decision instead of losin
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from services.core.case import Consent
 from services.core.envelopes import Intake, Origin
 from services.core.events import InboundEvent
 from services.core.facts import CaseFact
 from services.core.records import Alert, AlertRule, AlertState, Severity
+from services.core.vocabulary import Category
 from services.followup import stream as followup_stream
 from services.followup.state import FollowupOutcome, FollowupState
 from services.followup.stream import FollowupShell
@@ -113,6 +115,18 @@ def _opening_fact() -> tuple[bytes, CaseFact]:
     return key, outcome.facts[0]
 
 
+def _consented(key: bytes, fact: CaseFact) -> tuple[bytes, CaseFact]:
+    """The fact about a person who consented to release planning with the county."""
+    case = fact.case
+    assert case.responsible_area is not None
+    given = Consent(
+        consent_id="consent-1", given_by_org=case.prison or "", categories=[Category.IDENTITY],
+        recipients=[case.responsible_area], purpose="release_planning",
+        valid_from=date(2000, 1, 1), valid_until=date(2100, 1, 1),
+    )
+    return key, fact.model_copy(update={"case": case.model_copy(update={"consents": [given]})})
+
+
 def _assert_outputs_first(journal: Journal) -> None:
     assert journal.deliveries(), journal.entries
     assert max(journal.deliveries()) < journal.first_write(), journal.entries
@@ -155,7 +169,7 @@ def test_handover_sends_tasks_before_it_remembers_them(monkeypatch: pytest.Monke
     runtime = FakeRuntime(journal)
     monkeypatch.setattr(handover_stream, "make_runtime", lambda *a, **k: runtime)
     handover_stream.build_app(SETTINGS)
-    key, fact = _opening_fact()
+    key, fact = _consented(*_opening_fact())
     stream = FakeStream(FakeEvent(key, runtime.catalogue.encode(fact)))
     asyncio.run(runtime.agents["handover-facts"](stream))
     assert any(e.startswith("send tasks.") for e in journal.entries), journal.entries

@@ -3,11 +3,38 @@
 from datetime import datetime
 from typing import Any
 
-from services.core.case import CaseState
+from services.core.case import CaseState, Consent
 from services.core.facts import CaseFact, FactDetail, FactKind
 from services.core.policy import IssuedTask, SharingRules
+from services.core.vocabulary import Category
 from services.handover import HandoverOutcome, HandoverSettings, HandoverState, decide
-from tests.unit.policy.builders import NOW, PERSONAL, PRISON, case, rules
+from tests.unit.policy.builders import COUNTY, NGO, NOW, PERSONAL, PRISON, case, consent, rules
+
+NETWORK = [COUNTY, NGO, "county-04", "county-19", "prison-turun", PRISON, "cso-ita-suomen"]
+PLANNING_CATEGORIES = [
+    Category.IDENTITY,
+    Category.CONTACT_DETAILS,
+    Category.RELEASE_SCHEDULE,
+    Category.PLACEMENT,
+    Category.NEEDS,
+    Category.CONTACT_PERSONS,
+    Category.SERVICE_STATUS,
+]
+
+
+def network_consent(**overrides: Any) -> Consent:
+    """The client's consent for release planning with the usual network."""
+    values: dict[str, Any] = {
+        "consent_id": "consent-network",
+        "categories": PLANNING_CATEGORIES,
+        "recipients": NETWORK,
+    }
+    return consent(**(values | overrides))
+
+
+def consented_case(**overrides: Any) -> CaseState:
+    """A case whose client consented to release planning with the usual network."""
+    return case(**({"consents": [network_consent()]} | overrides))
 
 
 def fact(
@@ -19,7 +46,7 @@ def fact(
     at: datetime = NOW,
     **detail: Any,
 ) -> CaseFact:
-    current = state or case()
+    current = state or consented_case()
     return CaseFact(
         fact_id=fact_id or f"fact-{kind.value}",
         kind=kind,

@@ -6,10 +6,12 @@ import pytest
 
 from services.core.calendar import end_of_local_day
 from services.core.facts import FactKind
+from services.core.vocabulary import Category
 from services.handover import HandoverSettings
 from services.handover.release import is_short_sentence
+from tests.unit.handover.builders import consented_case as case
 from tests.unit.handover.builders import fact, run, to
-from tests.unit.policy.builders import COUNTY, NOW, TODAY, case, consent
+from tests.unit.policy.builders import COUNTY, NOW, TODAY, consent
 
 RELEASE = TODAY + timedelta(days=150)
 
@@ -49,11 +51,21 @@ def test_state_remembers_recipient_and_consents_of_each_task() -> None:
 
 def test_personal_details_leave_only_with_a_basis() -> None:
     """The name from the personal details is in the task only when identity has a basis."""
-    without = run(fact(FactKind.RELEASE_DATE_SET, case(release_date=RELEASE)))
+    schedule_only = consent(categories=[Category.RELEASE_SCHEDULE])
+    without = run(
+        fact(FactKind.RELEASE_DATE_SET, case(release_date=RELEASE, consents=[schedule_only]))
+    )
     consented = case(release_date=RELEASE, consents=[consent()])
     with_consent = run(fact(FactKind.RELEASE_DATE_SET, consented))
     assert to(without, COUNTY).task.payload.full_name is None
     assert to(with_consent, COUNTY).task.payload.full_name == "Testi Henkilö"
+
+
+def test_no_task_without_a_basis_for_its_recipient() -> None:
+    """Reproduction (#13.3): a person in custody with no consent and no notification gives
+    the county no task at all, not even its metadata."""
+    outcome = run(fact(FactKind.RELEASE_DATE_SET, case(release_date=RELEASE, consents=[])))
+    assert outcome.issued == []
 
 
 def test_injected_calendar_sets_working_day_deadlines() -> None:

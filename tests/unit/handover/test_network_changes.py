@@ -2,23 +2,17 @@
 
 from datetime import timedelta
 
+import pytest
+
 from services.core.case import CaseState, ClientPlan, ContactPerson
 from services.core.facts import FactKind
-from services.core.tasks import TaskKind
+from services.core.policy import RulesError
+from services.core.tasks import Basis, BasisKind, TaskKind
 from services.core.vocabulary import Category, ContactRole, ReferralKind
 from services.handover import HandoverState
-from tests.unit.handover.builders import fact, recipients, run, to
-from tests.unit.policy.builders import (
-    COUNTY,
-    NGO,
-    NOW,
-    PRISON,
-    TODAY,
-    case,
-    consent,
-    referral,
-    rules,
-)
+from tests.unit.handover.builders import consented_case as case
+from tests.unit.handover.builders import fact, network_consent, recipients, run, to
+from tests.unit.policy.builders import COUNTY, NGO, NOW, PRISON, TODAY, consent, referral, rules
 
 TURKU = "prison-turun"
 OULU_COUNTY = "county-19"
@@ -53,15 +47,30 @@ def test_successor_receives_a_briefing_addressed_to_them() -> None:
     assert task.reason_code == "successor_briefing"
 
 
-def test_briefing_carries_the_case_summary_within_the_consent() -> None:
-    """The successor sees what the consent covers: here needs and contact persons, not identity."""
-    given = consent(recipients=[PRISON], categories=[Category.NEEDS, Category.CONTACT_PERSONS])
-    after = case(contacts=[NGO_CONTACT], consents=[given], referrals=[referral()])
+def test_prison_successor_briefing_is_internal_use_with_identity() -> None:
+    """Reproduction (#13, one controller): the prison's own successor learns which prisoner the
+    briefing is about; it is the Agency's internal use, not a disclosure to a third party."""
+    after = case(contacts=[NGO_CONTACT], consents=[], referrals=[referral()])
     ended = fact(FactKind.CONTACT_PERSON_ENDED, after, contact=LEAVING, successor_worker_ref="w-9")
-    payload = to(run(ended), PRISON).task.payload
-    assert payload.needs is not None
-    assert payload.contact_persons is not None
-    assert payload.identity_code is None
+    issued = to(run(ended), PRISON)
+    assert issued.task.payload.identity_code is not None
+    assert issued.task.payload.needs is not None
+    assert issued.disclosure.internal_use
+    assert [b.kind for b in issued.task.bases] == [BasisKind.INTERNAL_USE]
+
+
+def test_briefing_carries_county_data_only_within_the_consent() -> None:
+    """The Agency's own data is internal use; the contact persons (county and NGO data) reach
+    the successor only under a consent that lists them."""
+    after = case(contacts=[NGO_CONTACT], consents=[], referrals=[referral()])
+    ended = fact(FactKind.CONTACT_PERSON_ENDED, after, contact=LEAVING, successor_worker_ref="w-9")
+    assert to(run(ended), PRISON).task.payload.contact_persons is None
+    given = consent(recipients=[PRISON], categories=[Category.CONTACT_PERSONS])
+    consented = case(contacts=[NGO_CONTACT], consents=[given], referrals=[referral()])
+    ended = fact(
+        FactKind.CONTACT_PERSON_ENDED, consented, contact=LEAVING, successor_worker_ref="w-9"
+    )
+    assert to(run(ended), PRISON).task.payload.contact_persons is not None
 
 
 def test_rest_of_the_network_receives_a_notice() -> None:
@@ -92,13 +101,13 @@ def test_area_change_hands_over_to_the_new_county_and_closes_the_old() -> None:
     assert to(outcome, VANTAA_COUNTY).task.reason_code == "area_closing"
 
 
-def test_area_handover_is_within_the_policy() -> None:
-    """The new county sees what the §35 basis allows it; the old county, no longer responsible,
-    sees nothing."""
-    moved = case(responsible_area=OULU_COUNTY, referrals=[referral()])
+def test_area_handover_needs_a_consent_naming_the_new_county() -> None:
+    """Reproduction (#13.1): the basis does not follow the case to a new county. A notification
+    without consent names no county and its tasks are only the referral, release-date and
+    release ones; with no consent for county 19 neither county gets anything."""
+    moved = case(responsible_area=OULU_COUNTY, referrals=[referral()], consents=[])
     outcome = run(fact(FactKind.RESPONSIBLE_AREA_CHANGED, moved, previous_area=VANTAA_COUNTY))
-    assert to(outcome, OULU_COUNTY).task.payload.identity_code is not None
-    assert to(outcome, VANTAA_COUNTY).disclosure.categories == []
+    assert outcome.issued == []
 
 
 def test_routing_resolved_hands_over_without_a_closing_notice() -> None:
@@ -108,9 +117,21 @@ def test_routing_resolved_hands_over_without_a_closing_notice() -> None:
     assert recipients(outcome) == [COUNTY]
 
 
+def contact_referral(**overrides: object) -> object:
+    """A contact with consent that rests on the case's network consent."""
+    values: dict[str, object] = {
+        "kind": ReferralKind.CONTACT_WITH_CONSENT,
+        "ground": None,
+        "consent_not_obtained": None,
+        "consent_id": "consent-network",
+    }
+    return referral(**(values | overrides))
+
+
 def test_acknowledged_consent_referral_gives_the_referrer_feedback() -> None:
-    """SHL §40: the prison that referred with consent hears that the county acknowledged."""
-    consented = referral(kind=ReferralKind.CONTACT_WITH_CONSENT, acknowledged_at=NOW)
+    """SHL 40 § 2 mom.: the prison that referred with consent hears that the county
+    acknowledged, under the consent the contact rested on."""
+    consented = contact_referral(acknowledged_at=NOW)
     acked = case(referrals=[consented])
     outcome = run(
         fact(FactKind.REFERRAL_ACKNOWLEDGED, acked, source_org=COUNTY, referral_id="ref-1")
@@ -118,10 +139,22 @@ def test_acknowledged_consent_referral_gives_the_referrer_feedback() -> None:
     task = to(outcome, PRISON).task
     assert task.kind == TaskKind.REFERRAL_FEEDBACK
     assert task.reason_code == "referral_acknowledged"
+    assert task.referral_id == "ref-1"
+    assert task.payload.referral_status == "acknowledged"
+    assert task.bases == [Basis(kind=BasisKind.CONSENT, ref="consent-network")]
 
 
-def test_feedback_carries_status_under_the_agreement() -> None:
-    """With a feedback agreement signed by the county the prison sees the referral status."""
+def test_feedback_stops_when_the_contact_consent_is_withdrawn() -> None:
+    """Without the consent the contact rested on the referrer hears nothing more."""
+    withdrawn = network_consent(withdrawn_at=NOW)
+    acked = case(referrals=[contact_referral(acknowledged_at=NOW)], consents=[withdrawn])
+    outcome = run(fact(FactKind.REFERRAL_ACKNOWLEDGED, acked, referral_id="ref-1"))
+    assert outcome.issued == []
+
+
+def test_an_agreement_cannot_open_county_client_data() -> None:
+    """An agreement is not a law (703/2023 6 §): a rules file granting service status is
+    refused."""
     text = """
 version: "v1"
 regional_agreements:
@@ -131,13 +164,8 @@ regional_agreements:
     categories: [service_status]
     purposes: [referral_feedback]
 """
-    acked = case(referrals=[referral(kind=ReferralKind.CONTACT_WITH_CONSENT, acknowledged_at=NOW)])
-    outcome = run(
-        fact(FactKind.REFERRAL_ACKNOWLEDGED, acked, referral_id="ref-1"), sharing=rules(text)
-    )
-    payload = to(outcome, PRISON).task.payload
-    assert payload.referral_status == "acknowledged"
-    assert payload.identity_code is None
+    with pytest.raises(RulesError, match="703/2023"):
+        rules(text)
 
 
 def test_notification_without_consent_gets_no_feedback() -> None:
@@ -150,8 +178,8 @@ def test_notification_without_consent_gets_no_feedback() -> None:
 def test_assessment_started_gives_each_consent_referrer_feedback_once() -> None:
     """Two consent referrals from the same prison give that prison one feedback task."""
     referrals = [
-        referral(kind=ReferralKind.CONTACT_WITH_CONSENT),
-        referral(referral_id="ref-2", kind=ReferralKind.CONTACT_WITH_CONSENT),
+        contact_referral(),
+        contact_referral(referral_id="ref-2"),
         referral(referral_id="ref-3", submitted_by=NGO),
     ]
     started = case(referrals=referrals, assessment_started_at=NOW)
@@ -217,8 +245,10 @@ def test_withdrawal_of_an_unused_consent_notifies_nobody() -> None:
 
 def test_plan_network_is_part_of_the_network() -> None:
     """Organisations in the client plan's network hear of a contact change."""
-    planned = case(plan=ClientPlan(agreed_at=NOW, review_date=TODAY, network=["ngo-silta"]),
-                   consents=[consent(recipients=["ngo-silta"])])
+    planned = case(
+        plan=ClientPlan(agreed_at=NOW, review_date=TODAY, network=["ngo-silta"]),
+        consents=[consent(recipients=[COUNTY, "ngo-silta"])],
+    )
     ended = fact(
         FactKind.CONTACT_PERSON_ENDED, planned, contact=LEAVING, successor_worker_ref="w-9"
     )

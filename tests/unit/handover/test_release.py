@@ -9,8 +9,9 @@ from services.core.facts import FactKind
 from services.core.tasks import Priority, TaskKind
 from services.core.vocabulary import Category, ContactRole, ReleaseType
 from services.handover.network import sanctions_office_for
+from tests.unit.handover.builders import consented_case as case
 from tests.unit.handover.builders import fact, recipients, run, to
-from tests.unit.policy.builders import COUNTY, NGO, NOW, PRISON, TODAY, case, consent
+from tests.unit.policy.builders import COUNTY, NGO, NOW, PRISON, TODAY, consent
 
 RELEASE = TODAY + timedelta(days=150)
 CSO = "cso-vali-suomen"
@@ -97,7 +98,8 @@ def network_case(**overrides: Any) -> CaseState:
         ContactPerson(role=ContactRole.PRISON_CASE_WORKER, org=PRISON, worker_ref="w-1", since=NOW),
         ContactPerson(role=ContactRole.NGO_SUPPORT, org=NGO, worker_ref="w-2", since=NOW),
     ]
-    return case(**{"contacts": contacts, "consents": [consent(recipients=[NGO])], **overrides})
+    given = consent(recipients=[COUNTY, NGO])
+    return case(**{"contacts": contacts, "consents": [given], **overrides})
 
 
 def test_release_date_change_goes_to_the_county_and_the_network() -> None:
@@ -175,15 +177,20 @@ def test_supervised_probationary_freedom_also_tells_the_sanctions_office() -> No
     assert recipients(outcome) == [COUNTY, CSO]
 
 
-def test_sanctions_office_sees_only_what_the_agreement_allows() -> None:
-    """Under the regional agreement the office sees release schedule and placement only."""
+def test_sanctions_office_receives_the_agency_data_as_internal_use() -> None:
+    """The office is a unit of the Criminal Sanctions Agency like the prison: the Agency's own
+    data is internal use, recorded as such; county data needs a consent."""
     outcome = run(
-        fact(FactKind.RELEASED, released_case(ReleaseType.SUPERVISED_PROBATIONARY_FREEDOM))
+        fact(
+            FactKind.RELEASED,
+            released_case(ReleaseType.SUPERVISED_PROBATIONARY_FREEDOM, consents=[]),
+        )
     )
     issued = to(outcome, CSO)
-    assert issued.task.payload.identity_code is None
+    assert issued.task.payload.identity_code is not None
     assert issued.task.payload.release_date == TODAY
-    assert [b.ref for b in issued.disclosure.bases] == ["test-vkv"]
+    assert issued.task.payload.assessment_status is None
+    assert issued.disclosure.internal_use
 
 
 def test_release_without_a_county_still_reaches_the_sanctions_office() -> None:

@@ -14,7 +14,6 @@ from services.core.facts import CaseFact, FactDetail, FactKind
 from services.core.organisations import OrgKind, default_registry
 from services.core.policy import IssuedTask, SharingRules
 from services.core.policy_rules import (
-    SHL35_FORBIDDEN,
     Purpose,
     RegionalAgreement,
     Shl35Rule,
@@ -23,10 +22,13 @@ from services.core.policy_rules import (
 from services.core.tasks import BasisKind, Task, TaskKind, field_categories
 from services.core.vocabulary import (
     Category,
+    ConsentNotObtained,
     ContactRole,
+    Need,
     ReferralKind,
     ReleaseType,
     SentenceType,
+    Shl35Ground,
 )
 from services.handover import HandoverSettings, HandoverState, decide
 from tests.unit.policy.builders import NOW, PERSONAL, TODAY, case, referral
@@ -36,9 +38,30 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 COUNTIES = ["county-13", "county-04", "county-19"]
 ORGS = [*COUNTIES, "ngo-polku", "ngo-silta", "prison-kuopion", "prison-turun", "cso-vali-suomen"]
 SHAREABLE = [c for c in Category if c != Category.OFFENCE]
+SHL35_MINIMUM = [Category.IDENTITY, Category.PLACEMENT, Category.RELEASE_SCHEDULE, Category.NEEDS]
+"""SHL 35 § 2 mom.: who, where, when released, the stated non-health need and its urgency."""
+SHL35_TASKS = {
+    TaskKind.REFERRAL_RECEIVED,
+    TaskKind.SHORT_SENTENCE_CONTACT,
+    TaskKind.RELEASE_PREPARATION,
+    TaskKind.RELEASE_DATE_CHANGED,
+    TaskKind.RELEASED,
+}
+"""The referral itself, the release date set or changed, and the release."""
+AGREEMENT_MAY_OPEN = [Category.RELEASE_SCHEDULE, Category.PLACEMENT]
+AGENCY_OWN = {
+    Category.IDENTITY,
+    Category.CONTACT_DETAILS,
+    Category.RELEASE_SCHEDULE,
+    Category.PLACEMENT,
+    Category.SENTENCE,
+    Category.NEEDS,
+}
+RECORDERS = ["prison-kuopion", "county-13", "ngo-polku"]
 PURPOSE_TEXTS = [*(p.value for p in Purpose), "Release planning", "research"]
 EVENT_KINDS = [
     FactKind.CASE_OPENED,
+    FactKind.ASSESSMENT_STARTED,
     FactKind.RELEASE_DATE_SET,
     FactKind.RELEASE_DATE_CHANGED,
     FactKind.REFERRAL_SUBMITTED,
@@ -64,7 +87,8 @@ def consents(draw: st.DrawFn) -> list[Consent]:
         found.append(
             Consent(
                 consent_id=f"consent-{index}",
-                given_by_org="prison-kuopion",
+                given_by_org=draw(st.sampled_from(RECORDERS)),
+                given_at=NOW - timedelta(days=draw(st.integers(min_value=-3, max_value=40))),
                 categories=draw(subsets(list(Category), 1)),
                 recipients=draw(subsets(ORGS, 1)),
                 purpose=draw(st.sampled_from(PURPOSE_TEXTS)),
@@ -78,14 +102,14 @@ def consents(draw: st.DrawFn) -> list[Consent]:
 
 @st.composite
 def sharing_rules(draw: st.DrawFn) -> SharingRules:
-    allowed = [c for c in SHAREABLE if c not in SHL35_FORBIDDEN]
+    allowed = SHL35_MINIMUM
     agreements = [
         RegionalAgreement(
             name=f"agreement-{index}",
             areas=draw(subsets(COUNTIES, 1)),
             recipient_kinds=draw(st.lists(st.sampled_from(list(OrgKind)), min_size=1, unique=True)),
             recipient_orgs=draw(subsets(ORGS)),
-            categories=draw(subsets(SHAREABLE, 1)),
+            categories=draw(subsets(AGREEMENT_MAY_OPEN, 1)),
             purposes=draw(st.lists(st.sampled_from(list(Purpose)), min_size=1, unique=True)),
         )
         for index in range(draw(st.integers(min_value=0, max_value=2)))
@@ -107,7 +131,16 @@ def starting_cases(draw: st.DrawFn) -> CaseState:
         for i, org in enumerate(draw(subsets(ORGS)))
     ]
     referrals = [
-        referral(referral_id=f"ref-{i}", kind=kind, submitted_by=draw(st.sampled_from(ORGS)))
+        referral(
+            referral_id=f"ref-{i}",
+            kind=kind,
+            submitted_by=draw(st.sampled_from(ORGS)),
+            submitted_at=NOW - timedelta(days=draw(st.integers(min_value=-2, max_value=30))),
+            ground=draw(st.sampled_from([None, *Shl35Ground])),
+            consent_not_obtained=draw(st.sampled_from(list(ConsentNotObtained))),
+            consent_id=draw(st.sampled_from([None, "consent-0", "consent-1"])),
+            needs=draw(subsets(list(Need))),
+        )
         for i, kind in enumerate(draw(st.lists(st.sampled_from(list(ReferralKind)), max_size=2)))
     ]
     return case(
@@ -143,39 +176,96 @@ def purpose_of(task: Task) -> str:
     return Purpose.RELEASE_PLANNING
 
 
+def _in_force(consent: Consent, now: datetime) -> bool:
+    today = now.astimezone(HELSINKI).date()
+    return consent.withdrawn_at is None and consent.valid_from <= today <= consent.valid_until
+
+
+def _may_name(consent: Consent, recipient: str) -> bool:
+    """A prison or county records consent for anyone it names; an NGO only for itself."""
+    return not consent.given_by_org.startswith("ngo-") or recipient == consent.given_by_org
+
+
+def by_consent(category: Category, task: Task, state: CaseState, now: datetime) -> set[str]:
+    """The consents that open `category` to the task's recipient for its purpose."""
+    found = {
+        c.consent_id
+        for c in state.consents
+        if _in_force(c, now)
+        and category in c.categories
+        and task.recipient_org in c.recipients
+        and normalise_purpose(c.purpose) == purpose_of(task)
+        and _may_name(c, task.recipient_org)
+    }
+    if task.kind == TaskKind.REFERRAL_FEEDBACK and category == Category.SERVICE_STATUS:
+        for r in state.referrals:
+            if r.referral_id == task.referral_id and r.submitted_by == task.recipient_org:
+                found |= {
+                    c.consent_id
+                    for c in state.consents
+                    if c.consent_id == r.consent_id and _in_force(c, now)
+                }
+    return found
+
+
+def notification_in_force(state: CaseState, now: datetime) -> bool:
+    """35 § 2 mom.: a grounded notification, until the assessment starts or the client
+    consents to the county after it."""
+    if state.assessment_started_at is not None and state.assessment_started_at <= now:
+        return False
+    return any(
+        r.kind == ReferralKind.NOTIFICATION_WITHOUT_CONSENT
+        and r.ground is not None
+        and r.submitted_at <= now
+        and not any(
+            state.responsible_area in c.recipients
+            and c.given_at is not None
+            and r.submitted_at <= c.given_at <= now
+            for c in state.consents
+        )
+        for r in state.referrals
+    )
+
+
+def by_statute(
+    category: Category, task: Task, state: CaseState, rules: SharingRules, now: datetime
+) -> bool:
+    return (
+        task.recipient_org == state.responsible_area
+        and task.kind in SHL35_TASKS
+        and category in rules.shl35_notification.categories
+        and category in SHL35_MINIMUM
+        and notification_in_force(state, now)
+    )
+
+
 def has_basis(
     category: Category, task: Task, state: CaseState, rules: SharingRules, now: datetime
 ) -> bool:
-    """An independent reading of the sharing rules."""
+    """An independent reading of the sharing rules and the law."""
     if category == Category.OFFENCE:
         return False
-    today = now.astimezone(HELSINKI).date()
     recipient, purpose = task.recipient_org, purpose_of(task)
-    by_consent = any(
-        c.withdrawn_at is None
-        and c.valid_from <= today <= c.valid_until
-        and category in c.categories
-        and recipient in c.recipients
-        and normalise_purpose(c.purpose) == purpose
-        for c in state.consents
-    )
-    by_statute = (
-        recipient == state.responsible_area
-        and category in rules.shl35_notification.categories
-        and any(
-            r.kind in (ReferralKind.CONTACT_WITH_CONSENT, ReferralKind.NOTIFICATION_WITHOUT_CONSENT)
-            for r in state.referrals
-        )
-    )
     org = default_registry().get(recipient)
     by_agreement = any(
         state.responsible_area in a.areas
         and category in a.categories
+        and category in AGREEMENT_MAY_OPEN
         and purpose in a.purposes
         and (recipient in a.recipient_orgs or (org is not None and org.kind in a.recipient_kinds))
         for a in rules.regional_agreements
     )
-    return by_consent or by_statute or by_agreement
+    internal = (
+        org is not None
+        and org.kind in (OrgKind.PRISON, OrgKind.COMMUNITY_SANCTIONS_OFFICE)
+        and category in AGENCY_OWN
+    )
+    return (
+        bool(by_consent(category, task, state, now))
+        or by_statute(category, task, state, rules, now)
+        or by_agreement
+        or internal
+    )
 
 
 def present(task: Task) -> set[Category]:
@@ -203,7 +293,9 @@ def _next_case(kind: FactKind, current: CaseState, draw: st.DrawFn) -> tuple[Cas
     if kind == FactKind.RELEASED:
         released = current.model_copy(update={"released_at": NOW, "release_date": TODAY})
         return released, FactDetail()
-    if kind == FactKind.REFERRAL_ACKNOWLEDGED and current.referrals:
+    if kind == FactKind.ASSESSMENT_STARTED and current.assessment_started_at is None:
+        return current.model_copy(update={"assessment_started_at": NOW}), FactDetail()
+    if kind in (FactKind.REFERRAL_ACKNOWLEDGED, FactKind.REFERRAL_SUBMITTED) and current.referrals:
         return current, FactDetail(referral_id=current.referrals[0].referral_id)
     return current, FactDetail()
 
@@ -260,7 +352,8 @@ PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[Heal
 @PROPERTY
 @given(histories())
 def test_no_task_carries_a_category_without_a_basis(history: History) -> None:
-    """Every category in every task has a consent, §35 or agreement basis for its recipient."""
+    """Every category in every task has a basis for its recipient: consent, a notification in
+    force, an agreement, or the Agency's internal use."""
     rules, steps = history
     for step in steps:
         for issued in step.issued:
@@ -311,3 +404,58 @@ def test_no_task_goes_to_a_guessed_county(history: History) -> None:
             recipient = issued.task.recipient_org
             if recipient.startswith("county-") and issued.task.kind != TaskKind.CONSENT_REVOKED:
                 assert recipient in known
+
+
+@PROPERTY
+@given(histories())
+def test_no_task_without_a_basis_for_its_recipient(history: History) -> None:
+    """Every issued task carries something its recipient may see; only a revocation notice is
+    empty, and it goes only to a recipient of earlier disclosures under that consent."""
+    _, steps = history
+    for step in steps:
+        for issued in step.issued:
+            if issued.task.kind == TaskKind.CONSENT_REVOKED:
+                assert present(issued.task) == set()
+                assert [b.kind for b in issued.task.bases] == [BasisKind.REVOCATION_NOTICE]
+            else:
+                assert present(issued.task), (issued.task.kind, issued.task.recipient_org)
+
+
+@PROPERTY
+@given(histories())
+def test_no_disclosure_cites_a_consent_out_of_force(history: History) -> None:
+    """No disclosure cites a consent withdrawn or expired at the time it was made."""
+    _, steps = history
+    for step in steps:
+        consents = {c.consent_id: c for c in step.fact.case.consents}
+        for issued in step.issued:
+            for consent_id in issued.disclosure.consent_ids:
+                assert _in_force(consents[consent_id], step.now), consent_id
+
+
+@PROPERTY
+@given(histories())
+def test_notification_basis_stays_within_its_bounds(history: History) -> None:
+    """A 35 § 2 mom. basis reaches only the responsible county, only the minimum, only on the
+    notification's tasks, and never after it ended."""
+    rules, steps = history
+    for step in steps:
+        state = step.fact.case
+        for issued in step.issued:
+            if any(b.kind == BasisKind.SHL35_NOTIFICATION for b in issued.task.bases):
+                assert issued.task.recipient_org == state.responsible_area
+                assert issued.task.kind in SHL35_TASKS
+                assert notification_in_force(state, step.now)
+            for category in present(issued.task) - set(SHL35_MINIMUM):
+                assert not by_statute(category, issued.task, state, rules, step.now)
+
+
+@PROPERTY
+@given(histories())
+def test_health_only_with_a_consent_that_lists_it(history: History) -> None:
+    """Health data reaches a recipient only under a consent listing health for it."""
+    _, steps = history
+    for step in steps:
+        for issued in step.issued:
+            if Category.HEALTH in issued.disclosure.categories:
+                assert by_consent(Category.HEALTH, issued.task, step.fact.case, step.now)

@@ -8,8 +8,9 @@ from services.core.case import CaseState
 from services.core.facts import FactKind
 from services.core.tasks import Priority, TaskKind
 from services.core.vocabulary import Category, ReferralKind, SentenceType
+from tests.unit.handover.builders import consented_case as case
 from tests.unit.handover.builders import fact, run, to
-from tests.unit.policy.builders import case, referral
+from tests.unit.policy.builders import referral
 
 VANTAA_COUNTY = "county-04"
 THURSDAY = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
@@ -85,13 +86,17 @@ def test_sentence_at_the_threshold_is_not_short() -> None:
 
 def test_notification_without_consent_carries_the_shl35_minimum() -> None:
     """S2: the referral renews the contact with identity, placement, schedule and needs only."""
-    notified = fine_case(referrals=[referral(kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT)])
+    notified = fine_case(
+        referrals=[referral(kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT)], consents=[]
+    )
     outcome = run(
         fact(FactKind.REFERRAL_SUBMITTED, notified, at=THURSDAY, referral_id="ref-1"),
         now=THURSDAY,
     )
-    issued = to(outcome, VANTAA_COUNTY)
-    assert issued.task.kind == TaskKind.SHORT_SENTENCE_CONTACT
+    kinds = {i.task.kind: i for i in outcome.issued}
+    assert set(kinds) == {TaskKind.REFERRAL_RECEIVED, TaskKind.SHORT_SENTENCE_CONTACT}
+    issued = kinds[TaskKind.SHORT_SENTENCE_CONTACT]
+    assert issued.task.referral_id == "ref-1"
     assert issued.disclosure.categories == [
         Category.IDENTITY,
         Category.RELEASE_SCHEDULE,
@@ -111,13 +116,31 @@ def test_referral_supersedes_the_earlier_contact() -> None:
         opened.state,
         now=THURSDAY + timedelta(hours=1),
     )
-    assert to(second, VANTAA_COUNTY).task.supersedes == opened.issued[0].task.task_id
+    contact = [i for i in second.issued if i.task.kind == TaskKind.SHORT_SENTENCE_CONTACT]
+    assert [i.task.supersedes for i in contact] == [opened.issued[0].task.task_id]
 
 
-def test_referral_for_a_long_sentence_sends_nothing() -> None:
-    """Long sentences are handled by release preparation, not by the referral itself."""
-    long_case = case(referrals=[referral()])
-    assert run(fact(FactKind.REFERRAL_SUBMITTED, long_case, referral_id="ref-1")).issued == []
+def test_referral_for_a_long_sentence_reaches_the_county_at_once() -> None:
+    """Reproduction (#13.2): a long sentence's referral is a referral_received task to the
+    county at once, carrying the referral_id its acknowledgement names."""
+    long_case = case(referrals=[referral()], consents=[])
+    outcome = run(fact(FactKind.REFERRAL_SUBMITTED, long_case, referral_id="ref-1"))
+    task = to(outcome, "county-13").task
+    assert task.kind == TaskKind.REFERRAL_RECEIVED
+    assert task.referral_id == "ref-1"
+    assert task.priority == Priority.HIGH  # the referral is urgent
+    assert task.payload.identity_code is not None
+    assert task.payload.referral_summary is None
+
+
+def test_short_sentence_referral_task_is_due_the_next_working_day() -> None:
+    """Short sentences keep their next-working-day due date on the referral task too."""
+    notified = fine_case(referrals=[referral()], consents=[])
+    outcome = run(
+        fact(FactKind.REFERRAL_SUBMITTED, notified, at=THURSDAY, referral_id="ref-1"), now=THURSDAY
+    )
+    task = next(i.task for i in outcome.issued if i.task.kind == TaskKind.REFERRAL_RECEIVED)
+    assert task.due_at == end_of_local_day(date(2026, 3, 6))
 
 
 def test_release_date_revealing_a_short_sentence_sends_the_contact() -> None:

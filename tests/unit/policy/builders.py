@@ -12,12 +12,14 @@ from services.core.policy import SharingRules, load_rules
 from services.core.tasks import PayloadContact, Priority, TaskKind, TaskPayload
 from services.core.vocabulary import (
     Category,
+    ConsentNotObtained,
     ContactRole,
     HousingStatus,
     Need,
     ReferralKind,
     ReleaseType,
     SentenceType,
+    Shl35Ground,
     Urgency,
 )
 
@@ -79,6 +81,8 @@ def referral(**overrides: Any) -> Referral:
         "needs": [Need.HOUSING, Need.INCOME],
         "urgency": Urgency.URGENT,
         "sealed_summary": "sealed",
+        "ground": Shl35Ground.UNABLE_TO_CARE_FOR_SELF,
+        "consent_not_obtained": ConsentNotObtained.CLIENT_UNABLE_TO_CONSENT,
     }
     return Referral(**(values | overrides))
 

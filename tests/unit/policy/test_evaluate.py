@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from services.core.policy import bases_for, evaluate
 from services.core.tasks import Basis, BasisKind, TaskKind
-from services.core.vocabulary import Category, ReferralKind
+from services.core.vocabulary import Category, Need, ReferralKind
 from tests.unit.policy.builders import (
     NGO,
     NOW,
@@ -31,7 +31,16 @@ ALL_PRESENT = [
     Category.CLIENT_PLAN,
     Category.SERVICE_STATUS,
 ]
-SHL35_BASIS = Basis(kind=BasisKind.SHL35_NOTIFICATION, ref="SHL 1301/2014 35 §")
+SHL35_BASIS = Basis(kind=BasisKind.SHL35_NOTIFICATION, ref="SHL 1301/2014 35 § 2 mom.")
+NGO_AGREEMENT = """
+version: "v1"
+regional_agreements:
+  - name: ngo-schedule
+    areas: [county-13]
+    recipient_kinds: [ngo]
+    categories: [release_schedule, placement]
+    purposes: [supervision]
+"""
 
 
 def test_default_deny_withholds_every_category() -> None:
@@ -138,11 +147,74 @@ def test_shl35_notification_gives_the_responsible_county_the_minimum() -> None:
     assert Category.CONTACT_DETAILS in result.withheld
 
 
-def test_shl35_contact_with_consent_is_also_a_basis() -> None:
-    """A §35 contact made with consent lets the same minimum through."""
-    contacted = case(referrals=[referral(kind=ReferralKind.CONTACT_WITH_CONSENT)])
+def test_contact_with_consent_is_no_basis_of_its_own() -> None:
+    """Reproduction (#13.1): a contact with consent (35 § 1 mom.) rests on its consent alone;
+    once the consent is withdrawn nothing flows, and nothing is relabelled as a notification."""
+    withdrawn = consent(withdrawn_at=NOW - timedelta(hours=1))
+    contacted = case(
+        referrals=[
+            referral(
+                kind=ReferralKind.CONTACT_WITH_CONSENT,
+                ground=None,
+                consent_not_obtained=None,
+                consent_id="consent-1",
+            )
+        ],
+        consents=[withdrawn],
+    )
     result = evaluate(draft(), contacted, rules(), NOW)
-    assert result.bases == [SHL35_BASIS]
+    assert result.bases == []
+    assert result.payload.model_dump(exclude_none=True) == {}
+
+
+def test_notification_without_a_ground_is_no_basis() -> None:
+    """35 § 2 mom. needs its ground: a notification recorded without one opens nothing."""
+    ungrounded = case(referrals=[referral(ground=None)])
+    assert evaluate(draft(), ungrounded, rules(), NOW).bases == []
+
+
+def test_notification_ends_when_the_assessment_starts() -> None:
+    """The county has started the assessment: the notification has done its work."""
+    started = case(referrals=[referral()], assessment_started_at=NOW - timedelta(hours=1))
+    assert evaluate(draft(), started, rules(), NOW).bases == []
+
+
+def test_notification_ends_when_the_client_consents_to_the_county() -> None:
+    """Consent could be obtained after all: the notification's ground no longer carries, and a
+    later withdrawal of that consent does not revive it."""
+    later = consent(given_at=NOW - timedelta(hours=2), withdrawn_at=NOW - timedelta(hours=1))
+    consented_later = case(referrals=[referral()], consents=[later])
+    assert evaluate(draft(), consented_later, rules(), NOW).bases == []
+
+
+def test_notification_reaches_only_the_tasks_that_act_on_it() -> None:
+    """A follow-up check after release is not among the notification's tasks."""
+    notified = case(referrals=[referral()])
+    result = evaluate(draft(kind=TaskKind.FOLLOWUP_CHECK), notified, rules(), NOW)
+    assert result.bases == []
+
+
+def test_health_needs_are_health_not_needs() -> None:
+    """Reproduction (#13.4): mental health, substance use and health care needs travel in
+    the health category and only a consent listing health opens them."""
+    payload = full_payload(needs=[Need.HOUSING], health_needs=[Need.MENTAL_HEALTH])
+    needs_only = consent(categories=[Category.NEEDS])
+    result = evaluate(draft(payload=payload), case(consents=[needs_only]), rules(), NOW)
+    assert result.payload.needs == [Need.HOUSING]
+    assert result.payload.health_needs is None
+    assert Category.HEALTH in result.withheld
+    with_health = consent(categories=[Category.NEEDS, Category.HEALTH])
+    result = evaluate(draft(payload=payload), case(consents=[with_health]), rules(), NOW)
+    assert result.payload.health_needs == [Need.MENTAL_HEALTH]
+
+
+def test_ngo_recorded_consent_opens_nothing_for_others() -> None:
+    """Reproduction (#13.5): a consent recorded by an NGO never opens data to a county."""
+    by_ngo = consent(given_by_org=NGO, recipients=["county-13", NGO])
+    result = evaluate(draft(), case(consents=[by_ngo]), rules(), NOW)
+    assert result.bases == []
+    for_itself = evaluate(draft(recipient_org=NGO), case(consents=[by_ngo]), rules(), NOW)
+    assert for_itself.bases == [Basis(kind=BasisKind.CONSENT, ref="consent-1")]
 
 
 def test_self_referral_is_no_shl35_basis() -> None:
@@ -173,16 +245,27 @@ def test_shl35_without_a_responsible_county_opens_nothing() -> None:
 
 
 def test_regional_agreement_opens_its_categories_to_its_recipient_kind() -> None:
-    """The signing county's agreement lets the sanctions office see schedule and placement."""
-    to_office = draft(recipient_org=CSO, purpose="supervision", kind=TaskKind.RELEASED)
-    result = evaluate(to_office, case(), rules(), NOW)
+    """The signing county's agreement lets an NGO see schedule and placement only."""
+    to_ngo = draft(recipient_org=NGO, purpose="supervision", kind=TaskKind.RELEASED)
+    result = evaluate(to_ngo, case(), rules(NGO_AGREEMENT), NOW)
     assert result.payload.model_dump(exclude_none=True).keys() == {
         "release_date",
         "release_type",
         "prison",
         "housing_status",
     }
-    assert result.bases == [Basis(kind=BasisKind.REGIONAL_AGREEMENT, ref="test-vkv")]
+    assert result.bases == [Basis(kind=BasisKind.REGIONAL_AGREEMENT, ref="ngo-schedule")]
+
+
+def test_agency_units_use_the_agency_data_internally() -> None:
+    """A sanctions office receiving the Agency's own data is internal use, not a disclosure."""
+    to_office = draft(recipient_org=CSO, purpose="supervision", kind=TaskKind.RELEASED)
+    result = evaluate(to_office, case(), no_agreements(), NOW)
+    assert result.payload.identity_code is not None
+    assert result.payload.assessment_status is None
+    assert result.bases == [
+        Basis(kind=BasisKind.INTERNAL_USE, ref="Rikosseuraamuslaitos 1301/2021")
+    ]
 
 
 def test_regional_agreement_by_recipient_code() -> None:
@@ -193,24 +276,24 @@ regional_agreements:
   - name: ngo-housing
     areas: [county-13]
     recipient_orgs: [ngo-polku]
-    categories: [needs]
+    categories: [placement]
     purposes: [release_planning]
 """
     result = evaluate(draft(recipient_org=NGO), case(), rules(text), NOW)
-    assert result.payload.needs is not None
+    assert result.payload.prison is not None
     assert result.payload.identity_code is None
 
 
 def test_regional_agreement_needs_a_signing_area() -> None:
     """An agreement signed by county 13 does nothing for a person county 04 is responsible for."""
-    to_office = draft(recipient_org=CSO, purpose="supervision")
-    result = evaluate(to_office, case(responsible_area="county-04"), rules(), NOW)
+    to_ngo = draft(recipient_org=NGO, purpose="supervision")
+    result = evaluate(to_ngo, case(responsible_area="county-04"), rules(NGO_AGREEMENT), NOW)
     assert result.bases == []
 
 
 def test_regional_agreement_needs_its_purpose() -> None:
     """An agreement for supervision does not cover release planning."""
-    result = evaluate(draft(recipient_org=CSO), case(), rules(), NOW)
+    result = evaluate(draft(recipient_org=NGO), case(), rules(NGO_AGREEMENT), NOW)
     assert result.bases == []
 
 

@@ -24,7 +24,7 @@ def agreement_with(categories: str) -> str:
 def test_default_rules_load_with_version_and_agreements() -> None:
     """The shipped rules file is valid, versioned and names at least one agreement."""
     shipped = default_rules()
-    assert shipped.version == "2026-11-1"
+    assert shipped.version == "2026-12-1"
     assert shipped.regional_agreements
     assert Category.OFFENCE not in shipped.shl35_notification.categories
 
@@ -76,15 +76,26 @@ def test_agreement_granting_offence_is_refused() -> None:
         load_rules(agreement_with("placement, offence"))
 
 
+@pytest.mark.parametrize(
+    "category",
+    ["identity", "health", "needs", "service_status", "client_plan", "contact_persons"],
+)
+def test_agreement_granting_client_data_is_refused(category: str) -> None:
+    """An agreement is not a law (703/2023 4 § and 6 §): it opens no identity, health or
+    social-welfare client data, only release schedule and placement."""
+    with pytest.raises(RulesError, match=f"703/2023 6 §.*{category}"):
+        load_rules(agreement_with(f"placement, {category}"))
+
+
 def test_shl35_granting_offence_is_refused() -> None:
     """The §35 minimum can never include offence information."""
     with pytest.raises(RulesError, match="never includes offence"):
         load_rules('version: "v1"\nshl35_notification:\n  categories: [identity, offence]')
 
 
-@pytest.mark.parametrize("category", ["health", "referral_summary"])
+@pytest.mark.parametrize("category", ["health", "referral_summary", "contact_details", "sentence"])
 def test_shl35_granting_health_or_free_text_is_refused(category: str) -> None:
-    """The §35 minimum never includes health details or free-text summaries."""
+    """The §35 minimum never includes health details, free text or anything beyond it."""
     text = f'version: "v1"\nshl35_notification:\n  categories: [identity, {category}]'
     with pytest.raises(RulesError, match=f"never includes {category}"):
         load_rules(text)

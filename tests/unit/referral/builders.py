@@ -36,12 +36,14 @@ from services.core.vocabulary import (
     CaseClosure,
     Category,
     ConsentCollection,
+    ConsentNotObtained,
     ContactRole,
     HousingStatus,
     Need,
     ReferralKind,
     ReleaseType,
     SentenceType,
+    Shl35Ground,
     TaskStatus,
 )
 from services.referral.decide import (
@@ -155,7 +157,9 @@ def referral(**o: Any) -> ReferralSubmitted:
         "event_id": "e-referral",
         "occurred_at": T0 + 5 * DAY,
         "referral_id": "r-1",
-        "kind": ReferralKind.CONTACT_WITH_CONSENT,
+        "kind": ReferralKind.NOTIFICATION_WITHOUT_CONSENT,
+        "ground": Shl35Ground.UNABLE_TO_CARE_FOR_SELF,
+        "consent_not_obtained": ConsentNotObtained.CLIENT_UNABLE_TO_CONSENT,
         "needs": [Need.HOUSING, Need.INCOME],
     }
     return _event(ReferralSubmitted, defaults, o)

@@ -6,7 +6,8 @@ import pytest
 
 from services.core import identity
 from services.core.events import InboundEvent
-from services.core.organisations import default_registry
+from services.core.organisations import AGENCY_CONTROLLER, default_registry
+from services.core.vocabulary import ReferralKind
 from services.referral.decide import Admitted, Rejection, gate
 from tests.unit.referral import builders as b
 
@@ -20,12 +21,14 @@ def admit(event: InboundEvent, topic_org: str | None = None) -> Admitted | Rejec
 
 def test_admits_a_prison_event_named_by_identity_code() -> None:
     """A prison's event with a valid code is admitted under the code's keyed HMAC."""
-    assert admit(b.raw(b.custody())) == Admitted(person_ref=b.PERSON)
+    assert admit(b.raw(b.custody())) == Admitted(person_ref=b.PERSON, identity_temporary=True)
 
 
 def test_identity_code_is_normalised_before_hashing() -> None:
     """Case and surrounding space do not change the person_ref."""
-    assert admit(b.raw(b.custody(), code=" 020504b904h ")) == Admitted(person_ref=b.OTHER_PERSON)
+    assert admit(b.raw(b.custody(), code=" 020504b904h ")) == Admitted(
+        person_ref=b.OTHER_PERSON, identity_temporary=True
+    )
 
 
 def test_admits_a_county_event_named_by_person_ref() -> None:
@@ -58,7 +61,25 @@ REJECTED: list[tuple[str, InboundEvent, str, str]] = [
         "bad check character",
         b.raw(b.custody(), code="010594Y9022"),
         b.PRISON,
-        "invalid_identity_code",
+        "identity_code_check_mismatch",
+    ),
+    (
+        "impossible date of birth",
+        b.raw(b.custody(), code="310294Y9021"),
+        b.PRISON,
+        "identity_code_impossible_date",
+    ),
+    (
+        "unknown century sign",
+        b.raw(b.custody(), code="010594Q9021"),
+        b.PRISON,
+        "identity_code_malformed",
+    ),
+    (
+        "born in 2052",
+        b.raw(b.custody(), code="131052A308T"),
+        b.PRISON,
+        "identity_code_birth_in_future",
     ),
     ("upper-case ref", b.acknowledged(person_ref=b.PERSON.upper()), b.COUNTY, "invalid_person_ref"),
     ("short ref", b.acknowledged(person_ref=b.PERSON[:-1]), b.COUNTY, "invalid_person_ref"),
@@ -123,7 +144,7 @@ def test_identity_code_never_appears_in_rejection(code: str) -> None:
     """A rejected identity code is not repeated, whole or in part, in the detail."""
     result = admit(b.raw(b.custody(), code=code))
     assert isinstance(result, Rejection)
-    assert result.reason_code == "invalid_identity_code"
+    assert result.reason_code.startswith("identity_code_")
     assert code == "" or code not in result.detail
     assert code[:6] == "" or code[:6] not in result.detail
 
@@ -140,7 +161,7 @@ def test_subject_is_checked_before_contents() -> None:
     """An event with a bad identity code is rejected for the code, not for its contents."""
     result = admit(b.raw(b.custody(home_municipality="x"), code="010594Y9022"))
     assert isinstance(result, Rejection)
-    assert result.reason_code == "invalid_identity_code"
+    assert result.reason_code == "identity_code_check_mismatch"
 
 
 @pytest.mark.parametrize("n", range(0, 100, 7))
@@ -149,5 +170,67 @@ def test_temporary_codes_from_builders_are_admitted(n: int) -> None:
     code = b.temporary_code(n)
     assert identity.is_temporary(code)
     assert admit(b.raw(b.custody(), code=code)) == Admitted(
-        person_ref=identity.person_ref(code, b.SECRET)
+        person_ref=identity.person_ref(code, b.SECRET, AGENCY_CONTROLLER), identity_temporary=True
     )
+
+
+def test_birth_date_in_the_future_is_refused() -> None:
+    """131052A308T would be born in 2052: refused with its own reason code."""
+    result = admit(b.raw(b.custody(), code="131052A308T"))
+    assert isinstance(result, Rejection)
+    assert result.reason_code == "identity_code_birth_in_future"
+
+
+def test_temporary_code_is_hashed_with_its_issuing_controller() -> None:
+    """The same temporary number from two controllers names two people, and is flagged."""
+    from_agency = identity.person_ref(b.CODE, b.SECRET, AGENCY_CONTROLLER)
+    from_county = identity.person_ref(b.CODE, b.SECRET, "county-13")
+    admitted = admit(b.raw(b.custody()))
+    assert isinstance(admitted, Admitted)
+    assert admitted.person_ref == from_agency != from_county
+    assert admitted.identity_temporary
+
+
+def test_permanent_code_does_not_depend_on_the_issuer() -> None:
+    """A permanent code names one person whichever organisation sends it."""
+    code = "131052-308T"
+    assert identity.person_ref(code, b.SECRET, AGENCY_CONTROLLER) == identity.person_ref(
+        code, b.SECRET, "county-13"
+    )
+    admitted = admit(b.raw(b.custody(), code=code))
+    assert isinstance(admitted, Admitted)
+    assert not admitted.identity_temporary
+
+
+def test_notification_without_consent_needs_its_ground() -> None:
+    """SHL 35 § 2 mom.: a notification without a recorded ground is refused."""
+    result = admit(b.raw(b.referral(ground=None)))
+    assert isinstance(result, Rejection)
+    assert result.reason_code == "shl35_ground_missing"
+
+
+def test_notification_without_consent_needs_why_consent_was_not_obtained() -> None:
+    """A ground alone is not enough: the reason consent could not be obtained is recorded."""
+    result = admit(b.raw(b.referral(consent_not_obtained=None)))
+    assert isinstance(result, Rejection)
+    assert result.reason_code == "shl35_ground_missing"
+
+
+def test_contact_with_consent_needs_no_ground() -> None:
+    """A contact with consent rests on the consent, not on a 35 § 2 mom. ground."""
+    event = b.raw(b.referral(kind=ReferralKind.CONTACT_WITH_CONSENT, ground=None,
+                             consent_not_obtained=None))
+    assert isinstance(admit(event), Admitted)
+
+
+def test_ngo_may_not_record_a_consent_for_a_county() -> None:
+    """Consents are the controller's: an NGO's consent that names a county is refused."""
+    event = b.consent(source_org=b.NGO, recipients=[b.COUNTY, b.NGO])
+    result = admit(event, b.NGO)
+    assert isinstance(result, Rejection)
+    assert result.reason_code == "consent_recorder_not_allowed"
+
+
+def test_ngo_may_record_a_consent_for_itself() -> None:
+    """An NGO records consents for its own work."""
+    assert isinstance(admit(b.consent(source_org=b.NGO, recipients=[b.NGO]), b.NGO), Admitted)

@@ -11,6 +11,7 @@ from services.core.organisations import default_registry
 from services.referral.decide import PersonState, ReferralSettings, Rejection, apply, gate
 from services.simulator.config import SimulationConfig
 from services.simulator.moments import Scheduled
+from services.simulator.naming import as_named_by_sender
 from services.simulator.timeline import period, timeline
 
 CONFIG = SimulationConfig(seed=5, days=240, people=260)
@@ -94,7 +95,8 @@ def test_the_referral_service_accepts_every_event(events: list[Scheduled]) -> No
     settings = ReferralSettings(registry=registry)
     states: dict[str, PersonState] = {}
     refused: Counter[str] = Counter()
-    for at, org, event in events:
+    for at, org, named in events:
+        event = as_named_by_sender(named, org, SECRET)
         verdict = gate(event, org, registry, SECRET)
         if isinstance(verdict, Rejection):
             refused[verdict.reason_code] += 1
