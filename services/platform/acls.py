@@ -95,11 +95,13 @@ OWN = (Operation.CREATE, Operation.READ, Operation.WRITE, Operation.DESCRIBE)
 
 
 def org_grants(org_code: str, names: TopicNames) -> list[Grant]:
-    """Write the own inbound topic, read the own tasks topic, use groups `org-<code>[.*]`."""
+    """Write the own inbound topic, read the own tasks and receipts topics, use groups
+    `org-<code>[.*]`."""
     user = org_username(org_code)
     return [
         *_topic(user, WRITE, names.inbound(org_code)),
         *_topic(user, READ, names.tasks(org_code)),
+        *_topic(user, READ, names.receipts(org_code)),
         _group(user, Operation.READ, user, Pattern.LITERAL),
         _group(user, Operation.READ, f"{user}."),
     ]
@@ -119,6 +121,7 @@ def service_grants(service: str, names: TopicNames) -> list[Grant]:
     if service == "referral":
         return [
             *_topic(user, READ, inbound_prefix, Pattern.PREFIXED),
+            *_topic(user, WRITE, names.receipts(""), Pattern.PREFIXED),
             *_topic(user, READ_WRITE, names.intake),
             *_topic(user, READ_WRITE, names.referral_ticks),
             *_topic(user, WRITE, names.case_facts),

@@ -18,6 +18,7 @@ from services.core.envelopes import Intake, Tick
 from services.core.events import INBOUND_EVENT_TYPES
 from services.core.facts import CaseFact
 from services.core.organisations import OrgKind, Registry, default_registry
+from services.core.receipts import Receipt
 from services.core.records import Alert, DeadLetter, DisclosureRecord
 from services.core.tasks import Task
 from services.platform import topics
@@ -57,6 +58,7 @@ class Channel:
 CHANNELS: tuple[Channel, ...] = (
     Channel("inbound", "inbound.{org}", INBOUND_EVENT_TYPES, False, "$message.payload#/source_org"),
     Channel("tasks", "tasks.{org}", (Task,), False, "$message.payload#/recipient_org"),
+    Channel("receipts", "receipts.{org}", (Receipt,), False, "$message.payload#/org"),
     Channel("opsAlerts", topics.OPS_ALERTS, (Alert,), False),
     Channel("auditDisclosures", topics.AUDIT_DISCLOSURES, (DisclosureRecord,), False),
     Channel("dlq", topics.DLQ, (DeadLetter,), False),
@@ -82,7 +84,7 @@ def _uncovered(
     specs: dict[str, TopicSpec], covered: set[str], registry: Registry
 ) -> list[TopicSpec]:
     """Catalogue topics no channel above describes: the services' own (faust) topics."""
-    per_org = {f"{prefix}.{org}" for prefix in ("inbound", "tasks") for org in registry.codes()}
+    per_org = {f"{prefix}.{org}" for prefix in topics.PER_ORG_PREFIXES for org in registry.codes()}
     return [s for n, s in specs.items() if n not in covered and n not in per_org]
 
 
@@ -172,6 +174,16 @@ def _operations() -> dict[str, Any]:
         "`org-<code>.`). Delivery is at least once: drop a repeated `task_id`. A task with "
         "`supersedes` replaces the earlier task of that id.\n",
         "messages": [{"$ref": "#/channels/tasks/messages/Task"}],
+    }
+    operations["receiveReceipts"] = {
+        "action": "receive",
+        "channel": {"$ref": "#/channels/receipts"},
+        "title": "Receive receipts",
+        "summary": "An organisation learns what became of each message it sent.",
+        "description": "One final receipt (`accepted`, or `rejected` with its reason code) per "
+        "message sent, preceded by `held` when the message waits for its person's case. A "
+        "resent duplicate gets the first message's outcome again.\n",
+        "messages": [{"$ref": "#/channels/receipts/messages/Receipt"}],
     }
     return operations
 

@@ -24,8 +24,8 @@ See docs/integration-guide.md for joining, credentials, data categories and cons
 
 SCRAM_DESCRIPTION = """\
 SASL/SCRAM-SHA-512. Each organisation has one principal, `User:org-<code>`. Its ACLs allow
-writing only `inbound.<code>`, reading only `tasks.<code>`, and consumer groups named
-`org-<code>` or starting with `org-<code>.`; nothing else.
+writing only `inbound.<code>`, reading only `tasks.<code>` and `receipts.<code>`, and consumer
+groups named `org-<code>` or starting with `org-<code>.`; nothing else.
 """
 
 SUMMARIES: dict[str, str] = {
@@ -56,6 +56,8 @@ SUMMARIES: dict[str, str] = {
     "Carries no personal data.",
     "DisclosureRecord": "Who received which data categories about a person, under which basis "
     "and rules version.",
+    "Receipt": "What became of one inbound message: accepted, held, or rejected with a reason "
+    "code; for its sender only, without personal data.",
     "DeadLetter": "A message that could not be processed: the original bytes, where they came "
     "from and a stable reason code.",
     "Intake": "An accepted inbound event, sanitised and re-keyed by person_ref.",
@@ -115,6 +117,11 @@ def channel_description(
             f"Events an organisation publishes. Key: {spec.key}. Only `org-<code>` may write "
             "`inbound.<code>`, and `source_org` must be `<code>`. Which events each kind of "
             f"organisation may send:\n\n{allowed}\n"
+        )
+    if channel_id == "receipts":
+        return (
+            f"Receipts for an organisation's messages. Key: {spec.key}. Only `org-<code>` may "
+            "read `receipts.<code>`; no personal data.\n"
         )
     if channel_id == "tasks":
         return (

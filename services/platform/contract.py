@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from services.core.envelopes import Intake, Tick
 from services.core.events import INBOUND_EVENT_TYPES
 from services.core.facts import CaseFact
+from services.core.receipts import Receipt
 from services.core.records import Alert, DeadLetter, DisclosureRecord
 from services.core.tasks import Task
 
@@ -30,6 +31,7 @@ RECORDS: tuple[type[BaseModel], ...] = (
     DisclosureRecord,
     Alert,
     DeadLetter,
+    Receipt,
 )
 
 _OPTIONS = pas.Option.NO_DOC | pas.Option.NO_AUTO_NAMESPACE

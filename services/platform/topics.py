@@ -37,6 +37,9 @@ FOLLOWUP_TICKS = "followup.ticks"
 OPS_ALERTS = "ops.alerts"
 AUDIT_DISCLOSURES = "audit.disclosures"
 DLQ = "dlq"
+RECEIPTS_PREFIX = "receipts"
+"""`receipts.<org>`: one topic per sending organisation, readable only by that organisation."""
+PER_ORG_PREFIXES = ("inbound", "tasks", RECEIPTS_PREFIX)
 
 SERVICE_TABLES: dict[str, tuple[str, ...]] = {
     "referral": ("referral-persons", "referral-held-due"),
@@ -91,6 +94,9 @@ class TopicNames:
     def tasks(self, org_code: str) -> str:
         return self._n(f"tasks.{org_code}")
 
+    def receipts(self, org_code: str) -> str:
+        return self._n(f"{RECEIPTS_PREFIX}.{org_code}")
+
     def app_id(self, service: str) -> str:
         """The faust app id of a service: its consumer group and its own topics' prefix."""
         return "-".join(filter(None, ["jatkumo", self.namespace, service]))
@@ -102,13 +108,13 @@ class TopicNames:
         return f"{self.app_id(service)}-__assignor-__leader"
 
     def org_of(self, topic: str) -> str | None:
-        """The organisation code of an `inbound.<org>` or `tasks.<org>` topic."""
+        """The organisation code of an `inbound.<org>`, `tasks.<org>` or `receipts.<org>` topic."""
         if self.namespace:
             if not topic.startswith(self.namespace + "."):
                 return None
             topic = topic[len(self.namespace) + 1 :]
         prefix, _, org = topic.partition(".")
-        return org if prefix in ("inbound", "tasks") and org else None
+        return org if prefix in PER_ORG_PREFIXES and org else None
 
 
 def catalogue(
@@ -135,7 +141,12 @@ def catalogue(
         TopicSpec(n.tasks(org), 2, "person_ref", f"tasks for {org}", 180 * DAY_MS)
         for org in registry.codes()
     ]
-    return internal + inbound + tasks + _service_internals(n, internal_partitions)
+    receipts = [
+        TopicSpec(n.receipts(org), 2, "event_id (or topic:partition:offset)",
+                  f"receipts for the messages {org} sent", 30 * DAY_MS)
+        for org in registry.codes()
+    ]
+    return internal + inbound + tasks + receipts + _service_internals(n, internal_partitions)
 
 
 def _service_internals(names: TopicNames, internal_partitions: int) -> list[TopicSpec]:

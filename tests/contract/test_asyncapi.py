@@ -10,7 +10,7 @@ from services.core.events import INBOUND_EVENT_TYPES
 from services.core.organisations import ALLOWED_EVENTS, OrgKind, default_registry
 from services.platform import asyncapi
 from services.platform.schema_store import load_versions, schemas_dir
-from services.platform.topics import catalogue
+from services.platform.topics import PER_ORG_PREFIXES, catalogue
 
 COMMITTED = asyncapi.asyncapi_path()
 
@@ -31,7 +31,7 @@ def test_every_catalogue_topic_is_a_channel(document: dict[str, Any]) -> None:
     addresses = {channel["address"] for channel in document["channels"].values()}
     for spec in catalogue(default_registry()):
         prefix, _, org = spec.name.partition(".")
-        if prefix in ("inbound", "tasks") and org in default_registry().codes():
+        if prefix in PER_ORG_PREFIXES and org in default_registry().codes():
             assert f"{prefix}.{{org}}" in addresses
         else:
             assert spec.name in addresses, spec.name

@@ -40,6 +40,12 @@ TABLE = [
     ("org-county-13", R, G, "org-county-13", True),
     ("org-county-13", R, G, "org-county-13.sdk", True),
     ("org-county-13", R, T, "ns.tasks.county-02", False),
+    ("org-county-13", R, T, "ns.receipts.county-13", True),
+    ("org-county-13", R, T, "ns.receipts.county-02", False),
+    ("org-county-13", W, T, "ns.receipts.county-13", False),
+    ("svc-referral", W, T, "ns.receipts.county-13", True),
+    ("svc-referral", R, T, "ns.receipts.county-13", False),
+    ("svc-operator", R, T, "ns.receipts.county-13", False),
     ("org-county-13", W, T, "ns.inbound.county-02", False),
     ("org-county-13", R, T, "ns.inbound.county-13", False),
     ("org-county-13", W, T, "ns.tasks.county-13", False),
@@ -100,11 +106,12 @@ def test_principal_may_do_exactly_what_the_table_says(
 
 
 def test_every_organisation_touches_only_its_own_topics_and_groups() -> None:
-    """An organisation's grants name only its inbound and tasks topics and `org-<code>` groups."""
+    """An organisation's grants name only its inbound, tasks and receipts topics and
+    `org-<code>` groups."""
     for code in REGISTRY.codes():
         user = principal(org_username(code))
         mine = {(g.resource, g.name) for g in GRANTS if g.principal == user}
-        assert mine == {(T, NS.inbound(code)), (T, NS.tasks(code)),
+        assert mine == {(T, NS.inbound(code)), (T, NS.tasks(code)), (T, NS.receipts(code)),
                         (G, org_username(code)), (G, org_username(code) + ".")}
 
 
