@@ -15,6 +15,7 @@ from services.core.calendar import add_working_days, end_of_local_day, local_dat
 from services.core.calendar import start_of_local_day as midnight
 from services.core.case import CaseState
 from services.core.drafts import TaskDraft
+from services.core.policy_rules import Purpose
 from services.core.tasks import PayloadContact, Priority, TaskKind, TaskPayload
 from services.core.vocabulary import Need, Urgency, split_needs
 from services.followup.deadlines import (
@@ -27,8 +28,9 @@ from services.followup.deadlines import (
 from services.followup.levels import ServiceLevels
 from services.followup.state import FollowupState
 
-RELEASE_PLANNING = "release_planning"
-FOLLOW_UP = "follow_up"
+RELEASE_PLANNING = Purpose.RELEASE_PLANNING.value
+"""Plan reviews and follow-up checks are part of the release work a release-planning consent
+covers (SHL 39 §: the plan made with the client and reviewed at an agreed time)."""
 _URGENCY_ORDER = (Urgency.NORMAL, Urgency.URGENT, Urgency.IMMEDIATE)
 
 
@@ -127,7 +129,7 @@ def plan_review_due(state: FollowupState, levels: ServiceLevels, now: datetime) 
         due_on=plan.review_date,
         priority=Priority.NORMAL,
         reason="plan_review_due",
-        purpose=FOLLOW_UP,
+        purpose=RELEASE_PLANNING,
     )
     return [Timer(trigger, midnight(plan_review_window_start(plan, levels)), draft)]
 
@@ -159,7 +161,7 @@ def followup_check(state: FollowupState, levels: ServiceLevels, now: datetime) -
             due_on=add_working_days(local_date(at), levels.first_meeting_working_days),
             priority=Priority.NORMAL,
             reason=f"followup_checkpoint_{days}_days",
-            purpose=FOLLOW_UP,
+            purpose=RELEASE_PLANNING,
             released_at=released_at,
             destination_municipality=case.destination_municipality,
             housing_status=case.housing_status,

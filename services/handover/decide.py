@@ -32,6 +32,7 @@ BUILDERS: dict[FactKind, Builder] = {
     FactKind.REFERRAL_ACKNOWLEDGED: network_changes.on_referral_progress,
     FactKind.ASSESSMENT_STARTED: network_changes.on_referral_progress,
     FactKind.CONSENT_WITHDRAWN: network_changes.on_consent_withdrawn,
+    FactKind.CONSENT_GIVEN: release.on_consent_given,
 }
 """Facts that make tasks; every other fact changes nothing here."""
 

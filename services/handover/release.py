@@ -121,7 +121,8 @@ def referral_received(ctx: Context, referral_id: str) -> TaskDraft | None:
 
 def on_referral_submitted(ctx: Context) -> list[TaskDraft]:
     """The referral task; for a short sentence the contact is renewed with what the referral
-    adds (SHL §35), since an earlier one may have had no basis to go out."""
+    adds (SHL §35), and for a long one the release preparation that may have had no basis to
+    go out before the referral."""
     referral_id = ctx.fact.detail.referral_id
     if referral_id is None:
         return []
@@ -129,7 +130,25 @@ def on_referral_submitted(ctx: Context) -> list[TaskDraft]:
     drafts = [task] if task is not None else []
     if is_short_sentence(ctx.case, ctx.settings.short_sentence_days):
         drafts.extend(short_sentence_contact(ctx, referral_id))
+    else:
+        drafts.extend(release_preparation(ctx))
     return drafts
+
+
+def on_consent_given(ctx: Context) -> list[TaskDraft]:
+    """A new consent may open what had no basis before: the referrals and the county's release
+    work. Tasks already out have the same ids and are not issued again."""
+    drafts = [
+        task
+        for referral in ctx.case.referrals
+        if (task := referral_received(ctx, referral.referral_id)) is not None
+    ]
+    if not is_short_sentence(ctx.case, ctx.settings.short_sentence_days):
+        return [*drafts, *release_preparation(ctx)]
+    contacted = any(
+        ref.kind == TaskKind.SHORT_SENTENCE_CONTACT for ref in ctx.state.active(ctx.case.case_id)
+    )
+    return drafts if contacted else [*drafts, *short_sentence_contact(ctx)]
 
 
 def _change_priority(ctx: Context, new: date, previous: date | None) -> Priority:

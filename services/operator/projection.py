@@ -143,6 +143,7 @@ class OperatorProjection:
             person_ref=alert.person_ref,
             opened_at=alert.opened_at,
             age_seconds=age_seconds(alert.opened_at, now),
+            identity_temporary=alert.identity_temporary,
         )
 
     def _name(self, area: str | None) -> str:

@@ -32,6 +32,8 @@ class OpenAlert(View):
     person_ref: str
     opened_at: Instant
     age_seconds: int
+    identity_temporary: bool = False
+    """The person is known by a temporary identity code, unique only within its issuer."""
 
 
 class AlertList(View):

@@ -25,12 +25,14 @@ from services.core.tasks import Task
 from services.core.vocabulary import (
     Category,
     ConsentCollection,
+    ConsentNotObtained,
     ContactRole,
     HousingStatus,
     Need,
     ReferralKind,
     ReleaseType,
     SentenceType,
+    Shl35Ground,
     TaskStatus,
     Urgency,
 )
@@ -39,7 +41,11 @@ from tests.support.scenario import Person, Stage, local
 SHL35_MINIMUM = frozenset(
     {Category.IDENTITY, Category.PLACEMENT, Category.RELEASE_SCHEDULE, Category.NEEDS}
 )
-"""What the SHL §35 basis lets the responsible county see (the rules shipped with Jatkumo)."""
+"""What a 35 § 2 mom. notification lets the responsible county see: who, where, when released,
+the stated non-health need and its urgency."""
+AGENCY_OWN = frozenset({Category.IDENTITY, Category.CONTACT_DETAILS, Category.RELEASE_SCHEDULE,
+                        Category.PLACEMENT, Category.SENTENCE, Category.NEEDS})
+"""What the Criminal Sanctions Agency's units use internally: its own data about a prisoner."""
 NAME = "Testi Kuvitteellinen Henkilö"
 PHONE = "+358 40 000 0000"
 
@@ -89,11 +95,18 @@ class Events:
 
     def referral(self, at: datetime, referral_id: str, *, needs: list[Need],
                  kind: ReferralKind = ReferralKind.CONTACT_WITH_CONSENT,
-                 urgency: Urgency = Urgency.NORMAL, summary: str | None = None
+                 urgency: Urgency = Urgency.NORMAL, summary: str | None = None,
+                 ground: Shl35Ground | None = Shl35Ground.UNABLE_TO_CARE_FOR_SELF
                  ) -> ReferralSubmitted:
+        """A contact with consent, or a notification without consent with its ground (None:
+        the ground left out) and why consent could not be obtained."""
+        grounds: dict[str, object] = {}
+        if kind == ReferralKind.NOTIFICATION_WITHOUT_CONSENT:
+            grounds = {"ground": ground,
+                       "consent_not_obtained": ConsentNotObtained.CLIENT_UNABLE_TO_CONSENT}
         return self.stage.event(self.person, ReferralSubmitted, self.prison, at,
                                 referral_id=referral_id, kind=kind, needs=needs, urgency=urgency,
-                                summary=summary)
+                                summary=summary, **grounds)
 
     def release_date(self, at: datetime, day: date,
                      release_type: ReleaseType = ReleaseType.CONDITIONAL_RELEASE

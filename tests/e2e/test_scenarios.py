@@ -20,7 +20,7 @@ from services.core.events import (
 )
 from services.core.facts import FactKind
 from services.core.records import AlertRule, Severity
-from services.core.tasks import BasisKind, Priority, TaskKind
+from services.core.tasks import Basis, BasisKind, Priority, TaskKind
 from services.core.vocabulary import Category as C
 from services.core.vocabulary import (
     ContactRole,
@@ -33,7 +33,7 @@ from services.core.vocabulary import (
     Urgency,
 )
 from services.followup.levels import default_levels
-from tests.e2e.cards import SHL35_MINIMUM, Card, Events, weekday_from
+from tests.e2e.cards import AGENCY_OWN, SHL35_MINIMUM, Card, Events, weekday_from
 from tests.e2e.comparison import case_shape, task_shape
 from tests.support.scenario import Person, Stage, carried, disclosure_mismatches, local, staged
 
@@ -59,11 +59,12 @@ def orgs_of(stage: Stage, person: Person) -> dict[str, list[TaskKind]]:
 
 
 def test_s1_planned_release_everything_on_time(stage: Stage) -> None:
-    """S1: the county prepares, the prison hears back, follow-ups come on time, no alert opens.
+    """S1: the county receives the referral at once and prepares, the prison hears back,
+    follow-ups come on time, no alert opens.
 
-    Reading of "consented fields only": the referral is an SHL §35 contact made with consent,
-    so county 13 may also see the §35 minimum (placement besides the consented categories);
-    nothing else (sentence, summary, contact persons) reaches it.
+    A contact with consent rests on the consent alone (SHL 35 § 1 mom.), so county 13 sees the
+    consented categories and nothing else; the prison's feedback rests on the same consent
+    (SHL 40 § 2 mom.).
     """
     card, p = Card(weekday_from(date(2030, 1, 7), 0) + timedelta(139)), Person.numbered("s1", 1)
     ev, county, ngo = Events(stage, p, KUOPIO), "county-13", "ngo-polku"
@@ -94,12 +95,18 @@ def test_s1_planned_release_everything_on_time(stage: Stage) -> None:
 
     assert orgs_of(stage, p) == {
         KUOPIO: [TaskKind.REFERRAL_FEEDBACK] * 2,
-        county: sorted([TaskKind.RELEASE_PREPARATION, TaskKind.RELEASED, TaskKind.PLAN_REVIEW_DUE,
+        county: sorted([TaskKind.REFERRAL_RECEIVED, TaskKind.RELEASE_PREPARATION,
+                        TaskKind.RELEASED, TaskKind.PLAN_REVIEW_DUE,
                         *[TaskKind.FOLLOWUP_CHECK] * 3]),
     }
+    [referred] = stage.tasks(p, TaskKind.REFERRAL_RECEIVED)
+    assert (referred.referral_id, referred.created_at) == ("ref-s1", card.at(-139))
+    assert C.IDENTITY in carried(referred) <= set(consented)
     [prepare] = stage.tasks(p, TaskKind.RELEASE_PREPARATION)
-    assert C.IDENTITY in carried(prepare) <= {*consented, *SHL35_MINIMUM}
-    assert {b.kind for b in prepare.bases} == {BasisKind.CONSENT, BasisKind.SHL35_NOTIFICATION}
+    assert C.IDENTITY in carried(prepare) <= set(consented)
+    assert {b.kind for b in prepare.bases} == {BasisKind.CONSENT}
+    feedback = stage.tasks(p, TaskKind.REFERRAL_FEEDBACK)
+    assert all(t.bases == [Basis(kind=BasisKind.CONSENT, ref="consent-s1")] for t in feedback)
     assert released.due_at == end_of_local_day(add_working_days(card.day(0), 5))
     assert [t.reason_code for t in stage.tasks(p, TaskKind.REFERRAL_FEEDBACK)] == [
         "referral_acknowledged", "assessment_started"]
@@ -111,12 +118,13 @@ def test_s1_planned_release_everything_on_time(stage: Stage) -> None:
 
 
 def test_s2_five_day_fine_conversion_sentence_without_consent(stage: Stage) -> None:
-    """S2: the county is contacted at once with only the §35 minimum; unacknowledged by the
-    release, the referral opens an alert.
+    """S2: the county is contacted at once with only the 35 § 2 mom. minimum; unacknowledged
+    by the release, the referral opens an alert; the same notification without its ground is
+    refused and the prison is told why.
 
-    Reading: at custody start there is no basis yet, so the first short_sentence_contact only
-    tells county 04 to act; the notification without consent opens the §35 basis and a
-    second contact, due the next working day, supersedes it with the §35 minimum.
+    At custody start nobody may be told anything yet (no consent, no notification), so no task
+    goes out until the notification, which brings the referral and the contact, both due the
+    next working day.
     """
     card, p = Card(weekday_from(date(2030, 11, 11), 3)), Person.numbered("s2", 2)
     ev = Events(stage, p, VANTAA)
@@ -127,16 +135,24 @@ def test_s2_five_day_fine_conversion_sentence_without_consent(stage: Stage) -> N
                          kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT, urgency=Urgency.URGENT,
                          summary="Synteettinen: ei asuntoa, ei selviydy yksin."),
              key=p.tag.encode())
+    letters_before = len(stage.dead_letters())
+    stage.at(card.at(0, 11), ev.referral(card.at(0, 11), "ref-s2-ungrounded", needs=[Need.HOUSING],
+                                         kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT,
+                                         ground=None))
     stage.advance(card.at(4, 23))
     before_release = stage.opened(p, AlertRule.REFERRAL_NOT_ACKNOWLEDGED)
     stage.advance(card.midnight(5))
 
-    assert set(orgs_of(stage, p)) == {"county-04"}
-    contacts = stage.tasks(p, TaskKind.SHORT_SENTENCE_CONTACT)
-    assert all(carried(t) <= SHL35_MINIMUM for t in contacts)
-    first, contact = contacts[0], contacts[-1]
-    assert (carried(first), contact.supersedes) == (set(), first.task_id)
-    assert carried(contact) == SHL35_MINIMUM
+    assert orgs_of(stage, p) == {
+        "county-04": sorted([TaskKind.SHORT_SENTENCE_CONTACT, TaskKind.REFERRAL_RECEIVED])}
+    [contact] = stage.tasks(p, TaskKind.SHORT_SENTENCE_CONTACT)
+    [referred] = stage.tasks(p, TaskKind.REFERRAL_RECEIVED)
+    assert (contact.referral_id, referred.referral_id) == ("ref-s2", "ref-s2")
+    assert carried(contact) == carried(referred) == SHL35_MINIMUM
+    assert referred.due_at == end_of_local_day(card.day(1))
+    [refused] = [d for d in stage.dead_letters()[letters_before:]
+                 if d.reason_code == "shl35_ground_missing"]
+    assert refused.topic == stage.names.inbound(VANTAA)
     assert [b.kind for b in contact.bases] == [BasisKind.SHL35_NOTIFICATION]
     assert (contact.payload.urgency, contact.payload.referral_summary) == (Urgency.URGENT, None)
     assert {C.REFERRAL_SUMMARY, C.SENTENCE, C.CONTACT_DETAILS} <= set(contact.withheld_categories)
@@ -174,8 +190,9 @@ def test_s3_contact_persons_change(stage: Stage) -> None:
     changed = stage.tasks(p, TaskKind.CONTACT_PERSON_CHANGED)
     [briefing] = [t for t in changed if t.reason_code == "successor_briefing"]
     assert (briefing.recipient_org, briefing.recipient_worker_ref) == (KUOPIO, "pw-2")
-    assert {C.CONTACT_PERSONS, C.SERVICE_STATUS, C.CLIENT_PLAN} <= carried(briefing)
-    assert carried(briefing) <= set(consented)
+    assert {C.IDENTITY, C.CONTACT_PERSONS, C.SERVICE_STATUS, C.CLIENT_PLAN} <= carried(briefing)
+    assert carried(briefing) <= set(consented) | AGENCY_OWN
+    assert BasisKind.INTERNAL_USE in {b.kind for b in briefing.bases}
     assert briefing.payload.open_task_kinds
     assert briefing.payload.plan_network == [county, ngo]
     notices = [t for t in changed if t.reason_code == "contact_person_changed"]
@@ -193,8 +210,10 @@ def test_s3_contact_persons_change(stage: Stage) -> None:
 
 
 def test_s4_consent_withdrawn_after_two_disclosures(stage: Stage) -> None:
-    """S4: both recipients under the consent hear of the withdrawal once; the NGO then gets
-    nothing more and the county only what SHL §35 allows; no later disclosure cites it."""
+    """S4: both recipients under the consent hear of the withdrawal once; then neither gets
+    anything more (a withdrawn consent never turns into a §35 basis) and no later disclosure
+    cites it, until a notification without consent with its ground opens a new flow to the
+    county alone."""
     card, p = Card(weekday_from(date(2031, 5, 12), 0)), Person.numbered("s4", 4)
     ev, county, ngo = Events(stage, p, KUOPIO), "county-13", "ngo-silta"
     stage.at(card.at(0, 11), ev.custody(card.at(0, 9), "297"),
@@ -204,29 +223,41 @@ def test_s4_consent_withdrawn_after_two_disclosures(stage: Stage) -> None:
              ev.referral(card.at(0, 9, 10), "ref-s4", needs=[Need.EMPLOYMENT]),
              key=p.tag.encode())
     stage.at(card.at(0, 12), ev.assigned(card.at(0, 12), ngo, NGO_SUPPORT, ngo, "ng-1"))
+    stage.at(card.at(0, 13), ev.plan(card.at(0, 13), county, card.day(300), [county, ngo]))
     stage.at(card.at(1), ev.release_date(card.at(1), card.day(200)))
     stage.at(card.at(2), ev.release_date(card.at(2), card.day(180)))
+    [to_ngo] = stage.tasks(p, TaskKind.RELEASE_DATE_CHANGED, org=ngo)
+    stage.at(card.at(2, 12), ev.task_status(card.at(2, 12), to_ngo, TaskStatus.ACCEPTED))
     withdrawn = card.at(3)
     stage.at(card.at(3, 11),
              stage.event(p, ConsentWithdrawn, KUOPIO, withdrawn, consent_id="consent-s4"),
              stage.event(p, ConsentWithdrawn, ngo, card.at(3, 11), consent_id="consent-s4"))
     stage.at(card.at(4), ev.release_date(card.at(4), card.day(170)),
              ev.ended(card.at(4), ngo, NGO_SUPPORT, ngo, "ng-1", successor="ng-2"))
+    silent = [t for t in stage.tasks(p) if t.created_at >= withdrawn
+              and t.kind != TaskKind.CONSENT_REVOKED]
+    notified = card.at(5)
+    stage.at(notified, ev.referral(notified, "ref-s4-notification", needs=[Need.EMPLOYMENT],
+                                   kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT))
+    stage.at(card.at(6), ev.release_date(card.at(6), card.day(160)))
 
     before = [t for t in stage.tasks(p) if t.created_at < withdrawn]
     cited = {t.recipient_org for t in before if "consent-s4" in {b.ref for b in t.bases}}
     assert cited == {county, ngo}
     revoked = stage.tasks(p, TaskKind.CONSENT_REVOKED)
     assert sorted(t.recipient_org for t in revoked) == [county, ngo]
-    after = [t for t in stage.tasks(p) if t.created_at >= withdrawn
-             and t.kind != TaskKind.CONSENT_REVOKED]
-    assert after
-    assert {t.recipient_org for t in after} == {county}
-    assert all(carried(t) <= SHL35_MINIMUM for t in after)
-    assert all({b.kind for b in t.bases} <= {BasisKind.SHL35_NOTIFICATION} for t in after)
+    assert silent == []
+    reopened = [t for t in stage.tasks(p) if t.created_at >= notified]
+    assert {(t.kind, t.recipient_org) for t in reopened} == {
+        (TaskKind.REFERRAL_RECEIVED, county), (TaskKind.RELEASE_PREPARATION, county),
+        (TaskKind.RELEASE_DATE_CHANGED, county)}
+    assert all(carried(t) <= SHL35_MINIMUM for t in reopened)
+    assert all({b.kind for b in t.bases} == {BasisKind.SHL35_NOTIFICATION} for t in reopened)
     later = [d for d in stage.disclosures(p) if d.disclosed_at >= withdrawn]
-    assert later
     assert all("consent-s4" not in d.consent_ids for d in later)
+    [lapsed] = stage.opened(p, AlertRule.CONSENT_LAPSED)
+    assert lapsed.subject == "consent-s4"
+    assert withdrawn <= lapsed.opened_at <= card.at(3, 11)
     assert disclosure_mismatches(stage, p) == []
 
 
@@ -291,8 +322,11 @@ def test_s6_transfer(stage: Stage) -> None:
     assert sorted(t.recipient_org for t in notices) == [county, TURKU]
     consented = {C.IDENTITY, C.RELEASE_SCHEDULE, C.PLACEMENT}
     [to_turku] = [t for t in notices if t.recipient_org == TURKU]
-    assert carried(to_turku) == consented
-    assert all(carried(t) <= consented | SHL35_MINIMUM for t in notices)
+    assert consented <= carried(to_turku) <= AGENCY_OWN
+    assert BasisKind.INTERNAL_USE in {b.kind for b in to_turku.bases}
+    [to_county] = [t for t in notices if t.recipient_org == county]
+    assert carried(to_county) == consented
+    assert C.HEALTH in to_county.withheld_categories
     assert [t for t in stage.tasks(p, org=HELSINKI) if t.created_at >= moved] == []
     [fact] = [f for f in stage.facts(p) if f.kind == FactKind.TRANSFERRED]
     assert fact.case.prison == TURKU
@@ -335,7 +369,7 @@ def test_s7_moving_at_release(stage: Stage) -> None:
     [closing] = [t for t in moved if t.recipient_org == old]
     assert (handover.reason_code, closing.reason_code) == ("area_handover", "area_closing")
     assert {C.IDENTITY, C.PLACEMENT, C.RELEASE_SCHEDULE} <= carried(handover)
-    assert carried(handover) <= {*consented, *SHL35_MINIMUM}
+    assert carried(handover) <= set(consented)
     assert handover.payload.destination_municipality == "564"
     assert set(closing.payload.model_dump(exclude_none=True)) <= {
         "identity_code", "full_name", "destination_municipality"}
@@ -377,8 +411,9 @@ def test_s8_aland_and_unknown_municipalities(stage: Stage) -> None:
 
 
 def test_s9_released_with_nobody_on_the_other_side(stage: Stage) -> None:
-    """S9: no contact alerts at the lead time, no named worker at release, and after thirty
-    silent days the lost-contact alert; none of them earlier."""
+    """S9: nobody may be told, so no task reaches any county at any time; the operators get
+    "no basis to contact" and "no contact before release" at the lead time, "no named worker"
+    at release, and after thirty silent days the lost-contact alert; none of them earlier."""
     card, p = Card(weekday_from(date(2034, 1, 9), 0) + timedelta(150)), Person.numbered("s9", 12)
     ev = Events(stage, p, VANTAA)
     stage.at(card.at(-150), ev.custody(card.at(-150), "092"))
@@ -396,6 +431,9 @@ def test_s9_released_with_nobody_on_the_other_side(stage: Stage) -> None:
     assert before_lead == []
     [no_contact] = stage.opened(p, AlertRule.NO_CONTACT_BEFORE_RELEASE)
     assert no_contact.opened_at == card.midnight(-14)
+    [no_basis] = stage.opened(p, AlertRule.NO_BASIS_TO_CONTACT)
+    assert (no_basis.opened_at, no_basis.severity) == (card.midnight(-14), Severity.CRITICAL)
+    assert stage.task_topics(p) == set()
     [no_worker] = stage.opened(p, AlertRule.NO_NAMED_WORKER_AT_RELEASE)
     assert no_worker.opened_at == released_at
     assert before_lost == []
@@ -416,7 +454,8 @@ def test_s10_out_of_order_duplicated_and_malformed(stage: Stage) -> None:
     made = {
         who: [ev.custody(card.at(0, 9), "297", expected=card.day(300)),
               ev.release_date(card.at(1, 9), card.day(280)),
-              ev.referral(card.at(2, 9), "ref-s10", needs=[Need.DEBT])]
+              ev.referral(card.at(2, 9), "ref-s10", needs=[Need.DEBT],
+                          kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT)]
         for who, ev in runs.items()
     }
     garbage, key = b"\x00 this is not an event", messy.tag.encode()

@@ -83,7 +83,8 @@ class Plan:
 DAY = timedelta(days=1)
 GATE_REASONS = frozenset({
     "bad_marker", "unknown_fingerprint", "corrupt_body", "trailing_bytes",
-    "invalid_identity_code", "unauthorised_source", "unauthorised_event_type",
+    "identity_code_check_mismatch", "identity_code_malformed", "identity_code_impossible_date",
+    "identity_code_birth_in_future", "unauthorised_source", "unauthorised_event_type",
     "missing_subject", "ambiguous_subject", "invalid_event", "invalid_person_ref",
 })
 """Refusals of the stateless gate: every delivery of such a message is dead-lettered."""
@@ -196,7 +197,7 @@ def _malformed(b: _Builder, at: datetime) -> None:
     wrong_check = code[:-1] + ("A" if code[-1] != "A" else "B")
     refused: list[tuple[int, InboundEvent, str, int]] = [
         (0, ReleaseDateSet(event_id="malformed-1", source_org=prison, identity_code=wrong_check,
-                           **release), "invalid_identity_code", 2),
+                           **release), "identity_code_check_mismatch", 2),
         (0, ReleaseDateSet(event_id="malformed-3", source_org=prison, **release),
          "missing_subject", 1),
         (0, ReleaseDateSet(event_id="malformed-4", source_org=prison, identity_code=code,

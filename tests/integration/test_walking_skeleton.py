@@ -5,11 +5,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.core.events import CustodyStarted, ReleaseDateSet
+from services.core.events import ConsentGiven, CustodyStarted, ReleaseDateSet
 from services.core.facts import CaseFact, FactKind
 from services.core.records import DeadLetter
 from services.core.tasks import Task, TaskKind
-from services.core.vocabulary import ReleaseType, SentenceType
+from services.core.vocabulary import Category, ConsentCollection, ReleaseType, SentenceType
 from services.sdk import Publisher
 from tests.support.kafka_io import TopicReader
 from tests.support.people import temporary_identity_code
@@ -47,18 +47,32 @@ def _release(n: int) -> ReleaseDateSet:
     )
 
 
+def _consent(n: int) -> ConsentGiven:
+    """The prisoner's consent: identity and release schedule to county 13 for release planning."""
+    return ConsentGiven(
+        event_id=f"consent-{n}", occurred_at=AT, source_org=PRISON,
+        identity_code=temporary_identity_code(date(1990, 1, 1 + n), 900 + n),
+        consent_id=f"consent-{n}", categories=[Category.IDENTITY, Category.RELEASE_SCHEDULE],
+        recipients=["county-13"], purpose="release_planning", valid_from=date(2026, 3, 1),
+        valid_until=date(2027, 3, 1), collection_method=ConsentCollection.WRITTEN,
+    )
+
+
 def test_release_event_becomes_release_preparation_task_for_home_county(
     pipeline: Pipeline,
 ) -> None:
-    """CustodyStarted + ReleaseDateSet from Kuopio prison give county 13 a release_preparation."""
+    """CustodyStarted, the prisoner's consent and ReleaseDateSet from Kuopio prison give
+    county 13 a release_preparation."""
     names = pipeline.names
     with Publisher(PRISON, pipeline.bootstrap, namespace=pipeline.namespace) as publisher:
         publisher.publish(_custody(1))
+        publisher.publish(_consent(1))
         publisher.publish(_release(1))
     reader = TopicReader(pipeline.bootstrap, names.case_facts, names.tasks("county-13"))
     reader.wait_for(lambda _: len(reader.of(Task)) >= 1, what="a task for county 13")
     facts = reader.of(CaseFact)
-    assert [f.kind for f in facts][:2] == [FactKind.CASE_OPENED, FactKind.RELEASE_DATE_SET]
+    assert facts[0].kind == FactKind.CASE_OPENED
+    assert {f.kind for f in facts[1:3]} == {FactKind.CONSENT_GIVEN, FactKind.RELEASE_DATE_SET}
     task = reader.of(Task)[0]
     assert task.kind == TaskKind.RELEASE_PREPARATION
     assert task.recipient_org == "county-13"

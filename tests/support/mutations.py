@@ -193,9 +193,10 @@ class Mutator:
         event = self.valid[self.orgs.index(org)]
         return CATALOGUE.encode(event.model_copy(update={"event_id": self._event_id(), **update}))
 
-    def bad_identity(self, codes: list[str]) -> list[Mutant]:
-        return [Mutant(org := self._org(), self._own(org, identity_code=code),
-                       "invalid_identity_code") for code in codes]
+    def bad_identity(self, codes: list[tuple[str, str]]) -> list[Mutant]:
+        """Each bad code with the reason the decree's rules give for it."""
+        return [Mutant(org := self._org(), self._own(org, identity_code=code), reason)
+                for code, reason in codes]
 
     def bad_subject(self, org: str) -> Mutant:
         choice = self.rng.randrange(3)
@@ -274,11 +275,18 @@ UNICODE_ZEROS = ("\u0660", "\uff10", "\u0966")
 """Arabic-Indic, full-width and Devanagari zeros: `str.isdigit()` says yes to all their digits."""
 
 
-def bad_identity_codes(rng: random.Random, count: int) -> list[str]:
-    """Wrong check characters, impossible dates, non-ASCII digits, arbitrary text."""
+MALFORMED, IMPOSSIBLE = "identity_code_malformed", "identity_code_impossible_date"
+FUTURE, CHECK = "identity_code_birth_in_future", "identity_code_check_mismatch"
+
+
+def bad_identity_codes(rng: random.Random, count: int) -> list[tuple[str, str]]:
+    """Wrong check characters, impossible or future dates, non-ASCII digits, arbitrary text,
+    each with its reason (decree 690/2022: DDMMYY, century sign, NNN, check character)."""
     samples = [
-        "310299-9001", "300290A9005", "010190*9001", "0101901900X", "010190-9²0A",
-        "²¹0190-900A", "ß10190-900A", "", " ", "\u0000" * 11, "010190-900",
+        ("310299-9001", IMPOSSIBLE), ("300290A9005", IMPOSSIBLE), ("010190*9001", MALFORMED),
+        ("0101901900X", MALFORMED), ("010190-9²0A", MALFORMED), ("²¹0190-900A", MALFORMED),
+        ("ß10190-900A", MALFORMED), ("", MALFORMED), (" ", MALFORMED),
+        ("\u0000" * 11, MALFORMED), ("010190-900", MALFORMED), ("131052A308T", FUTURE),
     ]
     codes = []
     for _ in range(count):
@@ -289,9 +297,9 @@ def bad_identity_codes(rng: random.Random, count: int) -> list[str]:
             codes.append(rng.choice(samples))
         elif roll < 0.6:
             zero = ord(rng.choice(UNICODE_ZEROS))
-            codes.append("".join(chr(zero + int(c)) if c.isdigit() else c for c in good[:10])
-                         + good[10])
+            codes.append(("".join(chr(zero + int(c)) if c.isdigit() else c for c in good[:10])
+                          + good[10], MALFORMED))
         else:
             wrong = next(c for c in "0123456789ABCDEFHJKLMNPRSTUVWXY" if c != good[-1])
-            codes.append(good[:-1] + rng.choice([wrong, "G", "I", "Z"]))
+            codes.append((good[:-1] + rng.choice([wrong, "G", "I", "Z"]), CHECK))
     return codes

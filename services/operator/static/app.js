@@ -93,7 +93,8 @@ function renderAlerts(list) {
       el("td", {}, a.area_name),
       el("td", { class: "num" }, age(a.age_seconds)),
       el("td", {}, when(a.opened_at)),
-      el("td", {}, personLink(a.person_ref)),
+      el("td", {}, personLink(a.person_ref),
+        a.identity_temporary ? el("span", { class: "badge", title: "known by a temporary identity code, unique only within its issuer" }, "temporary id") : null),
       el("td", { class: "mono muted", title: a.alert_id }, a.alert_id.slice(0, 12)),
     ));
   fill($("alerts-table").tBodies[0], rows);

@@ -31,7 +31,7 @@ from services.followup.state import FollowupOutcome, FollowupState
 
 LEVELS = LevelsConfig()
 COUNTY = "county-13"
-PRISON = "prison-kuopio"
+PRISON = "prison-kuopion"
 NGO = "ngo-kriminaalihuollon-tukisaatio"
 WORKER = "worker-county-13-a"
 

@@ -51,7 +51,7 @@ def test_plan_review_reminder_is_due_on_the_review_date() -> None:
     [draft] = tick(_planned(), at(date(2025, 8, 25))).drafts
     assert draft.due_at == end_of_local_day(REVIEW)
     assert draft.payload.plan_review_date == REVIEW
-    assert (draft.purpose, draft.trigger) == ("follow_up", "plan_review:2025-09-01")
+    assert (draft.purpose, draft.trigger) == ("release_planning", "plan_review:2025-09-01")
 
 
 def test_plan_review_reminder_fires_once() -> None:
@@ -105,7 +105,7 @@ def test_followup_check_goes_to_the_county_at_day_seven() -> None:
         TaskKind.FOLLOWUP_CHECK,
         COUNTY,
         "checkpoint:7",
-        "follow_up",
+        "release_planning",
     )
 
 

@@ -26,7 +26,7 @@ def test_repeated_fact_issues_nothing_new() -> None:
 
 @pytest.mark.parametrize(
     "kind",
-    [FactKind.CONSENT_GIVEN, FactKind.PLAN_AGREED, FactKind.CASE_CLOSED, FactKind.ROUTING_PROBLEM],
+    [FactKind.PLAN_AGREED, FactKind.CASE_CLOSED, FactKind.ROUTING_PROBLEM],
 )
 def test_facts_without_a_handover_make_no_task(kind: FactKind) -> None:
     """Facts that nobody must act on through a handover issue nothing."""

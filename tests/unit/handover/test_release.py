@@ -204,3 +204,24 @@ def test_sanctions_office_is_found_from_the_prison_region() -> None:
     assert sanctions_office_for("prison-kuopion") == "cso-vali-suomen"
     assert sanctions_office_for("prison-helsingin") == "cso-helsingin"
     assert sanctions_office_for("prison-nowhere") is None
+
+
+def test_consent_after_the_release_date_opens_the_preparation() -> None:
+    """A consent recorded after the date was set (or read in another order) lets the county's
+    release preparation go out then; it had no basis before."""
+    dated = case(release_date=RELEASE, consents=[])
+    before = run(fact(FactKind.RELEASE_DATE_SET, dated))
+    assert before.issued == []
+    consented = case(release_date=RELEASE, consents=[consent()])
+    after = run(fact(FactKind.CONSENT_GIVEN, consented, consent_id="consent-1"), before.state)
+    assert [(i.task.kind, i.task.recipient_org) for i in after.issued] == [
+        (TaskKind.RELEASE_PREPARATION, COUNTY)
+    ]
+
+
+def test_a_second_consent_does_not_repeat_the_preparation() -> None:
+    """The preparation already out has the same id: a further consent changes nothing."""
+    consented = case(release_date=RELEASE, consents=[consent()])
+    first = run(fact(FactKind.RELEASE_DATE_SET, consented))
+    again = run(fact(FactKind.CONSENT_GIVEN, consented, consent_id="consent-2"), first.state)
+    assert again.issued == []
