@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 
 from services.core.events import InboundEvent, TaskStatusChanged
 from services.core.organisations import Registry, default_registry
+from services.core.receipts import Receipt
 from services.core.vocabulary import TaskStatus
 from services.gateway import cursor as cursors
 from services.gateway.admission import admit, body_problem
@@ -194,6 +195,7 @@ def build_app(gateway: Gateway) -> FastAPI:
     _handlers(app)
     app.middleware("http")(_count)
     _routes(app)
+    _receipts_route(app)
     from services.gateway.fhir_routes import router as fhir_router  # noqa: PLC0415
 
     app.include_router(fhir_router)
@@ -273,7 +275,7 @@ def _routes(app: FastAPI) -> None:
         page = found[:limit]
         for entry in page:
             position = cursors.advance(position, entry.partition, entry.offset)
-        return TaskPage(tasks=[entry.task for entry in page], next=cursors.render(position))
+        return TaskPage(tasks=[entry.record for entry in page], next=cursors.render(position))
 
     @app.post(
         "/v1/tasks/{task_id}/status",
@@ -292,6 +294,29 @@ def _routes(app: FastAPI) -> None:
         answer = await report_status(gateway_of(request), org, task_id, report)
         response.headers["Location"] = answer.receipt
         return answer
+
+
+def _receipts_route(app: FastAPI) -> None:
+    @app.get("/v1/receipts/{event_id}", tags=["events"], responses=documented(400, 401, 404, 503))
+    async def get_receipt(
+        event_id: Annotated[str, Path(min_length=1, max_length=100)],
+        org: Caller,
+        request: Request,
+        wait: Annotated[float, Query(ge=0, le=60, description="Seconds to wait for it")] = 0,
+    ) -> Receipt:
+        """What became of one of the caller's events: accepted, held or rejected (and why).
+        The newest receipt is answered: a final one once there is one."""
+        gateway = gateway_of(request)
+        feed = await gateway.kafka.receipts(org)
+        receipt = await feed.wait_for_id(event_id, min(wait, gateway.config.max_wait_seconds))
+        if receipt is None:
+            raise ProblemError(
+                "no-receipt",
+                "No receipt yet",
+                404,
+                "no receipt for this event id of the calling organisation yet",
+            )
+        return receipt
 
 
 async def report_status(gateway: Gateway, org: str, task_id: str, report: StatusReport) -> Accepted:

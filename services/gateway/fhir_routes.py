@@ -9,11 +9,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 from fhir.resources.R4B.task import Task as FhirTask
 
+from services.core.tasks import Task
 from services.gateway import fhir
 from services.gateway.app import Caller, Gateway, gateway_of, receipt_path, report_status
 from services.gateway.bodies import StatusReport
 from services.gateway.problems import ProblemError, documented
-from services.gateway.streams import TaskFeed
+from services.gateway.streams import TopicFeed
 
 FHIR_JSON = "application/fhir+json"
 PUBLISHED = "2026-03-01"
@@ -74,11 +75,11 @@ def _owner_code(owner: str) -> str:
     return owner.removeprefix("Organization/").rsplit("|", 1)[-1]
 
 
-def _fhir_tasks(gateway: Gateway, org: str, feed: TaskFeed) -> list[FhirTask]:
-    superseded = {d.task.supersedes for d in feed.entries if d.task.supersedes}
+def _fhir_tasks(gateway: Gateway, org: str, feed: TopicFeed[Task]) -> list[FhirTask]:
+    superseded = {d.record.supersedes for d in feed.entries if d.record.supersedes}
     return [
         fhir.to_fhir_task(
-            d.task, gateway.statuses.get((org, d.task.task_id)), d.task.task_id in superseded
+            d.record, gateway.statuses.get((org, d.record.task_id)), d.record.task_id in superseded
         )
         for d in feed.entries
     ]
@@ -120,7 +121,7 @@ async def _set_status(
     gateway: Gateway, org: str, task_id: str, fhir_status: str, reason: str | None
 ) -> Response:
     feed = await gateway.kafka.feed(org)
-    task = next((d.task for d in feed.entries if fhir.to_fhir_task(d.task).id == task_id), None)
+    task = next((d.record for d in feed.entries if fhir.to_fhir_task(d.record).id == task_id), None)
     if task is None:
         raise ProblemError(
             "unknown-task", "Unknown task", 404, "the calling organisation has no task with this id"

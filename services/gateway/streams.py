@@ -1,15 +1,18 @@
-"""The gateway's Kafka side: a producer per organisation (its own principal) and a task feed
-per organisation that tails `tasks.<org>` for long polls, status reports and webhooks."""
+"""The gateway's Kafka side: a producer per organisation (its own principal), and feeds per
+organisation that tail `tasks.<org>` (long polls, status reports, FHIR) and `receipts.<org>`."""
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError
+from pydantic import BaseModel
 
 from services.core.events import InboundEvent
+from services.core.receipts import Receipt
 from services.core.tasks import Task
 from services.gateway import cursor as cursors
 from services.gateway.problems import ProblemError
@@ -19,6 +22,8 @@ from services.platform.logging import get_logger
 from services.platform.topics import TopicNames
 
 log = get_logger("jatkumo.gateway")
+
+M = TypeVar("M", bound=BaseModel)
 
 POLL_MS = 100
 """How long one fetch of the task feed waits: bounds how late a long poll hears of a task."""
@@ -43,7 +48,8 @@ class KafkaSide:
     catalogue: Catalogue
     principal_secret: str | None
     _producers: dict[str, AIOKafkaProducer] = field(default_factory=dict)
-    _feeds: dict[str, "TaskFeed"] = field(default_factory=dict)
+    _task_feeds: dict[str, "TopicFeed[Task]"] = field(default_factory=dict)
+    _receipt_feeds: dict[str, "TopicFeed[Receipt]"] = field(default_factory=dict)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def publish(self, org: str, event: InboundEvent) -> None:
@@ -78,20 +84,42 @@ class KafkaSide:
                 self._producers[org] = producer
             return producer
 
-    async def feed(self, org: str) -> "TaskFeed":
+    async def feed(self, org: str) -> "TopicFeed[Task]":
         """The organisation's task feed, started on first use and caught up."""
+        return await self._feed(
+            self._task_feeds, org, self.names.tasks(org), Task, lambda task: task.task_id
+        )
+
+    async def receipts(self, org: str) -> "TopicFeed[Receipt]":
+        """The organisation's receipt feed, started on first use and caught up."""
+        return await self._feed(
+            self._receipt_feeds,
+            org,
+            self.names.receipts(org),
+            Receipt,
+            lambda receipt: receipt.event_id,
+        )
+
+    async def _feed(
+        self,
+        feeds: dict[str, "TopicFeed[M]"],
+        org: str,
+        topic: str,
+        model: type[M],
+        identify: Callable[[M], str | None],
+    ) -> "TopicFeed[M]":
         async with self._lock:
-            feed = self._feeds.get(org)
+            feed = feeds.get(org)
             if feed is not None and feed.failed:
                 await feed.stop()
                 feed = None
             if feed is None:
-                feed = self._feeds[org] = TaskFeed(
+                feed = feeds[org] = TopicFeed(
                     org,
-                    self.names.tasks(org),
+                    topic,
                     self.catalogue,
                     AIOKafkaConsumer(
-                        self.names.tasks(org),
+                        topic,
                         auto_offset_reset="earliest",
                         bootstrap_servers=self.bootstrap,
                         client_id=f"jatkumo-gateway-{org}",
@@ -99,43 +127,56 @@ class KafkaSide:
                         group_id=None,
                         **org_security(org, self.principal_secret),
                     ),
+                    model=model,
+                    identify=identify,
                 )
                 feed.start()
         await feed.wait_caught_up()
         return feed
 
-    def feeds(self) -> list["TaskFeed"]:
-        return list(self._feeds.values())
-
     async def close(self) -> None:
-        for feed in self._feeds.values():
-            await feed.stop()
+        for task_feed in self._task_feeds.values():
+            await task_feed.stop()
+        for receipt_feed in self._receipt_feeds.values():
+            await receipt_feed.stop()
         for producer in self._producers.values():
             with contextlib.suppress(KafkaError):
                 await producer.stop()
 
 
 @dataclass(frozen=True)
-class Delivered:
-    """One task as read from the topic, with its position."""
+class Delivered(Generic[M]):
+    """One record as read from the topic, with its position."""
 
     partition: int
     offset: int
-    task: Task
+    record: M
 
 
-class TaskFeed:
-    """Every task of one organisation, read from the beginning and then as they come."""
+class TopicFeed(Generic[M]):
+    """Every record of one organisation's topic, read from the beginning and then as they come.
+
+    `by_id` holds the newest record of each id (`identify`): a final receipt after a held one.
+    """
 
     def __init__(
-        self, org: str, topic: str, catalogue: Catalogue, consumer: AIOKafkaConsumer
+        self,
+        org: str,
+        topic: str,
+        catalogue: Catalogue,
+        consumer: AIOKafkaConsumer,
+        *,
+        model: type[M],
+        identify: Callable[[M], str | None],
     ) -> None:
         self.org = org
         self.topic = topic
         self.catalogue = catalogue
+        self.model: type[M] = model
+        self.identify: Callable[[M], str | None] = identify
         self._consumer = consumer
-        self.entries: list[Delivered] = []
-        self.by_id: dict[str, Task] = {}
+        self.entries: list[Delivered[M]] = []
+        self.by_id: dict[str, M] = {}
         self.undecodable = 0
         self._changed = asyncio.Condition()
         self._caught_up = asyncio.Event()
@@ -157,9 +198,9 @@ class TaskFeed:
         try:
             await asyncio.wait_for(self._caught_up.wait(), timeout)
         except TimeoutError as error:
-            raise broker_unavailable("the task topic could not be read in time") from error
+            raise broker_unavailable(f"{self.topic} could not be read in time") from error
         if self._failed is not None:
-            raise broker_unavailable("the task topic could not be read")
+            raise broker_unavailable(f"{self.topic} could not be read")
 
     async def _run(self) -> None:
         try:
@@ -180,25 +221,27 @@ class TaskFeed:
         except Exception as error:  # noqa: BLE001 - any failure: a 503 now, a new feed next time
             self._failed = error
             self._caught_up.set()
-            log.warning("gateway_task_feed_failed", org=self.org, error=type(error).__name__)
+            log.warning("gateway_feed_failed", org=self.org, error=type(error).__name__)
 
     async def _take(self, batches: dict[TopicPartition, list[Any]]) -> None:
         for tp, records in batches.items():
             for record in records:
                 try:
-                    task = self.catalogue.decode_as(record.value, Task)
+                    decoded = self.catalogue.decode_as(record.value, self.model)
                 except DecodeError as error:
                     self.undecodable += 1
                     log.warning(
-                        "gateway_task_undecodable",
+                        "gateway_record_undecodable",
                         topic=tp.topic,
                         partition=tp.partition,
                         offset=record.offset,
                         reason=error.reason,
                     )
                     continue
-                self.entries.append(Delivered(tp.partition, record.offset, task))
-                self.by_id[task.task_id] = task
+                self.entries.append(Delivered(tp.partition, record.offset, decoded))
+                ident = self.identify(decoded)
+                if ident is not None:
+                    self.by_id[ident] = decoded
         async with self._changed:
             self._changed.notify_all()
 
@@ -206,11 +249,11 @@ class TaskFeed:
     def failed(self) -> bool:
         return self._failed is not None
 
-    def after(self, position: cursors.Cursor) -> list[Delivered]:
+    def after(self, position: cursors.Cursor) -> list[Delivered[M]]:
         return [e for e in self.entries if e.offset >= position.get(e.partition, 0)]
 
-    async def wait_after(self, position: cursors.Cursor, wait: float) -> list[Delivered]:
-        """The tasks after `position`, waiting up to `wait` seconds for the first one."""
+    async def wait_after(self, position: cursors.Cursor, wait: float) -> list[Delivered[M]]:
+        """The records after `position`, waiting up to `wait` seconds for the first one."""
         found = self.after(position)
         if found or wait <= 0:
             return found
@@ -220,3 +263,13 @@ class TaskFeed:
                     self._changed.wait_for(lambda: bool(self.after(position))), wait
                 )
         return self.after(position)
+
+    async def wait_for_id(self, ident: str, wait: float) -> M | None:
+        """The newest record with this id, waiting up to `wait` seconds for one to arrive."""
+        if ident not in self.by_id and wait > 0:
+            async with self._changed:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        self._changed.wait_for(lambda: ident in self.by_id), wait
+                    )
+        return self.by_id.get(ident)

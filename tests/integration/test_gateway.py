@@ -13,9 +13,11 @@ from typing import Any
 
 import httpx
 import pytest
+from kafka import KafkaProducer
 
 from services.core.events import ConsentGiven, CustodyStarted, ReleaseDateSet
 from services.core.facts import CaseFact, FactKind
+from services.core.receipts import ReceiptOutcome, make_receipt
 from services.core.tasks import Task
 from services.core.vocabulary import (
     Category,
@@ -27,7 +29,7 @@ from services.core.vocabulary import (
 from services.gateway import fhir
 from services.sdk import Publisher
 from tests.support.gateway import GatewayProcess
-from tests.support.kafka_io import TopicReader
+from tests.support.kafka_io import CATALOGUE, TopicReader
 from tests.support.people import temporary_identity_code
 from tests.support.pipeline import Pipeline
 from tests.support.webhook_receiver import WebhookReceiver
@@ -103,6 +105,23 @@ def _release(n: int) -> ReleaseDateSet:
         identity_code=_code(n),
         release_date=date(2026, 12, 1),
         release_type=ReleaseType.CONDITIONAL_RELEASE,
+    )
+
+
+def _prisoner_consent(n: int) -> ConsentGiven:
+    """The prisoner's consent to tell county 13 who they are and when they leave."""
+    return ConsentGiven(
+        event_id=f"gw-consent-{n}",
+        occurred_at=AT,
+        source_org=PRISON,
+        identity_code=_code(n),
+        consent_id=f"gw-prisoner-consent-{n}",
+        categories=[Category.IDENTITY, Category.RELEASE_SCHEDULE],
+        recipients=[COUNTY],
+        purpose="release_planning",
+        valid_from=date(2026, 3, 1),
+        valid_until=date(2027, 3, 1),
+        collection_method=ConsentCollection.WRITTEN,
     )
 
 
@@ -236,7 +255,7 @@ def test_a_long_poll_returns_a_task_within_a_second_of_its_issue(
     poller = threading.Thread(target=lambda: answers.append(_poll(gateway, start, 30)))
     poller.start()
     with gateway.client(PRISON) as client:
-        for event in (_custody(6), _release(6)):
+        for event in (_custody(6), _prisoner_consent(6), _release(6)):
             assert client.post("/v1/events", json=_json(event)).status_code == 202
     poller.join(timeout=60)
     answer, returned_at = answers[0]
@@ -269,7 +288,7 @@ def test_a_status_posted_over_https_becomes_a_case_fact_for_the_followup_rules(
 ) -> None:
     """POST /v1/tasks/{id}/status publishes TaskStatusChanged; case-facts carries the change."""
     with gateway.client(PRISON) as client:
-        for event in (_custody(7), _release(7)):
+        for event in (_custody(7), _prisoner_consent(7), _release(7)):
             assert client.post("/v1/events", json=_json(event)).status_code == 202
     reader = TopicReader(pipeline.bootstrap, pipeline.names.case_facts)
     reader.wait_for(lambda _: bool(_facts_of(reader, "gw-release-7")), what="the release fact")
@@ -350,7 +369,7 @@ def exchange(
     """A task for county 13, then search, PUT, PATCH and a Consent over /fhir."""
     folder = tmp_path_factory.mktemp("fhir-produced")
     with gateway.client(PRISON) as client:
-        for event in (_custody(8), _release(8)):
+        for event in (_custody(8), _prisoner_consent(8), _release(8)):
             assert client.post("/v1/events", json=_json(event)).status_code == 202
     reader = TopicReader(pipeline.bootstrap, pipeline.names.case_facts)
     reader.wait_for(lambda _: bool(_facts_of(reader, "gw-release-8")), what="the release fact")
@@ -527,3 +546,32 @@ def test_webhook_gets_every_task_once_per_delivery_id_in_order_through_a_failure
     with gateway.client() as client:
         metrics = client.get("/metrics").text
     assert f'jatkumo_gateway_webhook_alerts_total{{org="{COUNTY}"}} 1.0' in metrics
+
+
+# Receipts -----------------------------------------------------------------------------------
+
+
+def test_receipt_of_an_event_is_answered_to_its_sender_only(
+    pipeline: Pipeline,
+    gateway: GatewayProcess,
+) -> None:
+    """GET /v1/receipts/{event_id} answers the receipt on receipts.<org>; others get 404."""
+    with gateway.client(PRISON) as client:
+        posted = client.post("/v1/events", json=_json(_custody(9)))
+    assert posted.status_code == 202
+    receipt = make_receipt(
+        PRISON, "gw-custody-9", pipeline.names.inbound(PRISON), 0, 0, ReceiptOutcome.ACCEPTED, AT
+    )
+    producer = KafkaProducer(bootstrap_servers=pipeline.bootstrap)
+    producer.send(
+        pipeline.names.receipts(PRISON), key=b"gw-custody-9", value=CATALOGUE.encode(receipt)
+    ).get(timeout=30)
+    producer.close()
+    with gateway.client(PRISON) as client:
+        mine = client.get(posted.json()["receipt"], params={"wait": 10})
+        unknown = client.get("/v1/receipts/never-sent")
+    with gateway.client(COUNTY) as client:
+        theirs = client.get(posted.json()["receipt"])
+    assert mine.status_code == 200, mine.text
+    assert mine.json()["outcome"] == "accepted"
+    assert unknown.status_code == theirs.status_code == 404
