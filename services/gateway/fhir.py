@@ -131,7 +131,7 @@ def to_fhir_task(
         "reasonCode": _coding(REASON_SYSTEM, task.reason_code),
         "restriction": {"period": {"end": task.due_at.isoformat()}},
     }
-    referral = getattr(task, "referral_id", None)
+    referral = task.referral_id
     if referral:
         resource["basedOn"] = [
             {"type": "ServiceRequest", "identifier": {"system": REFERRAL_SYSTEM, "value": referral}}

@@ -75,6 +75,13 @@ def test_task_due_at_is_the_restriction_period_and_payload_fields_are_inputs() -
     assert names == ["release_date", "needs", "needs"]
 
 
+def test_a_task_about_a_referral_is_based_on_it() -> None:
+    """basedOn names the referral by its id where the task has one, and only then."""
+    based = fhir.to_fhir_task(_task().model_copy(update={"referral_id": "r-1"}))
+    assert based.model_dump(mode="json")["basedOn"][0]["identifier"]["value"] == "r-1"
+    assert "basedOn" not in fhir.to_fhir_task(_task()).model_dump(mode="json")
+
+
 @pytest.mark.parametrize("status", list(TaskStatus))
 def test_every_task_status_maps_to_fhir_and_back(status: TaskStatus) -> None:
     """The FHIR status of a reported status reads back as the same status."""
