@@ -119,7 +119,7 @@ def to_fhir_task(
 ) -> FhirTask:
     resource: dict[str, Any] = {
         "resourceType": "Task",
-        "id": _fhir_id(task.task_id),
+        "id": fhir_id(task.task_id),
         "identifier": [{"system": TASK_SYSTEM, "value": task.task_id}],
         "status": fhir_status(status, superseded),
         "intent": "order",
@@ -142,7 +142,7 @@ def to_fhir_task(
     return FhirTask.model_validate(resource)
 
 
-def _fhir_id(task_id: str) -> str:
+def fhir_id(task_id: str) -> str:
     """FHIR ids are [A-Za-z0-9-.]{1,64}: task ids already are; anything else is mapped."""
     cleaned = "".join(c if c.isalnum() or c in "-." else "-" for c in task_id)
     return cleaned[:64]
@@ -288,7 +288,7 @@ def to_fhir_consent(event: ConsentGiven) -> Consent:
     return Consent.model_validate(
         {
             "resourceType": "Consent",
-            "id": _fhir_id(event.consent_id),
+            "id": fhir_id(event.consent_id),
             "extension": [
                 {"url": COLLECTION_EXTENSION, "valueCode": event.collection_method.value}
             ],

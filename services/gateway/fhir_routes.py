@@ -121,7 +121,7 @@ async def _set_status(
     gateway: Gateway, org: str, task_id: str, fhir_status: str, reason: str | None
 ) -> Response:
     feed = await gateway.kafka.feed(org)
-    task = next((d.record for d in feed.entries if fhir.to_fhir_task(d.record).id == task_id), None)
+    task = next((d.record for d in feed.entries if fhir.fhir_id(d.record.task_id) == task_id), None)
     if task is None:
         raise ProblemError(
             "unknown-task", "Unknown task", 404, "the calling organisation has no task with this id"

@@ -575,3 +575,11 @@ def test_receipt_of_an_event_is_answered_to_its_sender_only(
     assert mine.status_code == 200, mine.text
     assert mine.json()["outcome"] == "accepted"
     assert unknown.status_code == theirs.status_code == 404
+
+
+def test_the_gateway_log_holds_no_identity_code_and_no_body(gateway: GatewayProcess) -> None:
+    """After every request of this module, the gateway's log names routes, never contents."""
+    log = gateway.log()
+    assert "gateway_request" in log
+    assert not [n for n in range(1, 10) if _code(n) in log]
+    assert "release_date" not in log
