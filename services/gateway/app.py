@@ -15,9 +15,11 @@ from fastapi import Depends, FastAPI, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from pydantic import Field
 from starlette.exceptions import HTTPException
 
 from services.core.events import InboundEvent, TaskStatusChanged
+from services.core.frozen import Frozen
 from services.core.organisations import Registry, default_registry
 from services.core.receipts import Receipt
 from services.core.vocabulary import TaskStatus
@@ -43,7 +45,7 @@ from services.gateway.identity import (
 from services.gateway.openapi import finish
 from services.gateway.problems import Problem, ProblemError, documented, problem_response
 from services.gateway.streams import KafkaSide, org_security
-from services.gateway.webhooks import WebhookDispatcher, load_registrations
+from services.gateway.webhooks import Registration, WebhookDispatcher, WebhookHub
 from services.platform.codec import Catalogue
 from services.platform.logging import get_logger
 from services.platform.settings import Settings
@@ -82,23 +84,38 @@ class Gateway:
     kafka: KafkaSide
     answers: AnswerBook
     token_key: bytes | None
+    webhooks: WebhookHub
     statuses: dict[tuple[str, str], TaskStatus] = field(default_factory=dict)
     """The last status each task got through this gateway, by (organisation, task id)."""
 
     @classmethod
     def create(cls, settings: Settings, config: GatewaySettings) -> "Gateway":
         key = config.token_public_key.read_bytes() if config.token_public_key else None
+        kafka = KafkaSide(
+            settings.bootstrap_servers,
+            TopicNames(settings.namespace),
+            Catalogue(),
+            config.principal_secret,
+        )
+
+        def dispatcher(org: str, registration: Registration) -> WebhookDispatcher:
+            return WebhookDispatcher(
+                org,
+                registration,
+                bootstrap=settings.bootstrap_servers,
+                names=kafka.names,
+                catalogue=kafka.catalogue,
+                security=org_security(org, config.principal_secret),
+                alert_after=config.webhook_alert_after_seconds,
+            )
+
         return cls(
             settings=settings,
             config=config,
             registry=default_registry(),
-            kafka=KafkaSide(
-                settings.bootstrap_servers,
-                TopicNames(settings.namespace),
-                Catalogue(),
-                config.principal_secret,
-            ),
+            kafka=kafka,
             answers=AnswerBook(config.remembered_answers),
+            webhooks=WebhookHub(config.webhooks_file, dispatcher),
             token_key=key,
         )
 
@@ -156,23 +173,9 @@ def receipt_path(event_id: str) -> str:
 def build_app(gateway: Gateway) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        dispatchers = [
-            WebhookDispatcher(
-                org,
-                registration,
-                bootstrap=gateway.settings.bootstrap_servers,
-                names=gateway.kafka.names,
-                catalogue=gateway.kafka.catalogue,
-                security=org_security(org, gateway.config.principal_secret),
-                alert_after=gateway.config.webhook_alert_after_seconds,
-            )
-            for org, registration in load_registrations(gateway.config.webhooks_file).items()
-        ]
-        for dispatcher in dispatchers:
-            dispatcher.start()
+        gateway.webhooks.start()
         yield
-        for dispatcher in dispatchers:
-            await dispatcher.stop()
+        await gateway.webhooks.stop()
         await gateway.kafka.close()
 
     app = FastAPI(
@@ -196,6 +199,7 @@ def build_app(gateway: Gateway) -> FastAPI:
     app.middleware("http")(_count)
     _routes(app)
     _receipts_route(app)
+    _webhook_routes(app)
     from services.gateway.fhir_routes import router as fhir_router  # noqa: PLC0415
 
     app.include_router(fhir_router)
@@ -317,6 +321,49 @@ def _receipts_route(app: FastAPI) -> None:
                 "no receipt for this event id of the calling organisation yet",
             )
         return receipt
+
+
+class WebhookRegistration(Frozen):
+    """Where the caller's tasks are POSTed, and the secret their signatures use."""
+
+    url: Annotated[str, Field(min_length=8, max_length=2000)]
+    secret: Annotated[str, Field(min_length=16, max_length=200)]
+
+
+class WebhookView(Frozen):
+    url: str
+
+
+def _webhook_routes(app: FastAPI) -> None:
+    @app.put("/v1/webhook", tags=["tasks"], responses=documented(400, 401, 422))
+    async def put_webhook(body: WebhookRegistration, org: Caller, request: Request) -> WebhookView:
+        """Register (or replace) the caller's webhook: every task not yet delivered goes to it."""
+        try:
+            await gateway_of(request).webhooks.register(org, Registration(body.url, body.secret))
+        except ValueError as error:
+            raise ProblemError("invalid-webhook", "Invalid webhook", 422, str(error)) from error
+        return WebhookView(url=body.url)
+
+    @app.get("/v1/webhook", tags=["tasks"], responses=documented(401, 404))
+    async def get_webhook(org: Caller, request: Request) -> WebhookView:
+        """The caller's registered webhook URL (never the secret)."""
+        found = gateway_of(request).webhooks.registrations.get(org)
+        if found is None:
+            raise ProblemError("no-webhook", "No webhook", 404, "no webhook is registered")
+        return WebhookView(url=found.url)
+
+    @app.delete(
+        "/v1/webhook",
+        status_code=204,
+        tags=["tasks"],
+        response_class=Response,
+        responses=documented(401, 404),
+    )
+    async def delete_webhook(org: Caller, request: Request) -> Response:
+        """Stop delivering the caller's tasks to its webhook."""
+        if not await gateway_of(request).webhooks.unregister(org):
+            raise ProblemError("no-webhook", "No webhook", 404, "no webhook is registered")
+        return Response(status_code=204)
 
 
 async def report_status(gateway: Gateway, org: str, task_id: str, report: StatusReport) -> Accepted:

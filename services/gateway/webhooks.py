@@ -1,7 +1,8 @@
 """Webhooks: each task of an organisation POSTed to its registered URL, signed, in order.
 
-Registrations come from the file named by `JATKUMO_GATEWAY_WEBHOOKS_FILE`: a JSON object of
-organisation code -> `{"url": ..., "secret": ...}`. Each delivery carries
+An organisation registers its URL and secret with `PUT /v1/webhook`; registrations are kept in
+the file named by `JATKUMO_GATEWAY_WEBHOOKS_FILE` (a JSON object of organisation code ->
+`{"url": ..., "secret": ...}`, which an operator may also write before start). Each delivery carries
 
 - `Jatkumo-Delivery`: a delivery id, the same for every attempt and every repeat of the task;
 - `Jatkumo-Timestamp`: seconds since the epoch when the attempt was signed;
@@ -22,6 +23,7 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,21 +60,35 @@ class Registration:
     secret: str
 
 
+def check_registration(org: str, registration: Registration) -> None:
+    """Plain http only to this host (a local receiver); a secret of 16 characters or more."""
+    parts = urlsplit(registration.url)
+    if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in LOCAL_HOSTS):
+        raise ValueError(f"the webhook of {org} must be an https URL")
+    if not parts.hostname:
+        raise ValueError(f"the webhook of {org} must name a host")
+    if len(registration.secret) < 16:
+        raise ValueError(f"the webhook secret of {org} must have at least 16 characters")
+
+
 def load_registrations(path: Path | None) -> dict[str, Registration]:
-    """The registrations file; plain http only to this host (a local receiver)."""
-    if path is None:
+    """The registrations file (absent: none yet)."""
+    if path is None or not path.exists():
         return {}
     raw: dict[str, dict[str, str]] = json.loads(path.read_text("utf-8"))
     registrations = {org: Registration(entry["url"], entry["secret"]) for org, entry in raw.items()}
     for org, registration in registrations.items():
-        parts = urlsplit(registration.url)
-        if parts.scheme != "https" and not (
-            parts.scheme == "http" and parts.hostname in LOCAL_HOSTS
-        ):
-            raise ValueError(f"the webhook of {org} must be an https URL")
-        if len(registration.secret) < 16:
-            raise ValueError(f"the webhook secret of {org} must have at least 16 characters")
+        check_registration(org, registration)
     return registrations
+
+
+def save_registrations(path: Path, registrations: dict[str, Registration]) -> None:
+    """Replace the registrations file at once (mode 0600: it holds the secrets)."""
+    data = {org: {"url": r.url, "secret": r.secret} for org, r in sorted(registrations.items())}
+    partial = path.with_suffix(path.suffix + ".partial")
+    partial.touch(mode=0o600)
+    partial.write_text(json.dumps(data, indent=2), "utf-8")
+    partial.replace(path)
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -201,3 +217,49 @@ class WebhookDispatcher:
                 ALERTS.labels(self.org).inc()
                 log.warning("webhook_alert_opened", org=self.org)
             await asyncio.sleep(backoff(attempt))
+
+
+class WebhookHub:
+    """The registrations and one dispatcher per registered organisation.
+
+    Registrations made over the API are written to the registrations file when one is
+    configured, so they outlive a restart; without a file they last as long as the process.
+    """
+
+    def __init__(
+        self, path: Path | None, make: Callable[[str, Registration], "WebhookDispatcher"]
+    ) -> None:
+        self.path = path
+        self.make = make
+        self.registrations = load_registrations(path)
+        self._dispatchers: dict[str, WebhookDispatcher] = {}
+
+    def start(self) -> None:
+        for org, registration in self.registrations.items():
+            self._dispatchers[org] = self.make(org, registration)
+            self._dispatchers[org].start()
+
+    async def register(self, org: str, registration: Registration) -> None:
+        check_registration(org, registration)
+        await self.unregister(org)
+        self.registrations[org] = registration
+        self._save()
+        self._dispatchers[org] = self.make(org, registration)
+        self._dispatchers[org].start()
+
+    async def unregister(self, org: str) -> bool:
+        dispatcher = self._dispatchers.pop(org, None)
+        if dispatcher is not None:
+            await dispatcher.stop()
+        found = self.registrations.pop(org, None) is not None
+        self._save()
+        return found
+
+    def _save(self) -> None:
+        if self.path is not None:
+            save_registrations(self.path, self.registrations)
+
+    async def stop(self) -> None:
+        for dispatcher in self._dispatchers.values():
+            await dispatcher.stop()
+        self._dispatchers.clear()

@@ -5,7 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from services.gateway.webhooks import backoff, delivery_id, load_registrations
+from services.gateway.webhooks import (
+    Registration,
+    backoff,
+    delivery_id,
+    load_registrations,
+    save_registrations,
+)
 
 SECRET = "sixteen-characters-at-least"
 
@@ -52,3 +58,13 @@ def test_pauses_double_up_to_the_longest() -> None:
     """0.2 s, 0.4 s, 0.8 s ... never more than the longest pause."""
     assert [backoff(n) for n in (1, 2, 3)] == [0.2, 0.4, 0.8]
     assert backoff(50) == 30.0
+
+
+def test_saved_registrations_load_back_and_a_missing_file_holds_none(tmp_path: Path) -> None:
+    """What the API registers is written so that a restart finds it; the file is private."""
+    path = tmp_path / "hooks.json"
+    assert load_registrations(path) == {}
+    saved = {"county-13": Registration("https://county.example/hook", SECRET)}
+    save_registrations(path, saved)
+    assert load_registrations(path) == saved
+    assert path.stat().st_mode & 0o077 == 0
