@@ -52,15 +52,15 @@ from services.core.vocabulary import (
     TaskStatus,
     Urgency,
 )
+from services.platform.settings import DEV_SECRET
+from services.sdk import Publisher
+from tests.support.people import temporary_identity_code
 
 GROUNDS: dict[str, object] = {
     "ground": Shl35Ground.UNABLE_TO_CARE_FOR_SELF,
     "consent_not_obtained": ConsentNotObtained.CLIENT_UNABLE_TO_CONSENT,
 }
 """A notification without consent names its SHL 35 § 2 mom. ground."""
-from services.platform.settings import DEV_SECRET
-from services.sdk import Publisher
-from tests.support.people import temporary_identity_code
 
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 CONSENTED = [Category.IDENTITY, Category.CONTACT_DETAILS, Category.RELEASE_SCHEDULE, Category.NEEDS]
