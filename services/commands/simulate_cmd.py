@@ -82,7 +82,10 @@ def simulate(
 
 
 def run_with_progress(
-    settings: Settings, config: SimulationConfig, speed: float, console: Console,
+    settings: Settings,
+    config: SimulationConfig,
+    speed: float,
+    console: Console,
     publishers: dict[str, EventSink] | None = None,
 ) -> RunReport:
     """Run the simulation with a live progress line (simulated date, events sent)."""

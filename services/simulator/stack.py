@@ -150,8 +150,13 @@ class Stack:
             JATKUMO_GATEWAY_CLIENT_CA=str(ca.cert_file),
         )
         self._spawn("gateway", ["gateway", "serve"], env)
-        client = GatewayClient(org, f"https://127.0.0.1:{port}", ca.cert_file,
-                               cert_file=client_cert.cert_file, key_file=client_cert.key_file)
+        client = GatewayClient(
+            org,
+            f"https://127.0.0.1:{port}",
+            ca.cert_file,
+            cert_file=client_cert.cert_file,
+            key_file=client_cert.key_file,
+        )
         began = time.monotonic()
         while time.monotonic() - began < timeout:
             self.check_alive()
