@@ -50,7 +50,7 @@ def pipeline(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> 
         tmp_path_factory.mktemp("gateway-pipeline"),
         services=("referral", "handover"),
     )
-    running.start()
+    running.start(timeout=240)  # a loaded machine starts workers slowly
     yield running
     running.stop()
 
