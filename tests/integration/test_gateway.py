@@ -50,9 +50,11 @@ def pipeline(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> 
         tmp_path_factory.mktemp("gateway-pipeline"),
         services=("referral", "handover"),
     )
-    running.start(timeout=240)  # a loaded machine starts workers slowly
-    yield running
-    running.stop()
+    try:
+        running.start(timeout=240)  # a loaded machine starts workers slowly
+        yield running
+    finally:
+        running.stop()
 
 
 @pytest.fixture(scope="module")
@@ -74,12 +76,16 @@ def gateway(
         "JATKUMO_GATEWAY_WEBHOOK_ALERT_AFTER_SECONDS": "0.3",
     }
     process = GatewayProcess(env, work)
-    process.start()
-    with process.client(COUNTY) as client:
-        registered = client.put("/v1/webhook", json={"url": receiver.url, "secret": WEBHOOK_SECRET})
-    assert registered.status_code == 200, registered.text
-    yield process
-    process.stop()
+    try:
+        process.start()
+        with process.client(COUNTY) as client:
+            registered = client.put(
+                "/v1/webhook", json={"url": receiver.url, "secret": WEBHOOK_SECRET}
+            )
+        assert registered.status_code == 200, registered.text
+        yield process
+    finally:
+        process.stop()
 
 
 def _code(n: int) -> str:

@@ -71,6 +71,7 @@ class GatewayProcess:
                 except httpx.TransportError:
                     pass
                 time.sleep(0.2)
+        self.stop()
         raise AssertionError(f"gateway not answering within {timeout} s: {self.log()[-3000:]}")
 
     def log(self) -> str:
