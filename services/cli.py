@@ -9,6 +9,7 @@ from services.commands import (
     dlq_cmd,
     keys_cmd,
     messages_cmd,
+    gateway_cmd,
     operator_cmd,
     receipts_cmd,
     schemas_cmd,
@@ -36,6 +37,7 @@ app.add_typer(keys_cmd.app, name="keys")
 app.command("demo")(demo_cmd.demo)
 app.command("disclosures")(disclosures_cmd.disclosures)
 app.add_typer(messages_cmd.app, name="messages")
+app.add_typer(gateway_cmd.app, name="gateway")
 
 
 def main() -> None:

@@ -25,13 +25,14 @@ from rich.console import Console
 
 from services.commands.demo_output import print_next_steps, print_readout
 from services.commands.simulate_cmd import print_report, run_with_progress
+from services.core.organisations import default_registry
 from services.platform import broker
 from services.platform.settings import Settings
 from services.sdk import PublishError
 from services.simulator.config import SimulationConfig
 from services.simulator.kafka_io import PipelineLag
 from services.simulator.readout import readout
-from services.simulator.run import DEFAULT_SPEED, SimulationError
+from services.simulator.run import DEFAULT_SPEED, EventSink, SimulationError
 from services.simulator.stack import Stack, StackError
 
 WORK_DIR = broker.REPO_ROOT / ".jatkumo" / "demo"
@@ -55,6 +56,11 @@ def demo(
         str | None, typer.Option(help="Topic namespace (default: a fresh demo<timestamp>).")
     ] = None,
     work_dir: Annotated[Path, typer.Option(help="Logs, data and demo.json.")] = WORK_DIR,
+    gateway_org: Annotated[
+        str | None,
+        typer.Option(help="Run this organisation through the HTTPS gateway instead of Kafka."),
+    ] = None,
+    gateway_port: Annotated[int, typer.Option(help="Port of the HTTPS gateway.")] = 8443,
 ) -> None:
     """Run the whole service on a simulated year; Ctrl-C stops everything it started.
 
@@ -69,7 +75,8 @@ def demo(
     adopt_broker = _take_over_from_dead_demo(work_dir, run.say)
     try:
         run.bring_up(os.environ.get("KAFKA_BOOTSTRAP_SERVERS"), broker_port, adopt_broker)
-        run.simulate(SimulationConfig(seed=seed, days=days, people=people), speed)
+        publishers = run.bring_up_gateway(gateway_org, gateway_port) if gateway_org else {}
+        run.simulate(SimulationConfig(seed=seed, days=days, people=people), speed, publishers)
         run.report()
         if not no_wait:
             run.keep_running()
@@ -118,8 +125,19 @@ class DemoRun:
             f"{stack.wait_ready():.1f} s (logs in {stack.work_dir / 'logs'})"
         )
 
-    def simulate(self, config: SimulationConfig, speed: float) -> None:
-        report = run_with_progress(self.settings, config, speed, self.console)
+    def bring_up_gateway(self, org: str, port: int) -> dict[str, EventSink]:
+        """The HTTPS gateway; `org` publishes through it (with its client certificate)."""
+        if default_registry().get(org) is None:
+            raise StackError(f"unknown organisation {org!r}")
+        client = self.stack.start_gateway(org, port)
+        self._write_state(children=self.stack.pids(), gateway_url=f"https://127.0.0.1:{port}")
+        self.say(f"{org} publishes through the HTTPS gateway at https://127.0.0.1:{port}")
+        return {org: client}
+
+    def simulate(
+        self, config: SimulationConfig, speed: float, publishers: dict[str, EventSink]
+    ) -> None:
+        report = run_with_progress(self.settings, config, speed, self.console, publishers)
         print_report(report, self.console)
         lag = PipelineLag(self.settings, client_id="jatkumo-demo")
         try:

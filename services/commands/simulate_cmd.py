@@ -15,7 +15,14 @@ from services.core.organisations import OrgKind
 from services.platform.settings import Settings
 from services.sdk import PublishError
 from services.simulator.config import SimulationConfig, parse_mix
-from services.simulator.run import DEFAULT_SPEED, DayDone, RunReport, Simulation, SimulationError
+from services.simulator.run import (
+    DEFAULT_SPEED,
+    DayDone,
+    EventSink,
+    RunReport,
+    Simulation,
+    SimulationError,
+)
 
 PLAIN_EVERY = 30
 """Without a terminal, a progress line every this many simulated days."""
@@ -75,7 +82,11 @@ def simulate(
 
 
 def run_with_progress(
-    settings: Settings, config: SimulationConfig, speed: float, console: Console
+    settings: Settings,
+    config: SimulationConfig,
+    speed: float,
+    console: Console,
+    publishers: dict[str, EventSink] | None = None,
 ) -> RunReport:
     """Run the simulation with a live progress line (simulated date, events sent)."""
     with _progress(console) as progress:
@@ -95,7 +106,7 @@ def run_with_progress(
                     f"{done.report.events} events  {done.report.wall_seconds:.0f} s"
                 )
 
-        return Simulation(settings, config, speed).run(on_day)
+        return Simulation(settings, config, speed, publishers=publishers).run(on_day)
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from kafka import KafkaConsumer, KafkaProducer
 
@@ -80,6 +81,16 @@ class DayDone:
     report: RunReport
 
 
+class EventSink(Protocol):
+    """Where one organisation's events go: the Kafka SDK publisher, or the gateway client."""
+
+    def publish(self, event: InboundEvent, *, wait: bool = False) -> Any: ...
+
+    def flush(self, timeout: float = 30.0) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class Simulation:
     def __init__(
         self,
@@ -87,14 +98,17 @@ class Simulation:
         config: SimulationConfig,
         speed: float = DEFAULT_SPEED,
         registry: Registry | None = None,
+        publishers: dict[str, EventSink] | None = None,
     ) -> None:
+        """`publishers` replaces the Kafka publisher of some organisations (e.g. one county
+        publishing through the HTTPS gateway)."""
         self.settings, self.config, self.speed = settings, config, speed
         self.registry = registry or default_registry()
         self.names = TopicNames(settings.namespace)
         self.catalogue = Catalogue()
         self.counties = county_behaviours(self.registry, config.seed)
         self.report = RunReport(settings.namespace, config.days, config.people)
-        self._publishers: dict[str, Publisher] = {}
+        self._publishers: dict[str, EventSink] = dict(publishers or {})
         self._pending: list[tuple[datetime, int, InboundEvent]] = []
         self._order = itertools.count()
         self._closures: dict[str, datetime] = {}

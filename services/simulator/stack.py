@@ -22,7 +22,8 @@ from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
 from services.core.organisations import default_registry
-from services.platform import broker
+from services.gateway.client import GatewayClient
+from services.platform import broker, pki
 from services.platform.admin import apply_topics, cluster_ready, listening
 from services.platform.topics import TopicNames, catalogue
 from services.simulator.kafka_io import PipelineLag
@@ -133,6 +134,37 @@ class Stack:
         self._spawn(
             "operator", ["operator", "serve", "--port", str(self.operator_port)], self._env()
         )
+
+    def start_gateway(self, org: str, port: int, timeout: float = 60.0) -> GatewayClient:
+        """The HTTPS gateway with a local CA in the work dir; a client holding `org`'s
+        certificate once the gateway answers."""
+        pki_dir = self.work_dir / "pki"
+        pki_dir.mkdir(parents=True, exist_ok=True)
+        ca = pki.create_ca(pki_dir)
+        server = ca.issue_server(pki_dir, "gateway")
+        client_cert = ca.issue_client(pki_dir, org)
+        env = self._env(
+            JATKUMO_GATEWAY_PORT=str(port),
+            JATKUMO_GATEWAY_TLS_CERT=str(server.cert_file),
+            JATKUMO_GATEWAY_TLS_KEY=str(server.key_file),
+            JATKUMO_GATEWAY_CLIENT_CA=str(ca.cert_file),
+        )
+        self._spawn("gateway", ["gateway", "serve"], env)
+        client = GatewayClient(
+            org,
+            f"https://127.0.0.1:{port}",
+            ca.cert_file,
+            cert_file=client_cert.cert_file,
+            key_file=client_cert.key_file,
+        )
+        began = time.monotonic()
+        while time.monotonic() - began < timeout:
+            self.check_alive()
+            if client.healthy():
+                return client
+            time.sleep(0.3)
+        client.close()
+        raise StackError(f"the gateway did not answer within {timeout:.0f} s")
 
     def wait_ready(self, timeout: float = 120.0) -> float:
         """Until every service's consumer group is stable and the operator view answers."""
