@@ -46,11 +46,11 @@ from services.gateway.openapi import finish
 from services.gateway.problems import Problem, ProblemError, documented, problem_response
 from services.gateway.streams import KafkaSide, org_security
 from services.gateway.webhooks import Registration, WebhookDispatcher, WebhookHub
+from services.platform.admin import listening
 from services.platform.codec import Catalogue
 from services.platform.logging import get_logger
 from services.platform.settings import Settings
 from services.platform.topics import TopicNames
-from services.simulator.kafka_io import listening
 
 log = get_logger("jatkumo.gateway")
 
@@ -96,6 +96,7 @@ class Gateway:
             TopicNames(settings.namespace),
             Catalogue(),
             config.principal_secret,
+            settings.kafka_ssl_cafile,
         )
 
         def dispatcher(org: str, registration: Registration) -> WebhookDispatcher:
@@ -105,7 +106,7 @@ class Gateway:
                 bootstrap=settings.bootstrap_servers,
                 names=kafka.names,
                 catalogue=kafka.catalogue,
-                security=org_security(org, config.principal_secret),
+                security=org_security(org, config.principal_secret, settings.kafka_ssl_cafile),
                 alert_after=config.webhook_alert_after_seconds,
             )
 

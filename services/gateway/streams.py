@@ -5,6 +5,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -16,8 +17,9 @@ from services.core.receipts import Receipt
 from services.core.tasks import Task
 from services.gateway import cursor as cursors
 from services.gateway.problems import ProblemError
-from services.platform.acls import derive_password, org_username, sasl_security
+from services.platform.acls import derive_password, org_username
 from services.platform.codec import Catalogue, DecodeError
+from services.platform.kafka_security import sasl_ssl
 from services.platform.logging import get_logger
 from services.platform.topics import TopicNames
 
@@ -29,12 +31,15 @@ POLL_MS = 100
 """How long one fetch of the task feed waits: bounds how late a long poll hears of a task."""
 
 
-def org_security(org: str, principal_secret: str | None) -> dict[str, Any]:
-    """Client settings that connect as the organisation's own principal (secure profile)."""
+def org_security(
+    org: str, principal_secret: str | None, cafile: Path | None = None
+) -> dict[str, Any]:
+    """Client settings that connect as the organisation's own principal (secure profile),
+    over TLS when the brokers' CA is given."""
     if principal_secret is None:
         return {}
     user = org_username(org)
-    return sasl_security(user, derive_password(principal_secret, user))
+    return sasl_ssl(user, derive_password(principal_secret, user), cafile)
 
 
 def broker_unavailable(detail: str) -> ProblemError:
@@ -47,6 +52,8 @@ class KafkaSide:
     names: TopicNames
     catalogue: Catalogue
     principal_secret: str | None
+    cafile: Path | None = None
+    """The CA of the brokers' certificates (`JATKUMO_KAFKA_SSL_CAFILE`): TLS when set."""
     _producers: dict[str, AIOKafkaProducer] = field(default_factory=dict)
     _task_feeds: dict[str, "TopicFeed[Task]"] = field(default_factory=dict)
     _receipt_feeds: dict[str, "TopicFeed[Receipt]"] = field(default_factory=dict)
@@ -73,7 +80,7 @@ class KafkaSide:
                     acks="all",
                     enable_idempotence=True,
                     request_timeout_ms=15000,
-                    **org_security(org, self.principal_secret),
+                    **org_security(org, self.principal_secret, self.cafile),
                 )
                 try:
                     await producer.start()
@@ -125,7 +132,7 @@ class KafkaSide:
                         client_id=f"jatkumo-gateway-{org}",
                         enable_auto_commit=False,
                         group_id=None,
-                        **org_security(org, self.principal_secret),
+                        **org_security(org, self.principal_secret, self.cafile),
                     ),
                     model=model,
                     identify=identify,
