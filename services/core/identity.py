@@ -14,8 +14,18 @@ from services.core.organisations import AGENCY_CONTROLLER
 CHECK_CHARACTERS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 CENTURY_SIGNS: dict[str, int] = {
     "+": 1800,
-    "-": 1900, "Y": 1900, "X": 1900, "W": 1900, "V": 1900, "U": 1900,
-    "A": 2000, "B": 2000, "C": 2000, "D": 2000, "E": 2000, "F": 2000,
+    "-": 1900,
+    "Y": 1900,
+    "X": 1900,
+    "W": 1900,
+    "V": 1900,
+    "U": 1900,
+    "A": 2000,
+    "B": 2000,
+    "C": 2000,
+    "D": 2000,
+    "E": 2000,
+    "F": 2000,
 }
 
 
@@ -56,7 +66,12 @@ def validate(code: str, today: date | None = None) -> str:
     if len(text) != 11:
         raise IdentityCodeError(malformed, "identity code must be 11 characters")
     day, month, year, sign, individual, check = (
-        text[0:2], text[2:4], text[4:6], text[6], text[7:10], text[10],
+        text[0:2],
+        text[2:4],
+        text[4:6],
+        text[6],
+        text[7:10],
+        text[10],
     )
     digits = day + month + year + individual
     if not (digits.isascii() and digits.isdigit()):  # isdigit() alone accepts superscripts too
@@ -66,8 +81,9 @@ def validate(code: str, today: date | None = None) -> str:
     try:
         born = date(CENTURY_SIGNS[sign] + int(year), int(month), int(day))
     except ValueError as error:
-        raise IdentityCodeError(impossible, "identity code has an impossible date of birth") \
-            from error
+        raise IdentityCodeError(
+            impossible, "identity code has an impossible date of birth"
+        ) from error
     if today is not None and born > today:
         raise IdentityCodeError(
             IdentityProblem.BIRTH_IN_FUTURE, "identity code has a date of birth in the future"

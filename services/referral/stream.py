@@ -50,12 +50,18 @@ class ReferralShell:
         self.decide_settings = decide_settings
         partitions = runtime.settings.internal_partitions
         self.persons = runtime.app.Table(
-            "referral-persons", default=None, partitions=partitions,
-            key_type=bytes, value_type=bytes,
+            "referral-persons",
+            default=None,
+            partitions=partitions,
+            key_type=bytes,
+            value_type=bytes,
         )
         self.held_due = runtime.app.Table(
-            "referral-held-due", default=None, partitions=partitions,
-            key_type=bytes, value_type=bytes,
+            "referral-held-due",
+            default=None,
+            partitions=partitions,
+            key_type=bytes,
+            value_type=bytes,
         )
         self._ticked: dict[bytes, bytes] = {}
         self._one_at_a_time = asyncio.Lock()
@@ -66,7 +72,8 @@ class ReferralShell:
         rt = self.rt
         inbound = rt.app.topic(
             *[rt.names.inbound(org) for org in rt.registry.codes()],
-            key_type=bytes, value_type=bytes,
+            key_type=bytes,
+            value_type=bytes,
         )
         rt.app.agent(inbound, name="referral-gate")(self._gate_agent)
         rt.app.agent(rt.topic(rt.names.intake), name="referral-registry")(self._registry_agent)
@@ -79,8 +86,9 @@ class ReferralShell:
                 await self._gate_one(event.message)
             except Exception as error:
                 self.rt.log.exception("gate_failed", error=type(error).__name__)
-                await self.rt.dead_letter("internal_error", type(error).__name__, event.message,
-                                          stage="referral.gate")
+                await self.rt.dead_letter(
+                    "internal_error", type(error).__name__, event.message, stage="referral.gate"
+                )
 
     async def _gate_one(self, message: Any) -> None:
         rt = self.rt
@@ -91,15 +99,22 @@ class ReferralShell:
             await rt.dead_letter(error.reason, error.detail, message, stage="referral.gate")
             return
         if not isinstance(record, InboundEvent):
-            await rt.dead_letter("not_an_inbound_event", type(record).__name__, message,
-                                 stage="referral.gate")
+            await rt.dead_letter(
+                "not_an_inbound_event", type(record).__name__, message, stage="referral.gate"
+            )
             return
         topic_org = rt.names.org_of(message.topic) or ""
-        verdict = gate(record, topic_org, rt.registry, rt.settings.person_ref_key,
-                       rt.clock.now() if rt.clock.started() else None)
+        verdict = gate(
+            record,
+            topic_org,
+            rt.registry,
+            rt.settings.person_ref_key,
+            rt.clock.now() if rt.clock.started() else None,
+        )
         if isinstance(verdict, Rejection):
-            await rt.dead_letter(verdict.reason_code, verdict.detail, message,
-                                 stage="referral.gate")
+            await rt.dead_letter(
+                verdict.reason_code, verdict.detail, message, stage="referral.gate"
+            )
             return
         rt.clock.observe(record.occurred_at)
         sanitised, sealed = seal_event(record, verdict.person_ref, rt.sealer)
@@ -108,28 +123,35 @@ class ReferralShell:
             event_type=type(record).__name__,
             event=rt.catalogue.encode(sanitised),
             sealed=sealed,
-            origin=Origin(topic=message.topic, partition=message.partition,
-                          offset=message.offset),
+            origin=Origin(topic=message.topic, partition=message.partition, offset=message.offset),
             received_at=rt.clock.now(),
             identity_temporary=verdict.identity_temporary,
         )
         await rt.send(rt.names.intake, verdict.person_ref, intake)
 
     async def _registry_agent(self, stream: Any) -> None:
-        await decide_in_batches(self.rt, stream, self._on_intake, stage="referral.registry",
-                                lock=self._one_at_a_time)
+        await decide_in_batches(
+            self.rt, stream, self._on_intake, stage="referral.registry", lock=self._one_at_a_time
+        )
 
     async def _tick_agent(self, stream: Any) -> None:
-        await decide_in_batches(self.rt, stream, self._on_tick, stage="referral.ticks",
-                                lock=self._one_at_a_time)
+        await decide_in_batches(
+            self.rt, stream, self._on_tick, stage="referral.ticks", lock=self._one_at_a_time
+        )
 
     async def _on_intake(self, event: Any, batch: Batch) -> None:
         key = event.message.key
         intake = self.rt.catalogue.decode_as(event.message.value, Intake)
         inner = self.rt.catalogue.decode_as(intake.event, InboundEvent)
-        outcome = apply(self._load(event, batch, key), inner, intake.sealed, intake.origin,
-                        self.decide_settings, self.rt.clock.now(),
-                        identity_temporary=intake.identity_temporary)
+        outcome = apply(
+            self._load(event, batch, key),
+            inner,
+            intake.sealed,
+            intake.origin,
+            self.decide_settings,
+            self.rt.clock.now(),
+            identity_temporary=intake.identity_temporary,
+        )
         await self._publish(event, batch, key, outcome)
 
     async def _on_tick(self, event: Any, batch: Batch) -> None:
@@ -137,8 +159,9 @@ class ReferralShell:
         tick = self.rt.catalogue.decode_as(event.message.value, Tick)
         state = self._load(event, batch, key)
         if state is not None:
-            await self._publish(event, batch, key,
-                                expire_held(state, self.decide_settings, tick.now))
+            await self._publish(
+                event, batch, key, expire_held(state, self.decide_settings, tick.now)
+            )
 
     def _load(self, event: Any, batch: Batch, key: bytes) -> PersonState | None:
         return batch.read(event, self.persons, key, READ_PERSON)
@@ -167,9 +190,14 @@ class ReferralShell:
         event = EVENT_TYPES[rejected.event_type].model_validate(rejected.event)
         origin = rejected.origin
         return await self.rt.dead_letter_at(
-            rejected.reason_code, rejected.detail, stage="referral.registry",
-            topic=origin.topic, partition=origin.partition, offset=origin.offset,
-            value=self.rt.catalogue.encode(event), key=key,
+            rejected.reason_code,
+            rejected.detail,
+            stage="referral.registry",
+            topic=origin.topic,
+            partition=origin.partition,
+            offset=origin.offset,
+            value=self.rt.catalogue.encode(event),
+            key=key,
         )
 
     async def _send_due_ticks(self) -> None:
@@ -179,8 +207,10 @@ class ReferralShell:
             return
         now = rt.clock.now()
         for key, deadline in list(self.held_due.items()):
-            if deadline and datetime.fromisoformat(deadline.decode()) <= now \
-                    and self._ticked.get(key) != deadline:
+            if (
+                deadline
+                and datetime.fromisoformat(deadline.decode()) <= now
+                and self._ticked.get(key) != deadline
+            ):
                 self._ticked[key] = deadline
-                await rt.send(rt.names.referral_ticks, key,
-                              Tick(person_ref=key.decode(), now=now))
+                await rt.send(rt.names.referral_ticks, key, Tick(person_ref=key.decode(), now=now))
