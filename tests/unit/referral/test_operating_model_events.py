@@ -2,7 +2,7 @@
 dismissals change the case and emit their facts; the events that do not fit are refused."""
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from services.core.case import CaseStatus, MeetingParticipant, PlannedService
 from services.core.dismissal import dismissed
@@ -13,6 +13,7 @@ from services.core.events import (
     ClientPlanReviewed,
     ClientPreferenceRecorded,
     CooperationRequested,
+    InboundEvent,
     NetworkMeetingHeld,
     NetworkMeetingScheduled,
     ProbationaryFreedomRevoked,
@@ -34,9 +35,10 @@ from services.referral.reasons import Reason
 from tests.unit.referral import builders as b
 
 CSO = "cso-ita-suomen"
+E = TypeVar("E", bound=InboundEvent)
 
 
-def _ev(cls: type[Any], event_id: str, days: int, source: str = b.PRISON, **fields: Any) -> Any:
+def _ev(cls: type[E], event_id: str, days: int, source: str = b.PRISON, **fields: Any) -> E:
     return cls.model_validate(
         {
             "event_id": event_id,
