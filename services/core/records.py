@@ -45,6 +45,7 @@ class AlertRule(StrEnum):
     NO_BASIS_TO_CONTACT = "no_basis_to_contact"
     NO_RELEASE_PLAN = "no_release_plan"
     INVITATION_NOT_ANSWERED = "invitation_not_answered"
+    NO_HOUSING_AT_RELEASE = "no_housing_at_release"
 
 
 class Severity(StrEnum):

@@ -9,6 +9,7 @@ organisation it names hears of it only on a basis; a recipient with none gets no
 
 from services.core.drafts import TaskDraft
 from services.core.policy import Purpose
+from services.core.task_ids import cooperation_trigger
 from services.core.tasks import Priority, TaskKind
 from services.core.vocabulary import Declined, split_needs
 from services.handover.context import Context
@@ -69,7 +70,7 @@ def on_cooperation_requested(ctx: Context) -> list[TaskDraft]:
             reason_code=request.purpose.value,
             due_at=due,
             payload=payload,
-            trigger=f"cooperation:{request.request_id}",
+            trigger=cooperation_trigger(request.request_id),
         )
     ]
 
