@@ -93,7 +93,8 @@ def no_basis_to_contact(state: FollowupState, levels: ServiceLevels, out: Findin
     case = state.case
     if case.responsible_area is None or unplanned_release(case):
         return  # nobody to tell yet (the routing problem says so), or no lead time existed
-    if case.assessment_started_at is not None or county_may_be_told(case, out.now):
+    started = case.assessment_started_at or case.assessment_completed_at
+    if started is not None or county_may_be_told(case, out.now):
         _wake_at_consent_ends(state, out)
         return
     at = release_near_at(case, levels)

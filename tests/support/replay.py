@@ -41,18 +41,27 @@ from services.core.vocabulary import (
     CaseClosure,
     Category,
     ConsentCollection,
+    ConsentNotObtained,
     ContactRole,
     HousingStatus,
     Need,
     ReferralKind,
     ReleaseType,
     SentenceType,
+    Shl35Ground,
     TaskStatus,
     Urgency,
 )
+
 from services.platform.settings import DEV_SECRET
 from services.sdk import Publisher
 from tests.support.people import temporary_identity_code
+
+GROUNDS: dict[str, object] = {
+    "ground": Shl35Ground.UNABLE_TO_CARE_FOR_SELF,
+    "consent_not_obtained": ConsentNotObtained.CLIENT_UNABLE_TO_CONSENT,
+}
+"""A notification without consent names its SHL 35 § 2 mom. ground."""
 
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 CONSENTED = [Category.IDENTITY, Category.CONTACT_DETAILS, Category.RELEASE_SCHEDULE, Category.NEEDS]
@@ -161,7 +170,7 @@ class _Person:
         self._custody_started(SentenceType.FINE_CONVERSION, days)
         self._add(ReferralSubmitted, self.prison, 0.2, referral_id=f"ref-{self.n}",
                   kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT, needs=[Need.HOUSING],
-                  urgency=Urgency.URGENT, summary="Synthetic referral text.")
+                  urgency=Urgency.URGENT, summary="Synthetic referral text.", **GROUNDS)
         if self.county:
             self._add(ReferralAcknowledged, self.county, 1, referral_id=f"ref-{self.n}")
         self._add(Released, self.prison, days, released_at=self._at(days),
@@ -185,7 +194,8 @@ class _Person:
         self._add(ReferralSubmitted, prison, 4 * f, referral_id=f"ref-{self.n}",
                   kind=ReferralKind.CONTACT_WITH_CONSENT if consent
                   else ReferralKind.NOTIFICATION_WITHOUT_CONSENT,
-                  needs=rng.sample(list(Need), 2), urgency=Urgency.NORMAL)
+                  needs=rng.sample(list(Need), 2), urgency=Urgency.NORMAL,
+                  **({} if consent else GROUNDS))
         release = self._at(days).date()
         release_type = rng.choice([ReleaseType.CONDITIONAL_RELEASE, ReleaseType.END_OF_SENTENCE,
                                    ReleaseType.SUPERVISED_PROBATIONARY_FREEDOM])

@@ -16,6 +16,7 @@ const RULES = {
   contact_lost: "Contact lost",
   consent_lapsed: "Consent lapsed",
   routing_problem: "Routing problem",
+  no_basis_to_contact: "No basis to contact",
 };
 const STATUSES = ["issued", "received", "accepted", "in_progress", "completed", "rejected"];
 

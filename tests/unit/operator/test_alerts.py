@@ -118,3 +118,11 @@ def test_area_filter_accepts_county_codes_and_refuses_unknown_areas() -> None:
     for wrong in ("99", "prison-kuopion", "county-xx"):
         with pytest.raises(ValueError, match="unknown county"):
             area_filter(wrong)
+
+
+def test_temporary_identity_is_shown_on_the_alert() -> None:
+    """An alert about a person known by a temporary identity code says so to the operator."""
+    temporary = alert(opened=OPENED).model_copy(update={"identity_temporary": True})
+    view = projection(temporary, alert("alert-2", opened=OPENED, person_ref="person-2"))
+    flags = {a.alert_id: a.identity_temporary for a in view.open_alerts(OPENED).alerts}
+    assert flags == {"alert-1": True, "alert-2": False}
