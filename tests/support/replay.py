@@ -52,7 +52,6 @@ from services.core.vocabulary import (
     TaskStatus,
     Urgency,
 )
-
 from services.platform.settings import DEV_SECRET
 from services.sdk import Publisher
 from tests.support.people import temporary_identity_code
