@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from services.core.calendar import add_working_days, start_of_local_day
 from services.core.case import MeetingParticipant, PlannedService
 from services.core.events import (
     AlertDismissed,
@@ -31,6 +32,7 @@ from services.core.vocabulary import (
     ReleaseType,
     TaskStatus,
 )
+from services.followup.levels import default_levels
 from tests.e2e.cards import Card, Events, weekday_from
 from tests.support.scenario import Person, Stage, staged
 
@@ -70,7 +72,7 @@ def test_s11_release_plan_and_network_meeting_in_time(stage: Stage) -> None:
     """S11: the SHL 41 request and the meeting invitation reach the NGO as tasks; the NGO
     answers; the meeting is held and the plan agreed in time, so neither the release-plan nor
     the invitation alert opens."""
-    card, p = Card(weekday_from(date(2040, 1, 7), 0) + timedelta(150)), Person.numbered("s11", 1)
+    card, p = Card(weekday_from(date(2040, 1, 7), 0) + timedelta(150)), Person.numbered("s11", 21)
     ev = _consented(stage, card, p, "s11")
     stage.at(
         card.at(-100),
@@ -130,18 +132,21 @@ def test_s11_release_plan_and_network_meeting_in_time(stage: Stage) -> None:
 
 
 def test_s11_variant_without_a_plan_opens_and_resolves(stage: Stage) -> None:
-    """S11 variant: no release plan 20 working days before release opens the alert at the
-    start of that day (county 13 agreed 30); the plan arriving late resolves it."""
-    card, p = Card(weekday_from(date(2040, 9, 3), 0) + timedelta(150)), Person.numbered("s11", 2)
+    """S11 variant: with no release plan the county's number of working days before release
+    (county 13 agreed 30), the alert opens at the start of that day, not a minute earlier; the
+    plan arriving late resolves it."""
+    card, p = Card(weekday_from(date(2040, 9, 3), 0) + timedelta(150)), Person.numbered("s11", 22)
     ev = _consented(stage, card, p, "s11b")
-    stage.advance(card.at(-60))
+    lead = default_levels().for_area(COUNTY).release_plan_lead_working_days
+    deadline = start_of_local_day(add_working_days(card.day(0), -lead))
+    stage.advance(deadline - timedelta(minutes=1))
     before = stage.opened(p, AlertRule.NO_RELEASE_PLAN)
-    stage.advance(card.at(-20))
+    stage.advance(deadline)
     [opened] = stage.opened(p, AlertRule.NO_RELEASE_PLAN)
     stage.at(card.at(-19), ev.release_plan(card.at(-19), "rp-s11b", []))
 
     assert before == []
-    assert opened.opened_at.date() <= card.day(-28)
+    assert opened.opened_at == deadline
     [resolved] = stage.resolved(p, AlertRule.NO_RELEASE_PLAN)
     assert resolved.resolved_at == card.at(-19)
 
@@ -150,7 +155,7 @@ def test_s12_probationary_freedom_revoked_then_supervised_release(stage: Stage) 
     """S12: VKV is revoked (the county hears of it and the person is in custody again); the
     conditional release with supervision is the supervising office's task, purpose
     supervision, as the Agency's internal use."""
-    card, p = Card(weekday_from(date(2041, 6, 3), 0) + timedelta(300)), Person.numbered("s12", 1)
+    card, p = Card(weekday_from(date(2041, 6, 3), 0) + timedelta(300)), Person.numbered("s12", 23)
     ev = Events(stage, p, KUOPIO)
     stage.at(
         card.at(-299),
@@ -197,7 +202,7 @@ def test_s13_client_declines_housing(stage: Stage) -> None:
     county is told; a second client who did not decline gets the alert. The
     county dismisses "no named worker" as not needed: it closes and stays closed."""
     card = Card(weekday_from(date(2042, 3, 3), 0) + timedelta(150))
-    p, q = Person.numbered("s13", 1), Person.numbered("s13", 2)
+    p, q = Person.numbered("s13", 24), Person.numbered("s13", 25)
     ev, other = _consented(stage, card, p, "s13"), _consented(stage, card, q, "s13b")
     for events, person in ((ev, p), (other, q)):
         stage.at(
