@@ -23,10 +23,12 @@ from services.core.facts import FactKind
 from services.core.vocabulary import (
     Category,
     ConsentCollection,
+    ConsentNotObtained,
     Need,
     ReferralKind,
     ReleaseType,
     SentenceType,
+    Shl35Ground,
 )
 from services.platform.codec import Catalogue
 from tests.support.scenario import Person, local
@@ -134,7 +136,9 @@ class _Builder:
         if i % 2 == 0:
             later.append((ReferralSubmitted(
                 event_id=self._id(person, "referral"), **base, referral_id=f"ref-{i}",
-                kind=ReferralKind.CONTACT_WITH_CONSENT, needs=[Need.HOUSING]),
+                kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT, needs=[Need.HOUSING],
+                ground=Shl35Ground.UNABLE_TO_CARE_FOR_SELF,
+                consent_not_obtained=ConsentNotObtained.CLIENT_UNABLE_TO_CONSENT),
                 FactKind.REFERRAL_SUBMITTED))
         if i % 5 == 0:
             later.append((ConsentGiven(

@@ -15,6 +15,7 @@ import pytest
 from services.core.events import (
     ClientPlanAgreed,
     ClientPlanReviewed,
+    ConsentGiven,
     ContactPersonAssigned,
     ContactPersonEnded,
     CustodyStarted,
@@ -23,7 +24,14 @@ from services.core.events import (
 )
 from services.core.records import Alert, AlertRule, AlertState, Severity
 from services.core.tasks import TaskKind
-from services.core.vocabulary import ContactRole, Need, ReferralKind, SentenceType
+from services.core.vocabulary import (
+    Category,
+    ConsentCollection,
+    ContactRole,
+    Need,
+    ReferralKind,
+    SentenceType,
+)
 from tests.support.scenario import Person, Stage, local, staged
 
 pytestmark = pytest.mark.integration
@@ -62,9 +70,16 @@ def _play(stage: Stage) -> Timeline:
         sentence_type=SentenceType.LONG_TERM, sentence_start=date(2027, 3, 1),
         home_municipality="564", expected_release=date(2027, 12, 1),
     )
+    consent = stage.event(
+        PERSON, ConsentGiven, PRISON, SUBMITTED, consent_id="consent-1",
+        categories=[Category.IDENTITY, Category.RELEASE_SCHEDULE, Category.NEEDS,
+                    Category.CONTACT_PERSONS, Category.CLIENT_PLAN],
+        recipients=[COUNTY], purpose="release planning", valid_from=date(2027, 3, 1),
+        valid_until=date(2029, 3, 1), collection_method=ConsentCollection.WRITTEN,
+    )
     referral = stage.event(PERSON, ReferralSubmitted, PRISON, SUBMITTED, referral_id="ref-1",
                            kind=ReferralKind.CONTACT_WITH_CONSENT, needs=[Need.HOUSING])
-    stage.at(SUBMITTED, custody, referral, key=key)
+    stage.at(SUBMITTED, custody, consent, referral, key=key)
     for name, instant in (("ack_last_day", ACK_LAST_DAY), ("ack_overdue", ACK_OVERDUE)):
         stage.advance(instant)
         timeline.look(name)

@@ -1,10 +1,12 @@
 """The sharing policy end to end: which organisation's topic gets which task with which fields.
 
 Two people. A (Kuopio, county 13) consents to the county, an NGO and the prison, is referred
-with consent (so county 13 also has the SHL §35 basis), sees two contact persons leave (one
-with a successor, one without), withdraws the consent, has an NGO worker change and a release
-date change after it, and moves to Oulu (county 19) at release. B (Vantaa, county 04) has no
-referral; a consent for counties 04 and 19 is the only basis, and B also moves to Oulu.
+with consent (a contact with consent rests on the consent alone, SHL 35 § 1 mom.), sees two
+contact persons leave (one with a successor, one without), withdraws the consent, has an NGO
+worker change and a release date change after it, and moves to Oulu (county 19) at release:
+after the withdrawal only the prison, a unit of the same controller, hears anything more, and
+only the Criminal Sanctions Agency's own data. B (Vantaa, county 04) has no referral; a consent
+for counties 04 and 19 is the only basis, and B also moves to Oulu.
 
 The expectation is an independent oracle (`Setup.permitted`) written from the bases set up
 here, not from the policy module: each field present in a task must have a basis, nothing with
@@ -48,7 +50,11 @@ A, B = Person.numbered("policy-a", 11), Person.numbered("policy-b", 12)
 KUOPIO_PRISON, VANTAA_PRISON, NGO = "prison-kuopion", "prison-vantaan", "ngo-silta"
 STEPS = [local(date(2027, 9, 6 + n), 9) for n in range(5)]
 """Mon-Fri: setup, contacts leave, consent withdrawn, changes after it, release and move."""
-SHL35 = {Category.IDENTITY, Category.PLACEMENT, Category.RELEASE_SCHEDULE, Category.NEEDS}
+AGENCY_OWN = {Category.IDENTITY, Category.CONTACT_DETAILS, Category.RELEASE_SCHEDULE,
+              Category.PLACEMENT, Category.SENTENCE, Category.NEEDS}
+"""What the Criminal Sanctions Agency's units use internally: its own data about a prisoner."""
+INTERNAL = Basis(kind=BasisKind.INTERNAL_USE, ref="Rikosseuraamuslaitos 1301/2021")
+REVOCATION = Basis(kind=BasisKind.REVOCATION_NOTICE, ref="GDPR 2016/679 art. 19")
 CONSENT_A = {"consent_id": "consent-a", "recipients": ["county-13", NGO, KUOPIO_PRISON],
              "purpose": "release planning",
              "categories": [Category.IDENTITY, Category.CONTACT_DETAILS, Category.RELEASE_SCHEDULE,
@@ -59,18 +65,15 @@ CONSENT_B = {"consent_id": "consent-b", "recipients": ["county-04", "county-19"]
                             Category.PLACEMENT, Category.NEEDS]}
 EXPECTED = {
     A: Counter({
+        (TaskKind.REFERRAL_RECEIVED, "county-13"): 1,
         (TaskKind.RELEASE_PREPARATION, "county-13"): 1,
         (TaskKind.CONTACT_PERSON_CHANGED, KUOPIO_PRISON): 2,
-        (TaskKind.CONTACT_PERSON_CHANGED, "county-13"): 2,
+        (TaskKind.CONTACT_PERSON_CHANGED, "county-13"): 1,
         (TaskKind.CONTACT_PERSON_CHANGED, NGO): 1,
         (TaskKind.ASSIGN_SUCCESSOR, "county-13"): 1,
         (TaskKind.CONSENT_REVOKED, "county-13"): 1,
         (TaskKind.CONSENT_REVOKED, KUOPIO_PRISON): 1,
         (TaskKind.CONSENT_REVOKED, NGO): 1,
-        (TaskKind.RELEASE_DATE_CHANGED, "county-13"): 1,
-        (TaskKind.RELEASED, "county-19"): 1,
-        (TaskKind.RESPONSIBLE_AREA_CHANGED, "county-19"): 1,
-        (TaskKind.RESPONSIBLE_AREA_CHANGED, "county-13"): 1,
     }),
     B: Counter({
         (TaskKind.RELEASE_PREPARATION, "county-04"): 1,
@@ -102,10 +105,15 @@ class Setup:
         if (consent_in_force and task.recipient_org in consent["recipients"]
                 and category in consent["categories"] and self.purpose(task) == "release_planning"):
             found.add(Basis(kind=BasisKind.CONSENT, ref=str(consent["consent_id"])))
-        responsible = "county-19" if step == 4 else ("county-13" if person == A else "county-04")
-        if person == A and task.recipient_org == responsible and category in SHL35:
-            found.add(Basis(kind=BasisKind.SHL35_NOTIFICATION, ref="SHL 1301/2014 35 §"))
+        if task.recipient_org.startswith("prison-") and category in AGENCY_OWN:
+            found.add(INTERNAL)
         return found
+
+    def cited(self, person: Person, task: Task) -> set[Basis]:
+        """The bases a task must cite: those of what it carries; a revocation notice's own."""
+        if task.kind == TaskKind.CONSENT_REVOKED:
+            return {REVOCATION}
+        return set().union(*(self.bases(person, task, c) for c in carried(task)))
 
     def permitted(self, person: Person, task: Task) -> set[Category]:
         return {c for c in Category if self.bases(person, task, c)}
@@ -207,15 +215,17 @@ def test_nothing_with_a_basis_is_withheld(outcome: Outcome) -> None:
 def test_tasks_cite_exactly_the_bases_that_apply(outcome: Outcome) -> None:
     """The bases of a task are those of the categories it carries, no more and no fewer."""
     for person, task in outcome.tasks():
-        expected = set().union(*(outcome.setup.bases(person, task, c) for c in carried(task)))
-        assert set(task.bases) == expected, (task.kind, task.recipient_org)
+        assert set(task.bases) == outcome.setup.cited(person, task), (task.kind, task.recipient_org)
 
 
 def test_no_task_after_withdrawal_cites_the_consent(outcome: Outcome) -> None:
-    """From the withdrawal on, nothing is shared under the withdrawn consent."""
+    """From the withdrawal on, nothing is shared under the withdrawn consent: only the
+    revocation notices and the prison's own internal use remain."""
     later = [t for p, t in outcome.tasks() if p == A and t.created_at >= STEPS[2]]
     assert later
     assert all("consent-a" not in {b.ref for b in t.bases} for t in later)
+    assert {t.recipient_org for t in later if t.kind != TaskKind.CONSENT_REVOKED} == {
+        KUOPIO_PRISON}
 
 
 def test_revocation_reaches_each_recipient_under_the_consent_once(outcome: Outcome) -> None:
@@ -225,6 +235,7 @@ def test_revocation_reaches_each_recipient_under_the_consent_once(outcome: Outco
     revoked = outcome.stage.tasks(A, TaskKind.CONSENT_REVOKED)
     assert sorted(t.recipient_org for t in revoked) == sorted(received)
     assert all(carried(t) == set() for t in revoked)
+    assert all(t.bases == [REVOCATION] for t in revoked)
 
 
 def test_disclosure_records_match_the_tasks_one_to_one(outcome: Outcome) -> None:

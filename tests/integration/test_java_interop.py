@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from fastavro import parse_schema, schemaless_writer
 
-from services.core.events import CustodyStarted, ReleaseDateSet
+from services.core.events import ConsentGiven, CustodyStarted, ReleaseDateSet
 from services.core.facts import CaseFact, FactKind
 from services.core.tasks import Task, TaskKind
-from services.core.vocabulary import ReleaseType, SentenceType
+from services.core.vocabulary import Category, ConsentCollection, ReleaseType, SentenceType
 from services.platform.codec import MARKER, Catalogue
 from services.platform.schema_store import load_versions, schemas_dir
 from services.sdk import Publisher
@@ -60,6 +60,21 @@ def _run(java: list[str], *args: str) -> str:
     result = subprocess.run([*java, *args], capture_output=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr.decode(errors="replace")
     return result.stdout.decode("utf-8")
+
+
+def _prepares(task: Task, release: date) -> bool:
+    return task.kind == TaskKind.RELEASE_PREPARATION and task.payload.release_date == release
+
+
+def _consent(n: int) -> ConsentGiven:
+    """The prisoner's consent: identity and release schedule to county 13."""
+    return ConsentGiven(
+        event_id=f"java-consent-{n}", occurred_at=AT, source_org=PRISON,
+        identity_code=temporary_identity_code(date(1985, 5, n), 900 + n), consent_id=f"c-{n}",
+        categories=[Category.IDENTITY, Category.RELEASE_SCHEDULE], recipients=["county-13"],
+        purpose="release_planning", valid_from=date(2026, 3, 1), valid_until=date(2027, 3, 1),
+        collection_method=ConsentCollection.WRITTEN,
+    )
 
 
 def _custody(n: int, **changes: object) -> CustodyStarted:
@@ -134,10 +149,12 @@ def test_python_decodes_what_java_encodes(java: list[str], tmp_path: Path) -> No
 def test_pipeline_processes_a_java_encoded_event(
     java: list[str], pipeline: Pipeline, tmp_path: Path
 ) -> None:
-    """Java's ReleaseDateSet bytes on a prison's inbound topic give a fact and a county task."""
+    """Java's ReleaseDateSet bytes on a prison's inbound topic give a fact and, under the
+    prisoner's consent, a county task for that date."""
     data = _java_release(java, tmp_path / "release.bin", 4)
     with Publisher(PRISON, pipeline.bootstrap, namespace=pipeline.namespace) as publisher:
         publisher.publish(_custody(4, full_name=None, phone=None), wait=True)
+        publisher.publish(_consent(4), wait=True)
         publisher.publish_raw(data, key=b"java-release-4", wait=True)
     names = pipeline.names
     reader = TopicReader(pipeline.bootstrap, names.case_facts, names.tasks("county-13"))
@@ -145,7 +162,7 @@ def test_pipeline_processes_a_java_encoded_event(
         reader.wait_for(
             lambda _: (
                 any(f.event_id == "java-release-4" for f in reader.of(CaseFact))
-                and any(t.kind == TaskKind.RELEASE_PREPARATION for t in reader.of(Task))
+                and any(_prepares(t, date(2026, 12, 1)) for t in reader.of(Task))
             ),
             what="the fact of java-release-4 and a release_preparation task for county 13",
         )
@@ -153,7 +170,7 @@ def test_pipeline_processes_a_java_encoded_event(
         assert fact.kind == FactKind.RELEASE_DATE_SET
         assert fact.case.release_date == date(2026, 12, 1)
         assert fact.case.release_type == ReleaseType.CONDITIONAL_RELEASE
-        task = next(t for t in reader.of(Task) if t.kind == TaskKind.RELEASE_PREPARATION)
+        task = next(t for t in reader.of(Task) if _prepares(t, date(2026, 12, 1)))
         assert task.recipient_org == "county-13"
         assert task.person_ref == fact.person_ref
     finally:

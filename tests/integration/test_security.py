@@ -11,10 +11,10 @@ import pytest
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaTimeoutError, TopicAuthorizationFailedError
 
-from services.core.events import CustodyStarted, ReleaseDateSet
+from services.core.events import ConsentGiven, CustodyStarted, ReleaseDateSet
 from services.core.organisations import default_registry
 from services.core.tasks import Task, TaskKind
-from services.core.vocabulary import ReleaseType, SentenceType
+from services.core.vocabulary import Category, ConsentCollection, ReleaseType, SentenceType
 from services.operator.projection import OperatorProjection
 from services.operator.stream import GroupLag, read_to_end
 from services.platform import broker
@@ -99,6 +99,17 @@ def _custody() -> CustodyStarted:
     )
 
 
+def _consent() -> ConsentGiven:
+    """The prisoner's consent for release planning with the county: the basis of its task."""
+    return ConsentGiven(
+        event_id="secure-consent-1", occurred_at=AT, source_org=PRISON,
+        identity_code=temporary_identity_code(date(1991, 2, 3), 931), consent_id="secure-1",
+        categories=[Category.IDENTITY, Category.RELEASE_SCHEDULE], recipients=[COUNTY],
+        purpose="release_planning", valid_from=date(2026, 3, 1), valid_until=date(2027, 3, 1),
+        collection_method=ConsentCollection.WRITTEN,
+    )
+
+
 def _release() -> ReleaseDateSet:
     return ReleaseDateSet(
         event_id="secure-release-1", occurred_at=AT, source_org=PRISON,
@@ -173,6 +184,7 @@ def test_services_work_end_to_end_under_the_secure_profile(running: Pipeline) ->
     with Publisher(PRISON, running.bootstrap, namespace=running.namespace,
                    **org_security(PRISON)) as publisher:
         publisher.publish(_custody(), wait=True)
+        publisher.publish(_consent(), wait=True)
         publisher.publish(_release(), wait=True)
     subscriber = Subscriber(COUNTY, running.bootstrap, namespace=running.namespace,
                             group_id=f"{org_username(COUNTY)}.e2e", **org_security(COUNTY))
