@@ -10,9 +10,15 @@ from services.core.timeutil import Instant
 from services.core.vocabulary import (
     Category,
     ConsentNotObtained,
+    ContactChannel,
     ContactRole,
+    CooperationPurpose,
+    Declined,
+    DeclineReason,
+    DismissalReason,
     HousingStatus,
     Need,
+    ParticipantRole,
     ReferralKind,
     ReleaseType,
     SentenceType,
@@ -81,6 +87,108 @@ class ClientPlan(Frozen):
     review_date: date
     network: list[str] = Field(default_factory=list)
     reviewed_at: Instant | None = None
+    plan_id: str | None = None
+    """None is the case's main plan; other ids are service-specific plans beside it."""
+    service: Need | None = None
+
+
+class PlannedService(Frozen):
+    """One service a release plan names: the need and the organisation responsible for it."""
+
+    need: Need
+    org: str
+
+
+class ReleasePlan(Frozen):
+    """The prison's release plan (Imprisonment Act 767/2005 ch. 4 §§ 6-7)."""
+
+    plan_id: str
+    agreed_at: Instant
+    agreed_with_client: bool
+    services: list[PlannedService] = Field(default_factory=list)
+    responsible_orgs: list[str] = Field(default_factory=list)
+    review_date: date | None = None
+    updated_at: Instant | None = None
+
+    def named_orgs(self) -> list[str]:
+        """Every organisation the plan relies on, in the order first named."""
+        named: list[str] = []
+        for org in (*(s.org for s in self.services), *self.responsible_orgs):
+            if org not in named:
+                named.append(org)
+        return named
+
+
+class CooperationRequest(Frozen):
+    """An SHL 41 § request from the county to another organisation."""
+
+    request_id: str
+    invited_org: str
+    purpose: CooperationPurpose
+    requested_at: Instant
+    respond_by: date | None = None
+
+
+class MeetingParticipant(Frozen):
+    org: str
+    role: ParticipantRole
+
+
+class NetworkMeeting(Frozen):
+    meeting_id: str
+    meeting_on: date
+    scheduled_at: Instant
+    participants: list[MeetingParticipant] = Field(default_factory=list)
+    client_present: bool = True
+    held_on: date | None = None
+
+
+class Supervision(Frozen):
+    """Conditional release with supervision by a community sanctions office."""
+
+    office: str
+    start: date
+    end: date
+    ordered_at: Instant
+
+
+class ClientVoice(Frozen):
+    """What the client has said they want (SHL 36 §), the latest word on each point."""
+
+    wants: list[Need] = Field(default_factory=list)
+    refuses: list[Need] = Field(default_factory=list)
+    wants_later: list[Need] = Field(default_factory=list)
+    contact_channel: ContactChannel | None = None
+    wants_to_attend_meeting: bool | None = None
+    contact_refused: bool = False
+    decline_reasons: dict[str, DeclineReason] = Field(default_factory=dict)
+    """Why each refused need (or `contact`) was refused, when the client gave a reason."""
+
+    def declined(self, what: Declined, need: Need | None, reason: DeclineReason) -> "ClientVoice":
+        if what == Declined.CONTACT:
+            reasons = {**self.decline_reasons, Declined.CONTACT.value: reason}
+            return self.model_copy(update={"contact_refused": True, "decline_reasons": reasons})
+        if need is None:
+            return self
+        refuses = [*self.refuses, need] if need not in self.refuses else self.refuses
+        wants = [n for n in self.wants if n != need]
+        reasons = {**self.decline_reasons, need.value: reason}
+        return self.model_copy(
+            update={"refuses": refuses, "wants": wants, "decline_reasons": reasons}
+        )
+
+
+class Dismissal(Frozen):
+    """An alert closed as justified by a person; it holds until `until` or until its cause
+    changes (`cause` is what the alert's cause was when it was dismissed)."""
+
+    rule: str
+    reason: DismissalReason
+    by_org: str
+    dismissed_by: str
+    dismissed_at: Instant
+    until: date | None = None
+    cause: str | None = None
 
 
 class CaseState(Frozen):
@@ -113,6 +221,16 @@ class CaseState(Frozen):
     contacts: list[ContactPerson] = Field(default_factory=list)
     vacancies: list[Vacancy] = Field(default_factory=list)
     plan: ClientPlan | None = None
+    """The main client plan (the latest agreed without a plan id, or the only one)."""
+    plans: list[ClientPlan] = Field(default_factory=list)
+    """Every client plan side by side (SHL 39 §), the main one included."""
+    release_plan: ReleasePlan | None = None
+    cooperation_requests: list[CooperationRequest] = Field(default_factory=list)
+    meetings: list[NetworkMeeting] = Field(default_factory=list)
+    supervision: Supervision | None = None
+    probationary_freedom_revoked_at: Instant | None = None
+    voice: ClientVoice = Field(default_factory=ClientVoice)
+    dismissals: list[Dismissal] = Field(default_factory=list)
     consents: list[Consent] = Field(default_factory=list)
     task_statuses: dict[str, TaskStatus] = Field(default_factory=dict)
     closed_at: Instant | None = None

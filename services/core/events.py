@@ -10,6 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from services.core.case import MeetingParticipant, PlannedService
 from services.core.frozen import Frozen
 from services.core.timeutil import Instant
 from services.core.vocabulary import (
@@ -17,7 +18,12 @@ from services.core.vocabulary import (
     Category,
     ConsentCollection,
     ConsentNotObtained,
+    ContactChannel,
     ContactRole,
+    CooperationPurpose,
+    Declined,
+    DeclineReason,
+    DismissalReason,
     HousingStatus,
     Need,
     ReferralKind,
@@ -124,12 +130,108 @@ class AssessmentCompleted(InboundEvent):
 
 
 class ClientPlanAgreed(InboundEvent):
+    """A client plan (SHL 39 §). A case may hold several side by side, one per `plan_id`; a plan
+    agreed again under the same id replaces that plan only."""
+
     review_date: date
     network: list[str] = Field(default_factory=list)
+    plan_id: str | None = None
+    """None names the case's main plan (the only plan of senders that keep one)."""
+    service: Need | None = None
+    """The need the plan is for, when it is one of several service-specific plans."""
 
 
 class ClientPlanReviewed(InboundEvent):
     next_review_date: date | None = None
+    plan_id: str | None = None
+
+
+class ReleasePlanAgreed(InboundEvent):
+    """The release plan (Imprisonment Act 767/2005 ch. 4 §§ 6-7), drawn up with the prisoner;
+    the organisations it names hear of it only on a basis (in practice, the client's consent)."""
+
+    plan_id: str
+    agreed_with_client: bool
+    services: list[PlannedService] = Field(default_factory=list)
+    responsible_orgs: list[str] = Field(default_factory=list)
+    """Organisations the plan relies on besides those named for a service."""
+    review_date: date | None = None
+
+
+class ReleasePlanUpdated(ReleasePlanAgreed):
+    """The same plan (by `plan_id`) revised; it replaces the plan as agreed before."""
+
+
+class CooperationRequested(InboundEvent):
+    """SHL 41 §: the county asks another authority or organisation to take part in assessing
+    the need or planning the services."""
+
+    request_id: str
+    invited_org: str
+    purpose: CooperationPurpose
+    respond_by: date | None = None
+
+
+class NetworkMeetingScheduled(InboundEvent):
+    meeting_id: str
+    meeting_on: date
+    participants: list[MeetingParticipant] = Field(default_factory=list)
+    client_present: bool = True
+    """Whether the client is to take part."""
+
+
+class NetworkMeetingHeld(InboundEvent):
+    meeting_id: str
+    held_on: date
+    participants: list[MeetingParticipant] = Field(default_factory=list)
+    """Who took part."""
+    client_present: bool = False
+
+
+class ProbationaryFreedomRevoked(InboundEvent):
+    """Supervised probationary freedom (valvottu koevapaus) ended: back to custody."""
+
+    revoked_on: date
+    prison: str | None = None
+    """The prison the person returns to; None keeps the prison that supervised the freedom."""
+
+
+class SupervisionOrdered(InboundEvent):
+    """Conditional release with supervision: the supervising community sanctions office."""
+
+    supervision_start: date
+    supervision_end: date
+    supervising_office: str
+
+
+class ClientPreferenceRecorded(InboundEvent):
+    """What the client wants (SHL 36 §): services wanted now, refused, or wanted later."""
+
+    wants: list[Need] = Field(default_factory=list)
+    refuses: list[Need] = Field(default_factory=list)
+    wants_later: list[Need] = Field(default_factory=list)
+    contact_channel: ContactChannel | None = None
+    wants_to_attend_meeting: bool | None = None
+
+
+class ClientDeclined(InboundEvent):
+    """The client refused a service (for one need) or being contacted at all."""
+
+    declined: Declined
+    need: Need | None = None
+    """The need whose service was refused; None when contact was refused."""
+    reason: DeclineReason = DeclineReason.NOT_WANTED
+
+
+class AlertDismissed(InboundEvent):
+    """An open alert resolved as justified by the responsible organisation or an operator; it
+    stays closed until `until` or until its cause changes."""
+
+    rule: str
+    reason: DismissalReason
+    dismissed_by: str
+    """The worker's or operator's pseudonymous reference, never a name."""
+    until: date | None = None
 
 
 class CaseClosed(InboundEvent):
@@ -159,6 +261,16 @@ INBOUND_EVENT_TYPES: tuple[type[InboundEvent], ...] = (
     ClientPlanReviewed,
     CaseClosed,
     TaskStatusChanged,
+    ReleasePlanAgreed,
+    ReleasePlanUpdated,
+    CooperationRequested,
+    NetworkMeetingScheduled,
+    NetworkMeetingHeld,
+    ProbationaryFreedomRevoked,
+    SupervisionOrdered,
+    ClientPreferenceRecorded,
+    ClientDeclined,
+    AlertDismissed,
 )
 
 

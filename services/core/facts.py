@@ -34,6 +34,16 @@ class FactKind(StrEnum):
     TASK_STATUS_CHANGED = "task_status_changed"
     RESPONSIBLE_AREA_CHANGED = "responsible_area_changed"
     ROUTING_PROBLEM = "routing_problem"
+    RELEASE_PLAN_AGREED = "release_plan_agreed"
+    RELEASE_PLAN_UPDATED = "release_plan_updated"
+    COOPERATION_REQUESTED = "cooperation_requested"
+    NETWORK_MEETING_SCHEDULED = "network_meeting_scheduled"
+    NETWORK_MEETING_HELD = "network_meeting_held"
+    PROBATIONARY_FREEDOM_REVOKED = "probationary_freedom_revoked"
+    SUPERVISION_ORDERED = "supervision_ordered"
+    CLIENT_PREFERENCE_RECORDED = "client_preference_recorded"
+    CLIENT_DECLINED = "client_declined"
+    ALERT_DISMISSED = "alert_dismissed"
 
 
 class FactDetail(Frozen):
@@ -49,6 +59,11 @@ class FactDetail(Frozen):
     task_id: str | None = None
     task_status: TaskStatus | None = None
     routing_reason: str | None = None
+    plan_id: str | None = None
+    request_id: str | None = None
+    meeting_id: str | None = None
+    rule: str | None = None
+    """The alert rule an `alert_dismissed` fact closes."""
 
 
 class CaseFact(Frozen):

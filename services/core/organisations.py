@@ -34,15 +34,36 @@ AGENCY_CONTROLLER = "rikosseuraamuslaitos"
 
 COMMON_EVENTS = frozenset({"ContactPersonAssigned", "ContactPersonEnded", "TaskStatusChanged"})
 CONSENT_EVENTS = frozenset({"ReferralSubmitted", "ConsentGiven", "ConsentWithdrawn"})
+RESPONSIBLE_EVENTS = frozenset({"AlertDismissed", "ClientDeclined"})
+"""An organisation responsible for part of the path may record a refusal and close an alert."""
 
 ALLOWED_EVENTS: dict[OrgKind, frozenset[str]] = {
     OrgKind.PRISON: COMMON_EVENTS
     | CONSENT_EVENTS
-    | {"CustodyStarted", "ReleaseDateSet", "PrisonTransferred", "Released"},
-    OrgKind.COMMUNITY_SANCTIONS_OFFICE: COMMON_EVENTS | CONSENT_EVENTS,
+    | RESPONSIBLE_EVENTS
+    | {
+        "CustodyStarted",
+        "ReleaseDateSet",
+        "PrisonTransferred",
+        "Released",
+        "ReleasePlanAgreed",
+        "ReleasePlanUpdated",
+        "ProbationaryFreedomRevoked",
+        "SupervisionOrdered",
+        "ClientPreferenceRecorded",
+    },
+    OrgKind.COMMUNITY_SANCTIONS_OFFICE: COMMON_EVENTS
+    | CONSENT_EVENTS
+    | RESPONSIBLE_EVENTS
+    | {"SupervisionOrdered"},
     OrgKind.COUNTY: COMMON_EVENTS
     | CONSENT_EVENTS
+    | RESPONSIBLE_EVENTS
     | {
+        "CooperationRequested",
+        "NetworkMeetingScheduled",
+        "NetworkMeetingHeld",
+        "ClientPreferenceRecorded",
         "ReferralAcknowledged",
         "AssessmentStarted",
         "AssessmentCompleted",

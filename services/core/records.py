@@ -7,7 +7,7 @@ from pydantic import Field
 from services.core.frozen import Frozen
 from services.core.tasks import Basis, TaskKind
 from services.core.timeutil import Instant
-from services.core.vocabulary import Category
+from services.core.vocabulary import Category, DismissalReason
 
 
 class DisclosureRecord(Frozen):
@@ -43,6 +43,9 @@ class AlertRule(StrEnum):
     CONSENT_LAPSED = "consent_lapsed"
     ROUTING_PROBLEM = "routing_problem"
     NO_BASIS_TO_CONTACT = "no_basis_to_contact"
+    NO_RELEASE_PLAN = "no_release_plan"
+    INVITATION_NOT_ANSWERED = "invitation_not_answered"
+    NO_HOUSING_AT_RELEASE = "no_housing_at_release"
 
 
 class Severity(StrEnum):
@@ -54,6 +57,9 @@ class Severity(StrEnum):
 class AlertState(StrEnum):
     OPEN = "open"
     RESOLVED = "resolved"
+    DISMISSED = "dismissed"
+    """Closed by a person with a reason (`AlertDismissed`); it stays closed until its cause
+    changes."""
 
 
 class Alert(Frozen):
@@ -72,6 +78,8 @@ class Alert(Frozen):
     """What the rule is about within the case (a task id, a role), never personal data."""
     identity_temporary: bool = False
     """The person is known only by a temporary identity code (see `CaseState`)."""
+    dismissal_reason: DismissalReason | None = None
+    dismissed_by_org: str | None = None
 
 
 class DeadLetter(Frozen):

@@ -45,6 +45,13 @@ class TaskKind(StrEnum):
     PLAN_REVIEW_DUE = "plan_review_due"
     FOLLOWUP_CHECK = "followup_check"
     RELEASE_IMMINENT = "release_imminent"
+    RELEASE_PLAN = "release_plan"
+    COOPERATION_REQUEST = "cooperation_request"
+    MEETING_INVITATION = "meeting_invitation"
+    PROBATIONARY_FREEDOM_REVOKED = "probationary_freedom_revoked"
+    SUPERVISION_ORDERED = "supervision_ordered"
+    CLIENT_DECLINED = "client_declined"
+    PATH_ESCALATION = "path_escalation"
 
 
 class Priority(StrEnum):
@@ -104,6 +111,17 @@ class TaskPayload(Frozen):
     open_task_kinds: Annotated[list[str] | None, category(Category.SERVICE_STATUS)]
     health_needs: Annotated[list[Need] | None, category(Category.HEALTH)]
     """Mental health, substance use and health care needs (GDPR art. 9)."""
+    release_plan_agreed_with_client: Annotated[bool | None, category(Category.CLIENT_PLAN)]
+    meeting_date: Annotated[date | None, category(Category.CLIENT_PLAN)]
+    cooperation_purpose: Annotated[str | None, category(Category.CLIENT_PLAN)]
+    supervision_start: Annotated[date | None, category(Category.SENTENCE)]
+    supervision_end: Annotated[date | None, category(Category.SENTENCE)]
+    declined_needs: Annotated[list[Need] | None, category(Category.NEEDS)]
+    """Non-health services the client refused (SHL 36 §): nobody should chase them."""
+    contact_refused: Annotated[bool | None, category(Category.SERVICE_STATUS)]
+    escalated_rule: Annotated[str | None, category(Category.SERVICE_STATUS)]
+    """The alert rule a `path_escalation` reminds of."""
+    missed_deadline: Annotated[Instant | None, category(Category.SERVICE_STATUS)]
 
 
 def field_categories() -> dict[str, Category]:

@@ -130,3 +130,56 @@ class TaskStatus(StrEnum):
     REJECTED = "rejected"
     IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
+
+
+class CooperationPurpose(StrEnum):
+    """Why a county asks another authority or organisation to take part (SHL 41 §)."""
+
+    NEEDS_ASSESSMENT = "needs_assessment"
+    SERVICE_PLANNING = "service_planning"
+    NETWORK_MEETING = "network_meeting"
+
+
+class ParticipantRole(StrEnum):
+    """A participant's role in a network meeting."""
+
+    SOCIAL_WORKER = "social_worker"
+    PRISON_CASE_WORKER = "prison_case_worker"
+    PROBATION_OFFICER = "probation_officer"
+    NGO_WORKER = "ngo_worker"
+    EXPERT_BY_EXPERIENCE = "expert_by_experience"
+    HEALTH_CARE_WORKER = "health_care_worker"
+    OTHER = "other"
+
+
+class ContactChannel(StrEnum):
+    PHONE = "phone"
+    LETTER = "letter"
+    IN_PERSON = "in_person"
+    THROUGH_PRISON = "through_prison"
+    THROUGH_NGO = "through_ngo"
+
+
+class Declined(StrEnum):
+    """What the client refused: a service (for one need) or being contacted at all."""
+
+    SERVICE = "service"
+    CONTACT = "contact"
+
+
+class DeclineReason(StrEnum):
+    HAS_ARRANGEMENT = "has_arrangement"
+    """The client has arranged it otherwise (family, own flat, private provider)."""
+    NOT_WANTED = "not_wanted"
+    NOT_NOW = "not_now"
+    OTHER = "other"
+
+
+class DismissalReason(StrEnum):
+    """Why an open alert is justified and closed by a person (`AlertDismissed`)."""
+
+    CLIENT_DECLINED = "client_declined"
+    NO_EVIDENT_NEED = "no_evident_need"
+    NAMED_WORKER_NOT_NEEDED = "named_worker_not_needed"
+    """SHL 42 § 1 mom.: a named worker is not needed when the services are otherwise arranged."""
+    HANDLED_OUTSIDE_SERVICE = "handled_outside_service"

@@ -15,7 +15,15 @@ A rule is in breach at `now` when `now >= instant`.
 from datetime import date, datetime, timedelta
 
 from services.core.calendar import add_working_days, local_date, overdue_from, start_of_local_day
-from services.core.case import CaseState, ClientPlan, Consent, Referral, Vacancy
+from services.core.case import (
+    CaseState,
+    ClientPlan,
+    Consent,
+    CooperationRequest,
+    Referral,
+    Vacancy,
+)
+from services.core.vocabulary import ReleaseType
 from services.followup.levels import ServiceLevels
 
 
@@ -114,3 +122,33 @@ def consent_lapsed_at(consent: Consent) -> datetime:
 def checkpoint_at(released_at: datetime, days_after: int) -> datetime:
     """Midnight starting the day `days_after` days after the release day."""
     return start_of_local_day(local_date(released_at) + timedelta(days_after))
+
+
+def release_plan_due_at(case: CaseState, levels: ServiceLevels) -> datetime | None:
+    """A long sentence's release plan is late from the start of the day N working days before
+    release."""
+    day = release_day(case)
+    if day is None:
+        return None
+    return start_of_local_day(add_working_days(day, -levels.release_plan_lead_working_days))
+
+
+def invitation_overdue_at(request: CooperationRequest, levels: ServiceLevels) -> datetime:
+    """The request's answer date has passed (or N working days from the request)."""
+    deadline = request.respond_by or add_working_days(
+        local_date(request.requested_at), levels.invitation_answer_working_days
+    )
+    return overdue_from(deadline)
+
+
+def unplanned_release(case: CaseState) -> bool:
+    """Custody ended with no time to plan: a remand ended, or a release nobody knew of before
+    its day (no expected release, the date decided on the day or never)."""
+    if case.released_at is None:
+        return False
+    if case.release_type == ReleaseType.REMAND_ENDED:
+        return True
+    if case.expected_release is not None:
+        return False
+    decided = case.release_date_decided_at
+    return decided is None or local_date(decided) >= local_date(case.released_at)

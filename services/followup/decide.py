@@ -9,9 +9,11 @@ its condition comes back after it resolved (contact lost again, the next plan re
 a new episode opens with `stable_id(case_id, rule, subject, episode)` for episode 2, 3, ...
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from services.core.case import CaseStatus
+from services.core.calendar import local_date, start_of_local_day
+from services.core.case import CaseStatus, Dismissal
+from services.core.dismissal import dismissed
 from services.core.drafts import TaskDraft
 from services.core.facts import CaseFact
 from services.core.ids import stable_id
@@ -33,21 +35,44 @@ def _resolve(alert: Alert, now: datetime) -> Alert:
     return alert.model_copy(update={"state": AlertState.RESOLVED, "resolved_at": now})
 
 
+def _dismiss(alert: Alert, dismissal: Dismissal, now: datetime) -> Alert:
+    return alert.model_copy(
+        update={
+            "state": AlertState.DISMISSED,
+            "resolved_at": now,
+            "dismissal_reason": dismissal.reason,
+            "dismissed_by_org": dismissal.by_org,
+        }
+    )
+
+
 def _reconcile(
     state: FollowupState, breaches: list[Breach], now: datetime
 ) -> tuple[dict[str, Alert], list[Alert]]:
-    """Open an alert for each new breach, resolve each open alert whose breach cleared."""
+    """Open an alert for each new breach, resolve each open alert whose breach cleared, and
+    close as dismissed each open alert a person dismissed (no new one opens while the
+    dismissal holds; once its cause changes, a new episode opens)."""
     case = state.case
+    today = local_date(now)
     alerts = dict(state.alerts)
     changed: list[Alert] = []
     wanted: dict[tuple[AlertRule, str | None], Breach] = {}
+    holding: dict[AlertRule, Dismissal] = {}
     for breach in breaches:
+        dismissal = dismissed(breach.rule.value, case, today)
+        if dismissal is not None:
+            holding[breach.rule] = dismissal
+            continue
         wanted.setdefault((breach.rule, breach.subject), breach)
 
     for alert in state.alerts.values():
-        if alert.state == AlertState.OPEN and (alert.rule, alert.subject) not in wanted:
+        if alert.state != AlertState.OPEN or (alert.rule, alert.subject) in wanted:
+            continue
+        if alert.rule in holding:
+            alerts[alert.alert_id] = _dismiss(alert, holding[alert.rule], now)
+        else:
             alerts[alert.alert_id] = _resolve(alert, now)
-            changed.append(alerts[alert.alert_id])
+        changed.append(alerts[alert.alert_id])
 
     for (rule, subject), breach in wanted.items():
         episodes = sum(1 for a in state.alerts.values() if (a.rule, a.subject) == (rule, subject))
@@ -88,7 +113,7 @@ def evaluate(
     findings = find_breaches(state, area_levels, now)
     drafts, timer_wakeups = due_drafts(state, area_levels, now)
     alerts, changed = _reconcile(state, findings.breaches, now)
-    wakeups = [w for w in (*findings.wakeups, *timer_wakeups) if w > now]
+    wakeups = [w for w in (*findings.wakeups, *timer_wakeups, *_dismissals_end(state)) if w > now]
     next_due = min(wakeups) if wakeups else None
     if not changed and not drafts and _same_instant(next_due, state.next_due):
         return state, changed, drafts
@@ -100,6 +125,15 @@ def evaluate(
         }
     )
     return new_state, changed, drafts
+
+
+def _dismissals_end(state: FollowupState) -> list[datetime]:
+    """A dismissal with an end date stops holding at the start of the day after it."""
+    return [
+        start_of_local_day(d.until + timedelta(days=1))
+        for d in state.case.dismissals
+        if d.until is not None
+    ]
 
 
 def _same_instant(a: datetime | None, b: datetime | None) -> bool:

@@ -65,6 +65,16 @@ class ServiceLevels(BaseModel):
         ge=0,
         description="A release moved earlier needs at least N days of lead time.",
     )
+    release_plan_lead_working_days: int = Field(
+        default=20,
+        ge=0,
+        description="A long sentence has a release plan N working days before release.",
+    )
+    invitation_answer_working_days: int = Field(
+        default=5,
+        ge=0,
+        description="An SHL 41 § request with no answer date is answered within N working days.",
+    )
 
     @model_validator(mode="after")
     def _checkpoints_sorted(self) -> "ServiceLevels":

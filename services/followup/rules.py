@@ -13,18 +13,29 @@ from datetime import datetime
 from services.core.calendar import local_date
 from services.core.policy import county_may_be_told
 from services.core.records import AlertRule, Severity
-from services.core.vocabulary import ContactRole, Urgency
+from services.core.task_ids import cooperation_task_id
+from services.core.vocabulary import (
+    ContactRole,
+    HousingStatus,
+    Need,
+    SentenceType,
+    TaskStatus,
+    Urgency,
+)
 from services.followup.deadlines import (
     assessment_due_at,
     client_plan_overdue_at,
     consent_lapsed_at,
     contact_lost_at,
+    invitation_overdue_at,
     plan_review_overdue_at,
     plan_reviewed,
     referral_ack_overdue_at,
     release_day,
     release_near_at,
+    release_plan_due_at,
     task_accept_overdue_at,
+    unplanned_release,
     vacancy_overdue_at,
 )
 from services.followup.levels import ServiceLevels
@@ -70,7 +81,7 @@ Rule = Callable[[FollowupState, ServiceLevels, Findings], None]
 
 def no_contact_before_release(state: FollowupState, levels: ServiceLevels, out: Findings) -> None:
     """Release is within `release_near_days` and no referral of any kind was ever made."""
-    if not state.case.referrals:
+    if not state.case.referrals and not unplanned_release(state.case):
         at = release_near_at(state.case, levels)
         out.breach_from(at, AlertRule.NO_CONTACT_BEFORE_RELEASE, Severity.CRITICAL)
 
@@ -80,8 +91,8 @@ def no_basis_to_contact(state: FollowupState, levels: ServiceLevels, out: Findin
     told nothing: no consent names it and no notification without consent is in force. The
     prison's coordinator can ask the client for consent or make a 35 § 2 mom. notification."""
     case = state.case
-    if case.responsible_area is None:
-        return  # nobody to tell yet: the routing problem says so
+    if case.responsible_area is None or unplanned_release(case):
+        return  # nobody to tell yet (the routing problem says so), or no lead time existed
     started = case.assessment_started_at or case.assessment_completed_at
     if started is not None or county_may_be_told(case, out.now):
         _wake_at_consent_ends(state, out)
@@ -116,6 +127,8 @@ def referral_not_acknowledged(state: FollowupState, levels: ServiceLevels, out: 
 def assessment_not_started(state: FollowupState, levels: ServiceLevels, out: Findings) -> None:
     """The assessment has not started `assessment_lead_days` before release."""
     case = state.case
+    if unplanned_release(case):
+        return
     if case.assessment_started_at is None and case.assessment_completed_at is None:
         at = assessment_due_at(case, levels)
         out.breach_from(at, AlertRule.ASSESSMENT_NOT_STARTED, Severity.WARNING)
@@ -161,12 +174,17 @@ def task_not_accepted(state: FollowupState, levels: ServiceLevels, out: Findings
 
 
 def plan_review_overdue(state: FollowupState, levels: ServiceLevels, out: Findings) -> None:
-    """The plan's review date has passed and it was not reviewed for that date."""
-    plan = state.case.plan
-    if plan is not None and not plan_reviewed(plan, levels):
-        out.breach_from(
-            plan_review_overdue_at(plan), AlertRule.PLAN_REVIEW_OVERDUE, Severity.WARNING
-        )
+    """A plan's review date has passed and it was not reviewed for that date; each client plan
+    (SHL 39 §) is reviewed on its own (the subject names a plan other than the main one)."""
+    plans = state.case.plans or ([state.case.plan] if state.case.plan is not None else [])
+    for plan in plans:
+        if not plan_reviewed(plan, levels):
+            out.breach_from(
+                plan_review_overdue_at(plan),
+                AlertRule.PLAN_REVIEW_OVERDUE,
+                Severity.WARNING,
+                plan.plan_id,
+            )
 
 
 def release_moved_earlier(state: FollowupState, levels: ServiceLevels, out: Findings) -> None:
@@ -184,9 +202,10 @@ def release_moved_earlier(state: FollowupState, levels: ServiceLevels, out: Find
 
 
 def contact_lost(state: FollowupState, levels: ServiceLevels, out: Findings) -> None:
-    """Released, and no event at all about the case for `contact_lost_days`."""
+    """Released, and no event at all about the case for `contact_lost_days`; not when the
+    client refused to be contacted."""
     case = state.case
-    if case.released_at is None:
+    if case.released_at is None or case.voice.contact_refused:
         return
     moments = [case.released_at, case.last_event_at, state.last_event_at]
     last = max(m for m in moments if m is not None)
@@ -218,6 +237,53 @@ def routing_problem(state: FollowupState, levels: ServiceLevels, out: Findings) 
         out.breach(AlertRule.ROUTING_PROBLEM, Severity.CRITICAL)
 
 
+def no_release_plan(state: FollowupState, levels: ServiceLevels, out: Findings) -> None:
+    """A long sentence has no release plan `release_plan_lead_working_days` before release
+    (Imprisonment Act ch. 4 § 6); not after an unplanned release."""
+    case = state.case
+    if case.sentence_type != SentenceType.LONG_TERM or case.release_plan is not None:
+        return
+    if unplanned_release(case):
+        return
+    out.breach_from(release_plan_due_at(case, levels), AlertRule.NO_RELEASE_PLAN, Severity.WARNING)
+
+
+def invitation_not_answered(state: FollowupState, levels: ServiceLevels, out: Findings) -> None:
+    """An SHL 41 § request whose task the invited organisation has neither accepted nor
+    rejected by the answer date."""
+    case = state.case
+    for request in case.cooperation_requests:
+        if _answered(state, cooperation_task_id(case.case_id, request)):
+            continue
+        out.breach_from(
+            invitation_overdue_at(request, levels),
+            AlertRule.INVITATION_NOT_ANSWERED,
+            Severity.WARNING,
+            request.request_id,
+        )
+
+
+def _answered(state: FollowupState, task_id: str) -> bool:
+    status = state.case.task_statuses.get(task_id)
+    track = state.tasks.get(task_id)
+    if track is not None:
+        status = track.status
+    return status is not None and status != TaskStatus.RECEIVED
+
+
+def housing_missing_at_release(state: FollowupState, levels: ServiceLevels, out: Findings) -> None:
+    """Released with no housing while housing was a stated need, unless the client declined
+    housing services (a declined service is not chased)."""
+    case = state.case
+    if case.released_at is None or case.housing_status != HousingStatus.NONE:
+        return
+    stated = any(Need.HOUSING in r.needs for r in case.referrals) or Need.HOUSING in (
+        case.voice.wants
+    )
+    if stated and Need.HOUSING not in case.voice.refuses:
+        out.breach_from(case.released_at, AlertRule.NO_HOUSING_AT_RELEASE, Severity.CRITICAL)
+
+
 RULES: tuple[Rule, ...] = (
     no_contact_before_release,
     no_basis_to_contact,
@@ -232,6 +298,9 @@ RULES: tuple[Rule, ...] = (
     contact_lost,
     consent_lapsed,
     routing_problem,
+    no_release_plan,
+    invitation_not_answered,
+    housing_missing_at_release,
 )
 
 

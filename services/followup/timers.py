@@ -13,7 +13,7 @@ from functools import partial
 
 from services.core.calendar import add_working_days, end_of_local_day, local_date
 from services.core.calendar import start_of_local_day as midnight
-from services.core.case import CaseState
+from services.core.case import CaseState, ClientPlan
 from services.core.drafts import TaskDraft
 from services.core.policy_rules import Purpose
 from services.core.tasks import PayloadContact, Priority, TaskKind, TaskPayload
@@ -111,13 +111,23 @@ def _draft(
 
 
 def plan_review_due(state: FollowupState, levels: ServiceLevels, now: datetime) -> list[Timer]:
-    """To the named worker (or the county), `plan_review_lead_days` before the review date."""
+    """To the named worker (or the county), `plan_review_lead_days` before each client plan's
+    review date (SHL 39 §: plans side by side are reviewed each on its own)."""
     case = state.case
-    plan, worker = case.plan, case.named_worker()
+    plans = case.plans or ([case.plan] if case.plan is not None else [])
+    return [timer for plan in plans for timer in _plan_review_timer(case, plan, levels, now)]
+
+
+def _plan_review_timer(
+    case: CaseState, plan: ClientPlan, levels: ServiceLevels, now: datetime
+) -> list[Timer]:
+    worker = case.named_worker()
     recipient = worker.org if worker else case.responsible_area
-    if plan is None or recipient is None or plan_reviewed(plan, levels):
+    if recipient is None or plan_reviewed(plan, levels):
         return []
     trigger = f"plan_review:{plan.review_date.isoformat()}"
+    if plan.plan_id is not None:
+        trigger = f"plan_review:{plan.plan_id}:{plan.review_date.isoformat()}"
     draft = partial(
         _draft,
         case,
@@ -141,8 +151,8 @@ def followup_check(state: FollowupState, levels: ServiceLevels, now: datetime) -
     the release became known late), the earlier, superseded checks are skipped.
     """
     case = state.case
-    if case.released_at is None or case.responsible_area is None:
-        return []
+    if case.released_at is None or case.responsible_area is None or case.voice.contact_refused:
+        return []  # a client who refused contact is not contacted (SHL 36 §)
     released_at, timers = case.released_at, []
     points = levels.followup_checkpoints
     for index, days in enumerate(points):
@@ -175,6 +185,8 @@ def release_imminent(state: FollowupState, levels: ServiceLevels, now: datetime)
     case = state.case
     started = case.assessment_started_at or case.assessment_completed_at
     if case.released_at is not None or started or case.responsible_area is None:
+        return []
+    if case.voice.contact_refused:
         return []
     day, near = release_day(case), release_near_at(case, levels)
     if day is None or near is None or local_date(now) > day:

@@ -9,11 +9,14 @@ a task whose recipient has no basis for any of its content is not issued at all.
 from collections.abc import Callable
 from datetime import datetime
 
+from pydantic import Field
+
 from services.core.drafts import PersonalDetails, TaskDraft
 from services.core.facts import CaseFact, FactKind
 from services.core.frozen import Frozen
 from services.core.policy import IssuedTask, SharingRules, disclose, task_id_for
-from services.handover import network_changes, release
+from services.core.tasks import TaskKind
+from services.handover import network_changes, planning, release
 from services.handover.context import Context
 from services.handover.settings import HandoverSettings
 from services.handover.state import HandoverState
@@ -33,13 +36,29 @@ BUILDERS: dict[FactKind, Builder] = {
     FactKind.ASSESSMENT_STARTED: network_changes.on_referral_progress,
     FactKind.CONSENT_WITHDRAWN: network_changes.on_consent_withdrawn,
     FactKind.CONSENT_GIVEN: release.on_consent_given,
+    FactKind.RELEASE_PLAN_AGREED: planning.on_release_plan,
+    FactKind.RELEASE_PLAN_UPDATED: planning.on_release_plan,
+    FactKind.COOPERATION_REQUESTED: planning.on_cooperation_requested,
+    FactKind.NETWORK_MEETING_SCHEDULED: planning.on_meeting_scheduled,
+    FactKind.PROBATIONARY_FREEDOM_REVOKED: planning.on_freedom_revoked,
+    FactKind.SUPERVISION_ORDERED: planning.on_supervision_ordered,
+    FactKind.CLIENT_DECLINED: planning.on_client_declined,
 }
 """Facts that make tasks; every other fact changes nothing here."""
+
+
+class Refusal(Frozen):
+    """A task not issued because its recipient has no basis for any of its content."""
+
+    task_kind: TaskKind
+    recipient_org: str
+    reason_code: str = "no_basis"
 
 
 class HandoverOutcome(Frozen):
     state: HandoverState
     issued: list[IssuedTask]
+    refused: list[Refusal] = Field(default_factory=list)
 
 
 def decide(  # noqa: PLR0917 -- the shared decide(state, input, ..., now) shape
@@ -57,13 +76,15 @@ def decide(  # noqa: PLR0917 -- the shared decide(state, input, ..., now) shape
         return HandoverOutcome.build(state=current, issued=[])
     context = Context(fact=fact, personal=personal, state=current, settings=settings, now=now)
     issued: list[IssuedTask] = []
+    refused: list[Refusal] = []
     for draft in builder(context):
         task_id = task_id_for(draft)
         if current.has(task_id):
             continue
         result = disclose(draft, fact.case, rules, now, task_id=task_id)
         if result is None:
+            refused.append(Refusal.build(task_kind=draft.kind, recipient_org=draft.recipient_org))
             continue
         current = current.with_issued(result)
         issued.append(result)
-    return HandoverOutcome.build(state=current, issued=issued)
+    return HandoverOutcome.build(state=current, issued=issued, refused=refused)

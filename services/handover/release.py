@@ -6,11 +6,10 @@ from datetime import date, timedelta
 from services.core.calendar import local_date
 from services.core.case import CaseState
 from services.core.drafts import TaskDraft
-from services.core.policy import Purpose
 from services.core.tasks import Priority, TaskKind
-from services.core.vocabulary import ReleaseType, SentenceType, Urgency
+from services.core.vocabulary import SentenceType, Urgency
 from services.handover.context import Context
-from services.handover.network import network_orgs, sanctions_office_for
+from services.handover.network import network_orgs
 from services.handover.payloads import IDENTITY_FIELDS, SCHEDULE_FIELDS, only
 
 ALWAYS_SHORT = frozenset({SentenceType.FINE_CONVERSION, SentenceType.REMAND})
@@ -189,8 +188,9 @@ def on_release_date_changed(ctx: Context) -> list[TaskDraft]:
 
 
 def on_released(ctx: Context) -> list[TaskDraft]:
-    """Warm handover: the county's first meeting within the set working days, and for
-    supervised probationary freedom the sanctions office of the prison's region."""
+    """Warm handover: the county's first meeting within the set working days. Supervised
+    probationary freedom is supervised by the prison itself; a sanctions office hears of its
+    supervision from `SupervisionOrdered`."""
     case = ctx.case
     released_on = local_date(case.released_at) if case.released_at else ctx.today
     due = ctx.due_in_working_days(ctx.settings.first_meeting_working_days, released_on)
@@ -204,19 +204,6 @@ def on_released(ctx: Context) -> list[TaskDraft]:
                 reason_code="first_meeting",
                 due_at=due,
                 payload=summary,
-                priority=Priority.HIGH,
-            )
-        )
-    office = sanctions_office_for(case.prison) if case.prison else None
-    if case.release_type == ReleaseType.SUPERVISED_PROBATIONARY_FREEDOM and office is not None:
-        drafts.append(
-            ctx.draft(
-                TaskKind.RELEASED,
-                office,
-                reason_code="supervision_starts",
-                due_at=due,
-                payload=summary,
-                purpose=Purpose.SUPERVISION,
                 priority=Priority.HIGH,
             )
         )

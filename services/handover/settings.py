@@ -27,5 +27,7 @@ class HandoverSettings(BaseModel):
     notice_working_days: int = Field(default=1, ge=0)
     """Notices, briefings, feedback and revocations are due within this many working days."""
     assign_successor_working_days: int = Field(default=3, ge=0)
+    invitation_working_days: int = Field(default=5, ge=0)
+    """A cooperation request or meeting invitation is to be answered within this many."""
     add_working_days: Callable[[date, int], date] = calendar.add_working_days
     """`(start, n) -> date`: Finland's working days by default; injectable for area calendars."""

@@ -15,7 +15,7 @@ from services.handover.settings import HandoverSettings
 from services.handover.state import HandoverState
 from services.platform.batching import Batch, decide_in_batches
 from services.platform.config_files import sharing_rules
-from services.platform.metrics import MESSAGES
+from services.platform.metrics import MESSAGES, TASKS_REFUSED
 from services.platform.privacy import open_personal
 from services.platform.runtime import make_runtime, publish_issued
 from services.platform.settings import Settings
@@ -47,6 +47,8 @@ def build_app(settings: Settings, worker_id: str = "0") -> faust.App:
         )
         for issued in outcome.issued:
             batch.extend(await publish_issued(rt, key, issued))
+        for refusal in outcome.refused:
+            TASKS_REFUSED.labels(refusal.task_kind.value, refusal.reason_code).inc()
         if outcome.issued or state is None:  # the state after its tasks (see Batch)
             batch.write(event, issued_table, key, pack(outcome.state), outcome.state)
         MESSAGES.labels(SERVICE, "accepted").inc()

@@ -81,6 +81,9 @@ class _Tally:
     released: int = 0
     awaiting: int = 0
     open_vacancies: int = 0
+    long_sentences: int = 0
+    release_plans: int = 0
+    dismissed_alerts: int = 0
     contact_days: list[float] = field(default_factory=list)
 
 
@@ -104,6 +107,9 @@ def _count_person(tally: _Tally, person: PersonTrack, ack_days: int, today: date
         return
     tally.cases += 1
     tally.open_vacancies += person.open_vacancies
+    if person.long_sentence:
+        tally.long_sentences += 1
+        tally.release_plans += person.release_plan
     if person.released_at is not None:
         tally.released += 1
         if person.first_contact_at is None:
@@ -129,6 +135,8 @@ def county_figures(
     for alert in alerts:
         if is_open(alert):
             tallies.setdefault(alert.area, _Tally()).open_alerts += 1
+        elif alert.state == AlertState.DISMISSED:
+            tallies.setdefault(alert.area, _Tally()).dismissed_alerts += 1
     return [
         _figures(area, tallies[area], levels, registry)
         for area in sorted(tallies, key=lambda a: (a is None, a or ""))
@@ -156,4 +164,10 @@ def _figures(
             round(median(tally.contact_days), 1) if tally.contact_days else None
         ),
         open_vacancies=tally.open_vacancies,
+        long_sentences=tally.long_sentences,
+        release_plans=tally.release_plans,
+        release_plan_share=(
+            round(tally.release_plans / tally.long_sentences, 4) if tally.long_sentences else None
+        ),
+        dismissed_alerts=tally.dismissed_alerts,
     )

@@ -156,6 +156,7 @@ class OperatorProjection:
     def summary(self, now: datetime, trend_days: int = 30) -> Summary:
         """Every count and figure of the dashboard at `now`."""
         open_alerts = [a for a in self.alerts.values() if is_open(a)]
+        dismissed = Counter(a.rule for a in self.alerts.values() if a.state == AlertState.DISMISSED)
         by_severity = Counter(a.severity for a in open_alerts)
         by_rule = Counter(a.rule for a in open_alerts)
         by_area = Counter(a.area for a in open_alerts)
@@ -198,6 +199,8 @@ class OperatorProjection:
                 DeadLetterCount(stage=stage, reason=reason, count=n)
                 for (stage, reason), n in sorted(letters.items())
             ],
+            dismissed_alerts=sum(dismissed.values()),
+            dismissed_by_rule=[RuleCount(rule=r, count=n) for r, n in sorted(dismissed.items())],
         )
 
     def timeline(self, person_ref: str, now: datetime) -> CaseTimeline | None:

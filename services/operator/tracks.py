@@ -11,7 +11,7 @@ from services.core.case import CaseState, CaseStatus
 from services.core.facts import CaseFact, FactKind
 from services.core.organisations import OrgKind, Registry
 from services.core.tasks import TaskKind
-from services.core.vocabulary import TaskStatus
+from services.core.vocabulary import SentenceType, TaskStatus
 from services.operator.views import TimelineFact
 
 UNKNOWN_KIND = "unknown"
@@ -33,6 +33,9 @@ class PersonTrack:
     area: str | None
     referrals: tuple[ReferralTrack, ...] = ()
     open_vacancies: int = 0
+    long_sentence: bool = False
+    release_plan: bool = False
+    """A release plan (Imprisonment Act ch. 4 § 6) has been agreed for the case."""
     released_at: datetime | None = None
     first_contact_at: datetime | None = None
     """The first event from the responsible county at or after release."""
@@ -69,6 +72,8 @@ def _snapshot(track: PersonTrack, case: CaseState) -> None:
         ReferralTrack(r.submitted_at, r.acknowledged_at) for r in case.referrals
     )
     track.open_vacancies = len(case.vacancies)
+    track.long_sentence = case.sentence_type == SentenceType.LONG_TERM
+    track.release_plan = case.release_plan is not None
 
 
 def follow(track: PersonTrack | None, fact: CaseFact, registry: Registry) -> PersonTrack:

@@ -94,6 +94,14 @@ class CountyFigures(View):
     median_days_to_first_contact: float | None
     """Days from release to the county's first event after it (median over released cases)."""
     open_vacancies: int
+    long_sentences: int = 0
+    """Long sentences among the county's open cases."""
+    release_plans: int = 0
+    """Of those, how many have an agreed release plan."""
+    release_plan_share: float | None = None
+    """`release_plans / long_sentences`: the release-plan coverage; None without any."""
+    dismissed_alerts: int = 0
+    """Alerts closed by a person with a reason (`AlertDismissed`)."""
 
 
 class TaskCount(View):
@@ -130,6 +138,9 @@ class Summary(View):
     tasks_by_recipient: list[RecipientCount]
     dead_letters_total: int
     dead_letters: list[DeadLetterCount]
+    dismissed_alerts: int = 0
+    dismissed_by_rule: list[RuleCount] = []
+    """Alerts a person closed with a reason, by rule: the history an operator reviews."""
 
 
 class TimelineFact(View):

@@ -45,8 +45,26 @@ SUMMARIES: dict[str, str] = {
     "ReferralAcknowledged": "The wellbeing services county acknowledged a referral.",
     "AssessmentStarted": "The county started the service need assessment.",
     "AssessmentCompleted": "The county completed the service need assessment.",
-    "ClientPlanAgreed": "A client plan was agreed, with its review date and network.",
-    "ClientPlanReviewed": "The client plan was reviewed, with the next review date if any.",
+    "ClientPlanAgreed": "A client plan was agreed, with its review date and network; several "
+    "plans (one per plan_id) may stand side by side.",
+    "ClientPlanReviewed": "A client plan was reviewed, with the next review date if any.",
+    "ReleasePlanAgreed": "The prison agreed a release plan (Imprisonment Act ch. 4 § 7): with "
+    "the client or not, services by need, organisations responsible, review date.",
+    "ReleasePlanUpdated": "The prison revised a release plan it agreed before.",
+    "CooperationRequested": "The county asked another organisation to take part in assessing "
+    "the need or planning the services (SHL 41 §).",
+    "NetworkMeetingScheduled": "The county scheduled a network meeting: participants by "
+    "organisation and role, whether the client takes part.",
+    "NetworkMeetingHeld": "A network meeting was held: who took part, whether the client did.",
+    "ProbationaryFreedomRevoked": "Supervised probationary freedom was revoked: the person is "
+    "back in custody.",
+    "SupervisionOrdered": "Conditional release with supervision: the period and the "
+    "supervising community sanctions office.",
+    "ClientPreferenceRecorded": "What the client wants, refuses or wants later, the preferred "
+    "contact channel and whether they want to take part in the meeting.",
+    "ClientDeclined": "The client refused a service or being contacted, with a reason code.",
+    "AlertDismissed": "An alert resolved as justified by the responsible organisation, with a "
+    "reason code; it stays closed until its cause changes.",
     "CaseClosed": "The county closed the case.",
     "TaskStatusChanged": "The recipient of a task reports its status (received, accepted, "
     "rejected, in progress, completed).",

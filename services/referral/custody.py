@@ -10,7 +10,7 @@ from services.core.events import (
 )
 from services.core.facts import FactDetail, FactKind
 from services.core.ids import stable_id
-from services.core.vocabulary import ContactRole
+from services.core.vocabulary import ContactRole, ReleaseType
 from services.referral.change import Change, Effect, one_fact, refuse
 from services.referral.gate import Rejection
 from services.referral.reasons import Reason
@@ -89,9 +89,19 @@ def prison_transferred(
     return one_fact(changed, FactKind.TRANSFERRED, detail)
 
 
+def _follows_probationary_freedom(event: Released, case: CaseState) -> bool:
+    """Supervised probationary freedom is followed by the conditional (or final) release."""
+    return (
+        case.status == CaseStatus.RELEASED
+        and case.release_type == ReleaseType.SUPERVISED_PROBATIONARY_FREEDOM
+        and event.release_type != ReleaseType.SUPERVISED_PROBATIONARY_FREEDOM
+    )
+
+
 def released(event: Released, case: CaseState, sealed: str | None) -> Change | Rejection:
-    """A destination municipality re-routes the case; a new area is a fact of its own."""
-    if (refused := _in_custody(case)) is not None:
+    """A destination municipality re-routes the case; a new area is a fact of its own. The
+    conditional release that follows supervised probationary freedom is a release too."""
+    if not _follows_probationary_freedom(event, case) and (refused := _in_custody(case)):
         return refused
     changed = case.model_copy(
         update={

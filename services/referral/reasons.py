@@ -33,6 +33,9 @@ class Reason(StrEnum):
     DUPLICATE_CONSENT = "duplicate_consent"
     UNKNOWN_CONTACT = "unknown_contact"
     NO_CLIENT_PLAN = "no_client_plan"
+    UNKNOWN_RELEASE_PLAN = "unknown_release_plan"
+    UNKNOWN_MEETING = "unknown_meeting"
+    NOT_ON_PROBATIONARY_FREEDOM = "not_on_probationary_freedom"
     # the hold: events that arrived before their case
     HELD_TOO_LONG = "held_too_long"
     HOLD_FULL = "hold_full"

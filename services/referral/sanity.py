@@ -9,22 +9,35 @@ from datetime import date, timedelta
 from typing import Any
 
 from services.core.events import (
+    AlertDismissed,
+    ClientDeclined,
     ClientPlanAgreed,
     ClientPlanReviewed,
     ConsentGiven,
     ConsentWithdrawn,
     ContactPersonAssigned,
     ContactPersonEnded,
+    CooperationRequested,
     CustodyStarted,
     InboundEvent,
+    NetworkMeetingHeld,
+    NetworkMeetingScheduled,
     PrisonTransferred,
+    ProbationaryFreedomRevoked,
     ReferralAcknowledged,
     ReferralSubmitted,
     Released,
     ReleaseDateSet,
+    ReleasePlanAgreed,
+    ReleasePlanUpdated,
+    SupervisionOrdered,
     TaskStatusChanged,
 )
 from services.core.organisations import OrgKind, Registry
+from services.core.records import AlertRule
+from services.core.vocabulary import Declined
+
+ALERT_RULES = frozenset(rule.value for rule in AlertRule)
 
 PLAUSIBLE_SPAN = timedelta(days=30 * 365)
 """A date further than this from the moment the event occurred is a typing error."""
@@ -134,6 +147,7 @@ def _consent_given(event: ConsentGiven, topic_org: str, registry: Registry) -> s
 
 def _plan_agreed(event: ClientPlanAgreed, topic_org: str, registry: Registry) -> str | None:
     return _first(
+        _not_blank("plan_id", event.plan_id),
         _plausible("review_date", event.review_date, event),
         _known("network", event.network, registry),
     )
@@ -141,6 +155,80 @@ def _plan_agreed(event: ClientPlanAgreed, topic_org: str, registry: Registry) ->
 
 def _plan_reviewed(event: ClientPlanReviewed, topic_org: str, registry: Registry) -> str | None:
     return _plausible("next_review_date", event.next_review_date, event)
+
+
+def _of_kind(field: str, code: str, kind: OrgKind, registry: Registry) -> str | None:
+    org = registry.get(code)
+    return None if org is not None and org.kind == kind else f"{field} must be a {kind.value}"
+
+
+def _release_plan(event: ReleasePlanAgreed, topic_org: str, registry: Registry) -> str | None:
+    return _first(
+        _not_blank("plan_id", event.plan_id),
+        _plausible("review_date", event.review_date, event),
+        _known("services", [s.org for s in event.services], registry),
+        _known("responsible_orgs", event.responsible_orgs, registry),
+    )
+
+
+def _cooperation(event: CooperationRequested, topic_org: str, registry: Registry) -> str | None:
+    return _first(
+        _not_blank("request_id", event.request_id),
+        _known("invited_org", [event.invited_org], registry),
+        "invited_org is the requesting county" if event.invited_org == topic_org else None,
+        _plausible("respond_by", event.respond_by, event),
+    )
+
+
+def _meeting(
+    event: NetworkMeetingScheduled | NetworkMeetingHeld, topic_org: str, registry: Registry
+) -> str | None:
+    day = event.meeting_on if isinstance(event, NetworkMeetingScheduled) else event.held_on
+    return _first(
+        _not_blank("meeting_id", event.meeting_id),
+        _plausible("meeting date", day, event),
+        _known("participants", [p.org for p in event.participants], registry),
+    )
+
+
+def _revoked(event: ProbationaryFreedomRevoked, topic_org: str, registry: Registry) -> str | None:
+    return _first(
+        _plausible("revoked_on", event.revoked_on, event),
+        None
+        if event.prison is None or _is_prison(event.prison, registry)
+        else "prison must be a prison",
+    )
+
+
+def _supervision(event: SupervisionOrdered, topic_org: str, registry: Registry) -> str | None:
+    ends_before = event.supervision_end < event.supervision_start
+    return _first(
+        _of_kind(
+            "supervising_office",
+            event.supervising_office,
+            OrgKind.COMMUNITY_SANCTIONS_OFFICE,
+            registry,
+        ),
+        _plausible("supervision_start", event.supervision_start, event),
+        _plausible("supervision_end", event.supervision_end, event),
+        "supervision_end is before supervision_start" if ends_before else None,
+    )
+
+
+def _declined(event: ClientDeclined, topic_org: str, registry: Registry) -> str | None:
+    if event.declined == Declined.SERVICE and event.need is None:
+        return "need must name the service refused"
+    if event.declined == Declined.CONTACT and event.need is not None:
+        return "need must be empty when contact is refused"
+    return None
+
+
+def _dismissed(event: AlertDismissed, topic_org: str, registry: Registry) -> str | None:
+    return _first(
+        None if event.rule in ALERT_RULES else "rule must name an alert rule",
+        _not_blank("dismissed_by", event.dismissed_by),
+        _plausible("until", event.until, event),
+    )
 
 
 _CHECKS: dict[type[InboundEvent], Check] = {
@@ -157,4 +245,13 @@ _CHECKS: dict[type[InboundEvent], Check] = {
     ClientPlanAgreed: _plan_agreed,
     ClientPlanReviewed: _plan_reviewed,
     TaskStatusChanged: lambda e, _t, _r: _not_blank("task_id", e.task_id),
+    ReleasePlanAgreed: _release_plan,
+    ReleasePlanUpdated: _release_plan,
+    CooperationRequested: _cooperation,
+    NetworkMeetingScheduled: _meeting,
+    NetworkMeetingHeld: _meeting,
+    ProbationaryFreedomRevoked: _revoked,
+    SupervisionOrdered: _supervision,
+    ClientDeclined: _declined,
+    AlertDismissed: _dismissed,
 }

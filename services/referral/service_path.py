@@ -1,12 +1,11 @@
-"""Transitions of the service path: referral, assessment, client plan and task status."""
+"""Transitions of the service path: referral, assessment and task status (client plans are
+in `planning`)."""
 
 from services.core.calendar import local_date
-from services.core.case import CaseState, ClientPlan, Referral
+from services.core.case import CaseState, Referral
 from services.core.events import (
     AssessmentCompleted,
     AssessmentStarted,
-    ClientPlanAgreed,
-    ClientPlanReviewed,
     ReferralAcknowledged,
     ReferralSubmitted,
     TaskStatusChanged,
@@ -81,29 +80,6 @@ def assessment_completed(
 ) -> Change | Rejection:
     changed = case.model_copy(update={"assessment_completed_at": event.occurred_at})
     return one_fact(changed, FactKind.ASSESSMENT_COMPLETED)
-
-
-def plan_agreed(event: ClientPlanAgreed, case: CaseState, sealed: str | None) -> Change | Rejection:
-    """A newly agreed plan replaces the previous one."""
-    plan = ClientPlan.build(
-        agreed_at=event.occurred_at, review_date=event.review_date, network=event.network
-    )
-    return one_fact(case.model_copy(update={"plan": plan}), FactKind.PLAN_AGREED)
-
-
-def plan_reviewed(
-    event: ClientPlanReviewed, case: CaseState, sealed: str | None
-) -> Change | Rejection:
-    """Without a next review date the current one stays."""
-    if case.plan is None:
-        return refuse(Reason.NO_CLIENT_PLAN, "the case has no client plan to review")
-    plan = case.plan.model_copy(
-        update={
-            "reviewed_at": event.occurred_at,
-            "review_date": event.next_review_date or case.plan.review_date,
-        }
-    )
-    return one_fact(case.model_copy(update={"plan": plan}), FactKind.PLAN_REVIEWED)
 
 
 def task_status_changed(

@@ -6,25 +6,35 @@ from typing import Any
 from services.core.case import CaseState
 from services.core.events import (
     INBOUND_EVENT_TYPES,
+    AlertDismissed,
     AssessmentCompleted,
     AssessmentStarted,
     CaseClosed,
+    ClientDeclined,
     ClientPlanAgreed,
     ClientPlanReviewed,
+    ClientPreferenceRecorded,
     ConsentGiven,
     ConsentWithdrawn,
     ContactPersonAssigned,
     ContactPersonEnded,
+    CooperationRequested,
     CustodyStarted,
     InboundEvent,
+    NetworkMeetingHeld,
+    NetworkMeetingScheduled,
     PrisonTransferred,
+    ProbationaryFreedomRevoked,
     ReferralAcknowledged,
     ReferralSubmitted,
     Released,
     ReleaseDateSet,
+    ReleasePlanAgreed,
+    ReleasePlanUpdated,
+    SupervisionOrdered,
     TaskStatusChanged,
 )
-from services.referral import custody, network, service_path
+from services.referral import custody, network, planning, service_path, supervision, voice
 from services.referral.change import Change
 from services.referral.gate import Rejection
 
@@ -44,9 +54,19 @@ TRANSITIONS: dict[type[InboundEvent], Transition] = {
     ReferralAcknowledged: service_path.referral_acknowledged,
     AssessmentStarted: service_path.assessment_started,
     AssessmentCompleted: service_path.assessment_completed,
-    ClientPlanAgreed: service_path.plan_agreed,
-    ClientPlanReviewed: service_path.plan_reviewed,
+    ClientPlanAgreed: planning.plan_agreed,
+    ClientPlanReviewed: planning.plan_reviewed,
     TaskStatusChanged: service_path.task_status_changed,
+    ReleasePlanAgreed: planning.release_plan_agreed,
+    ReleasePlanUpdated: planning.release_plan_updated,
+    CooperationRequested: planning.cooperation_requested,
+    NetworkMeetingScheduled: planning.meeting_scheduled,
+    NetworkMeetingHeld: planning.meeting_held,
+    ProbationaryFreedomRevoked: supervision.freedom_revoked,
+    SupervisionOrdered: supervision.supervision_ordered,
+    ClientPreferenceRecorded: voice.preference_recorded,
+    ClientDeclined: voice.client_declined,
+    AlertDismissed: voice.alert_dismissed,
 }
 assert set(TRANSITIONS) == set(INBOUND_EVENT_TYPES), "every inbound event type needs a transition"
 

@@ -12,6 +12,7 @@ from services.simulator.config import SimulationConfig
 from services.simulator.county import CountyStory
 from services.simulator.custody import CustodyStory
 from services.simulator.moments import Scheduled, Script
+from services.simulator.planning import PlanningStory
 from services.simulator.population import Person, population
 
 
@@ -27,7 +28,9 @@ def story(
     """One person's events in time order, the same for the same seed and person."""
     rng = random.Random(f"{config.seed}:person:{person.index}")
     script = Script(person=person, seed=config.seed)
-    custody = CustodyStory(script, config, rng).tell()
+    prison_side = CustodyStory(script, config, rng)
+    custody = prison_side.tell()
+    PlanningStory.of(prison_side, custody).tell()
     CountyStory(
         script, config, rng, custody=custody, counties=counties, horizon=period(config)[1]
     ).tell()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from services.core.calendar import local_date
+from services.core.case import PlannedService
 from services.core.events import (
     ClientPlanAgreed,
     ConsentGiven,
@@ -19,6 +20,7 @@ from services.core.events import (
     ReferralSubmitted,
     Released,
     ReleaseDateSet,
+    ReleasePlanAgreed,
     TaskStatusChanged,
 )
 from services.core.tasks import Task
@@ -224,6 +226,12 @@ class Events:
         return self.stage.event(
             self.person, ClientPlanAgreed, county, at, review_date=review, network=network
         )
+
+    def release_plan(self, at: datetime, plan_id: str, services: list[PlannedService],
+                     responsible: list[str] | None = None) -> ReleasePlanAgreed:
+        return self.stage.event(self.person, ReleasePlanAgreed, self.prison, at,
+                                plan_id=plan_id, agreed_with_client=True, services=services,
+                                responsible_orgs=responsible or [])
 
     def task_status(self, at: datetime, task: Task, status: TaskStatus) -> TaskStatusChanged:
         return self.stage.event(

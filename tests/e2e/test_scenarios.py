@@ -11,6 +11,7 @@ from datetime import UTC, date, timedelta
 import pytest
 
 from services.core.calendar import add_working_days, end_of_local_day
+from services.core.case import PlannedService
 from services.core.events import (
     AssessmentCompleted,
     AssessmentStarted,
@@ -80,17 +81,13 @@ def test_s1_planned_release_everything_on_time(stage: Stage) -> None:
         key=p.tag.encode(),
     )
     stage.at(card.at(-137), ev.acknowledged(card.at(-137), county, "ref-s1"))
-    stage.at(
-        card.at(-90),
-        stage.event(p, AssessmentStarted, county, card.at(-120)),
-        ev.assigned(card.at(-118), county, NAMED, county, "nw-s1"),
-        ev.release_date(card.at(-90), card.day(0)),
-    )
-    stage.at(
-        card.at(0, 9),
-        ev.plan(card.at(-10), county, card.day(80), [county, ngo]),
-        ev.released(card.at(0, 9), destination="297", housing=HousingStatus.SECURED),
-    )
+    stage.at(card.at(-90), stage.event(p, AssessmentStarted, county, card.at(-120)),
+             ev.assigned(card.at(-118), county, NAMED, county, "nw-s1"),
+             ev.release_date(card.at(-90), card.day(0)))
+    stage.at(card.at(-80), ev.release_plan(card.at(-80), "rp-s1",
+                                           [PlannedService(need=Need.INCOME, org=county)]))
+    stage.at(card.at(0, 9), ev.plan(card.at(-10), county, card.day(80), [county, ngo]),
+             ev.released(card.at(0, 9), destination="297", housing=HousingStatus.SECURED))
     [released] = stage.tasks(p, TaskKind.RELEASED)
     stage.at(card.at(3), ev.task_status(card.at(3), released, TaskStatus.ACCEPTED))
     for checkpoint, done in ((7, 10), (30, 35)):
@@ -110,15 +107,9 @@ def test_s1_planned_release_everything_on_time(stage: Stage) -> None:
 
     assert orgs_of(stage, p) == {
         KUOPIO: [TaskKind.REFERRAL_FEEDBACK] * 2,
-        county: sorted(
-            [
-                TaskKind.REFERRAL_RECEIVED,
-                TaskKind.RELEASE_PREPARATION,
-                TaskKind.RELEASED,
-                TaskKind.PLAN_REVIEW_DUE,
-                *[TaskKind.FOLLOWUP_CHECK] * 3,
-            ]
-        ),
+        county: sorted([TaskKind.REFERRAL_RECEIVED, TaskKind.RELEASE_PREPARATION,
+                        TaskKind.RELEASE_PLAN, TaskKind.RELEASED, TaskKind.PLAN_REVIEW_DUE,
+                        *[TaskKind.FOLLOWUP_CHECK] * 3]),
     }
     [referred] = stage.tasks(p, TaskKind.REFERRAL_RECEIVED)
     assert (referred.referral_id, referred.created_at) == ("ref-s1", card.at(-139))

@@ -96,7 +96,7 @@ class Setup:
     def purpose(task: Task) -> str:
         if task.kind == TaskKind.CONSENT_REVOKED:
             return "consent_revocation"
-        return "supervision" if task.reason_code == "supervision_starts" else "release_planning"
+        return "supervision" if task.kind == TaskKind.SUPERVISION_ORDERED else "release_planning"
 
     def bases(self, person: Person, task: Task, category: Category) -> set[Basis]:
         step, found = self.step(task), set()

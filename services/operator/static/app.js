@@ -153,6 +153,13 @@ function numCell(value) {
   return el("td", { class: value === 0 ? "num zero" : "num" }, number.format(value));
 }
 
+function planCell(c) {
+  if (c.release_plan_share === null) return el("td", { class: "num zero" }, "–");
+  const pct = Math.round(c.release_plan_share * 100);
+  const title = fill_in(_("{plans} of {long} long sentences have a release plan"), { plans: c.release_plans, long: c.long_sentences });
+  return el("td", { class: "num", title }, `${pct} % (${c.release_plans}/${c.long_sentences})`);
+}
+
 function renderCounties(counties) {
   const rows = counties.map((c) =>
     el("tr", {},
@@ -163,7 +170,9 @@ function renderCounties(counties) {
       numCell(c.released),
       el("td", { class: "num" }, c.median_days_to_first_contact === null ? "–" : fill_in(_("{days} d"), { days: c.median_days_to_first_contact_text })),
       numCell(c.awaiting_first_contact),
-      numCell(c.open_vacancies)));
+      numCell(c.open_vacancies),
+      planCell(c),
+      numCell(c.dismissed_alerts)));
   fill($("counties-table").tBodies[0], rows);
   $("counties-empty").hidden = rows.length > 0;
 }

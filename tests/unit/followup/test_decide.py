@@ -3,7 +3,7 @@
 from datetime import date
 
 from services.core.calendar import start_of_local_day
-from services.core.case import CaseStatus
+from services.core.case import CaseStatus, ReleasePlan
 from services.core.facts import FactKind
 from services.core.ids import stable_id
 from services.core.records import AlertRule, AlertState
@@ -89,7 +89,8 @@ def test_next_due_is_none_when_nothing_can_change_by_time() -> None:
 
 def test_next_due_moves_on_after_a_deadline_passes() -> None:
     """After a deadline fires the due index moves to the next one."""
-    state = start(case(release_date=RELEASE), OPENED).state
+    planned = ReleasePlan(plan_id="rp-1", agreed_at=OPENED, agreed_with_client=True)
+    state = start(case(release_date=RELEASE, release_plan=planned), OPENED).state
     assert state.next_due == start_of_local_day(date(2025, 5, 3))
     later = tick(state, start_of_local_day(date(2025, 5, 3))).state
     assert later.next_due == start_of_local_day(date(2025, 5, 19))

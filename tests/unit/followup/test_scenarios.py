@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from services.core.calendar import local_date
-from services.core.case import CaseStatus, ContactPerson
+from services.core.case import CaseStatus, ContactPerson, ReleasePlan
 from services.core.facts import FactKind
 from services.core.records import Alert, AlertRule, AlertState
 from services.core.tasks import TaskKind
@@ -70,6 +70,12 @@ def _s1() -> list[tuple[datetime, FollowupOutcome]]:
         release_date=D0,
         release_type=ReleaseType.CONDITIONAL_RELEASE,
         release_date_decided_at=d(-90),
+    )
+    t.add(
+        d(-80),
+        FactKind.RELEASE_PLAN_AGREED,
+        {"plan_id": "rp-1"},
+        release_plan=ReleasePlan(plan_id="rp-1", agreed_at=d(-80), agreed_with_client=True),
     )
     t.add(d(-10), FactKind.PLAN_AGREED, plan=plan(d(-10), D0 + days(80)))
     t.add(

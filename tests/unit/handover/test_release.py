@@ -14,7 +14,6 @@ from tests.unit.handover.builders import fact, recipients, run, to
 from tests.unit.policy.builders import COUNTY, NGO, NOW, PRISON, TODAY, consent
 
 RELEASE = TODAY + timedelta(days=150)
-CSO = "cso-vali-suomen"
 
 
 def released_case(release_type: ReleaseType, **overrides: Any) -> CaseState:
@@ -169,34 +168,12 @@ def test_released_sends_a_first_meeting_task_to_the_county() -> None:
     assert recipients(outcome) == [COUNTY]
 
 
-def test_supervised_probationary_freedom_also_tells_the_sanctions_office() -> None:
-    """Release to VKV also goes to the community sanctions office of the prison's region."""
+def test_supervised_probationary_freedom_is_not_the_sanctions_office_s_task() -> None:
+    """VKV is supervised by the prison: the release tells the county, not a sanctions office."""
     outcome = run(
         fact(FactKind.RELEASED, released_case(ReleaseType.SUPERVISED_PROBATIONARY_FREEDOM))
     )
-    assert recipients(outcome) == [COUNTY, CSO]
-
-
-def test_sanctions_office_receives_the_agency_data_as_internal_use() -> None:
-    """The office is a unit of the Criminal Sanctions Agency like the prison: the Agency's own
-    data is internal use, recorded as such; county data needs a consent."""
-    outcome = run(
-        fact(
-            FactKind.RELEASED,
-            released_case(ReleaseType.SUPERVISED_PROBATIONARY_FREEDOM, consents=[]),
-        )
-    )
-    issued = to(outcome, CSO)
-    assert issued.task.payload.identity_code is not None
-    assert issued.task.payload.release_date == TODAY
-    assert issued.task.payload.assessment_status is None
-    assert issued.disclosure.internal_use
-
-
-def test_release_without_a_county_still_reaches_the_sanctions_office() -> None:
-    """No county is guessed, but supervision still starts."""
-    unrouted = released_case(ReleaseType.SUPERVISED_PROBATIONARY_FREEDOM, responsible_area=None)
-    assert recipients(run(fact(FactKind.RELEASED, unrouted))) == [CSO]
+    assert recipients(outcome) == [COUNTY]
 
 
 def test_sanctions_office_is_found_from_the_prison_region() -> None:

@@ -171,7 +171,7 @@ def purpose_of(task: Task) -> str:
         return Purpose.REFERRAL_FEEDBACK
     if task.kind == TaskKind.CONSENT_REVOKED:
         return Purpose.CONSENT_REVOCATION
-    if task.reason_code == "supervision_starts":
+    if task.kind == TaskKind.SUPERVISION_ORDERED:
         return Purpose.SUPERVISION
     return Purpose.RELEASE_PLANNING
 
