@@ -31,6 +31,9 @@ RULES: Mapping[str, Label] = {
     "consent_lapsed": NC_("rule", "Consent lapsed"),
     "routing_problem": NC_("rule", "Responsible county unresolved"),
     "no_basis_to_contact": NC_("rule", "No basis to contact the county"),
+    "no_release_plan": NC_("rule", "No release plan"),
+    "invitation_not_answered": NC_("rule", "Invitation not answered"),
+    "no_housing_at_release": NC_("rule", "No housing at release"),
 }
 
 SEVERITIES: Mapping[str, Label] = {
@@ -42,6 +45,7 @@ SEVERITIES: Mapping[str, Label] = {
 ALERT_STATES: Mapping[str, Label] = {
     "open": NC_("alert state", "open"),
     "resolved": NC_("alert state", "resolved"),
+    "dismissed": NC_("alert state", "dismissed"),
 }
 
 DEAD_LETTER_REASONS: Mapping[str, Label] = {
@@ -82,6 +86,9 @@ DEAD_LETTER_REASONS: Mapping[str, Label] = {
     "duplicate_consent": NC_("reason", "Duplicate consent"),
     "unknown_contact": NC_("reason", "No such contact person on the case"),
     "no_client_plan": NC_("reason", "Plan review without an agreed client plan"),
+    "unknown_release_plan": NC_("reason", "Unknown release plan"),
+    "unknown_meeting": NC_("reason", "Unknown network meeting"),
+    "not_on_probationary_freedom": NC_("reason", "The person is not on probationary freedom"),
     "consent_missing": NC_("reason", "No consent in force for the referral"),
     "shl35_ground_missing": NC_(
         "reason", "Notification without consent lacks its ground (Social Welfare Act §35)"
@@ -115,6 +122,13 @@ TASK_KINDS: Mapping[str, Label] = {
     "followup_check": NC_("task kind", "Follow-up check"),
     "release_imminent": NC_("task kind", "Release imminent"),
     "referral_received": NC_("task kind", "Referral received"),
+    "release_plan": NC_("task kind", "Release plan"),
+    "cooperation_request": NC_("task kind", "Cooperation request"),
+    "meeting_invitation": NC_("task kind", "Network meeting invitation"),
+    "probationary_freedom_revoked": NC_("task kind", "Probationary freedom revoked"),
+    "supervision_ordered": NC_("task kind", "Supervision ordered"),
+    "client_declined": NC_("task kind", "The client declined"),
+    "path_escalation": NC_("task kind", "Escalated broken service path"),
 }
 
 TASK_REASONS: Mapping[str, Label] = {
@@ -135,6 +149,9 @@ TASK_REASONS: Mapping[str, Label] = {
     ),
     "referral_acknowledged": NC_("task reason", "The county acknowledged the referral"),
     "assessment_started": NC_("task reason", "The county started the service need assessment"),
+    "network_meeting": NC_("task reason", "Network meeting"),
+    "probationary_freedom_revoked": NC_("task reason", "Probationary freedom revoked"),
+    "supervision_ordered": NC_("task reason", "Supervision ordered"),
 }
 """Task reason codes written as literals; the two families below are matched by pattern."""
 
@@ -187,6 +204,16 @@ FACT_KINDS: Mapping[str, Label] = {
     "task_status_changed": NC_("fact", "Task status changed"),
     "responsible_area_changed": NC_("fact", "Responsible county changed"),
     "routing_problem": NC_("fact", "Routing problem"),
+    "release_plan_agreed": NC_("fact", "Release plan agreed"),
+    "release_plan_updated": NC_("fact", "Release plan updated"),
+    "cooperation_requested": NC_("fact", "Cooperation requested"),
+    "network_meeting_scheduled": NC_("fact", "Network meeting scheduled"),
+    "network_meeting_held": NC_("fact", "Network meeting held"),
+    "probationary_freedom_revoked": NC_("fact", "Probationary freedom revoked"),
+    "supervision_ordered": NC_("fact", "Supervision ordered"),
+    "client_preference_recorded": NC_("fact", "Client's wishes recorded"),
+    "client_declined": NC_("fact", "The client declined"),
+    "alert_dismissed": NC_("fact", "Alert dismissed"),
 }
 
 CASE_STATUSES: Mapping[str, Label] = {
