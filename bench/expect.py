@@ -19,6 +19,8 @@ from services.handover.decide import decide
 from services.handover.settings import HandoverSettings
 from services.handover.state import HandoverState
 from services.platform.codec import Catalogue
+from services.platform.dlq import open_original
+from services.platform.keyring import KeyRing
 from services.platform.privacy import open_personal
 from services.platform.sealing import Sealer
 from services.platform.settings import Settings
@@ -37,6 +39,8 @@ class Tracker:
     """Expected handover task id -> the event id whose fact called for it."""
     _read: int = 0
     _codec: Catalogue = field(default_factory=Catalogue)
+    _dead_letter_ring: KeyRing = field(default_factory=lambda: Settings().dead_letter_ring)
+    """Opens the sealed originals of dead letters (the bench runs with the workers' keys)."""
 
     def update(self) -> bool:
         """Decode what arrived since the last call; always True (for use in conditions)."""
@@ -49,7 +53,8 @@ class Tracker:
             elif isinstance(record, Task):
                 self.tasks.setdefault(record.task_id, item)
             elif isinstance(record, DeadLetter):
-                original = self._codec.decode(record.original)
+                value, _ = open_original(record, self._dead_letter_ring)
+                original = self._codec.decode(value)
                 if isinstance(original, InboundEvent):
                     self.dead.setdefault(original.event_id, item)
         self._read = len(seen)
