@@ -55,6 +55,12 @@ class FollowupState(Frozen):
     """Every alert of the current case, open and resolved, by alert id."""
     issued: tuple[str, ...] = ()
     """Triggers of the time-triggered drafts already issued for the case (each fires once)."""
+    withheld: tuple[str, ...] = ()
+    """Those of `issued` whose task was not sent: its recipient had no basis for any of it
+    when it fell due (no basis, no task)."""
+
+    def with_withheld(self, triggers: list[str]) -> "FollowupState":
+        return self.model_copy(update={"withheld": (*self.withheld, *triggers)})
     tasks: dict[str, TaskTrack] = Field(default_factory=dict)
     release_date_moved_earlier: bool = False
     release_moved_on: date | None = None

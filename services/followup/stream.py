@@ -120,14 +120,20 @@ class FollowupShell:
         rt = self.rt
         batch.extend([await rt.send(rt.names.alerts, key, alert) for alert in outcome.alerts])
         case = outcome.state.case
+        state = outcome.state
         if outcome.drafts and case is not None:
             personal = open_personal(case, rt.sealer)
+            withheld = []
             for draft in outcome.drafts:
                 filled = addressed_to_person(draft, personal)
                 issued = disclose(filled, case, self.rules, rt.clock.now())
-                if issued is not None:
+                if issued is None:
+                    withheld.append(draft.trigger)
+                else:
                     batch.extend(await publish_issued(rt, key, issued))
-        batch.write(event, self.states, key, pack(outcome.state), outcome.state)
+            if withheld:
+                state = state.with_withheld(withheld)
+        batch.write(event, self.states, key, pack(state), state)
         due = outcome.state.next_due.isoformat().encode() if outcome.state.next_due else None
         if due != batch.raw(event, self.due, key):
             batch.write(event, self.due, key, due)

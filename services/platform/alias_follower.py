@@ -11,6 +11,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from services.platform.kafka_security import client_options
 from services.platform.settings import Settings
 from services.platform.topics import PSEUDONYM_PARTITIONS
 
@@ -23,15 +24,8 @@ class AliasFollower:
         self.ready = asyncio.Event()
 
     def _security(self) -> dict[str, Any]:
-        s = self.settings
-        if not s.sasl_username:
-            return {}
-        return {
-            "security_protocol": "SASL_PLAINTEXT",
-            "sasl_mechanism": "SCRAM-SHA-512",
-            "sasl_plain_username": s.sasl_username,
-            "sasl_plain_password": s.sasl_password or "",
-        }
+        """The worker's principal and TLS, from the one place that builds client settings."""
+        return client_options(self.settings)
 
     def apply(self, key: bytes | None, value: bytes | None) -> None:
         if key is None:
