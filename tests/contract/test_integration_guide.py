@@ -1,6 +1,5 @@
 """docs/integration-guide.md agrees with the code: reason codes, senders, categories, codec."""
 
-import ast
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -12,36 +11,16 @@ from services.core.tasks import field_categories
 from services.core.vocabulary import Category, ReleaseType
 from services.platform.codec import Catalogue
 from services.platform.schema_store import schemas_dir
-from services.referral.reasons import Reason
+from tests.support.dead_letters import dead_letter_reasons
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = (ROOT / "docs" / "integration-guide.md").read_text("utf-8")
 KIND_COLUMNS = (OrgKind.PRISON, OrgKind.COMMUNITY_SANCTIONS_OFFICE, OrgKind.COUNTY, OrgKind.NGO)
 
 
-def _literal_first_arguments(path: Path, function: str) -> set[str]:
-    """String literals passed first to calls of `function` (or `x.function`) in a module."""
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-        if isinstance(node, ast.Call) and node.args:
-            name = getattr(node.func, "id", getattr(node.func, "attr", None))
-            first = node.args[0]
-            if name == function and isinstance(first, ast.Constant):
-                found.add(str(first.value))
-    return found
-
-
-def _dead_letter_reasons() -> set[str]:
-    reasons = {reason.value for reason in Reason}
-    reasons |= _literal_first_arguments(ROOT / "services/platform/codec.py", "DecodeError")
-    for module in (ROOT / "services").rglob("*.py"):
-        reasons |= _literal_first_arguments(module, "dead_letter")
-    return reasons
-
-
 def test_every_dead_letter_reason_is_explained() -> None:
     """Each reason code that can reach the DLQ is in the guide's tables."""
-    missing = sorted(r for r in _dead_letter_reasons() if f"`{r}`" not in GUIDE)
+    missing = sorted(r for r in dead_letter_reasons() if f"`{r}`" not in GUIDE)
     assert missing == []
 
 
