@@ -1,31 +1,14 @@
 """The faust app factory: one consumer group per service, raw-bytes topics, per-worker dirs."""
 
 from pathlib import Path
-from typing import Any
 
 import faust
-from faust.transport.drivers import aiokafka as aiokafka_driver
 
 from services.platform import faust_patches
+from services.platform.faust_patches.idempotent_producer import App
 from services.platform.kafka_security import KafkaSecurity
 from services.platform.settings import Settings
 from services.platform.topics import TopicNames
-
-
-class IdempotentProducer(aiokafka_driver.Producer):
-    """faust's aiokafka producer with idempotence on (faust turns it on only for transactions):
-    a batch the broker wrote but whose answer was lost, sent again after a broker fails, is
-    not written twice."""
-
-    def _settings_extra(self) -> dict[str, Any]:
-        return {**super()._settings_extra(), "acks": "all", "enable_idempotence": True}
-
-
-class App(faust.App):
-    """A faust app whose producer is idempotent and waits for every in-sync replica."""
-
-    def _new_producer(self) -> Any:
-        return IdempotentProducer(self.transport, loop=self.loop, beacon=self.beacon)
 
 
 def make_app(service: str, settings: Settings, worker_id: str = "0") -> faust.App:

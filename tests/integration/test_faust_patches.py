@@ -1,5 +1,6 @@
 """Each faust patch against the real library and a real broker: the situation it corrects
-is produced through faust's own code paths, and without the patch a message is lost.
+is produced through faust's own code paths, and without the patch a message is lost (or, for
+the idempotent producer, written without the producer id that keeps a resent batch single).
 
 Show a failure by turning one patch off:
 `JATKUMO_FAUST_PATCHES_DISABLED=<name> pytest tests/integration/test_faust_patches.py -k <name>`.
@@ -16,6 +17,7 @@ from services.platform.batching import batches
 from services.platform.faust_patches import stall_watch
 from services.platform.faust_patches.batch_acks import withhold_acks
 from tests.support.patched_app import PatchedApp, hold, patched_app, process
+from tests.support.record_batches import producer_ids
 
 pytestmark = pytest.mark.integration
 
@@ -130,3 +132,18 @@ def test_batch_acks_withholds_the_acknowledgements_of_a_cancelled_batch(
         assert await world.committed() in (None, 0), "committed a batch that was not decided"
 
     _run(kafka_bootstrap, tmp_path, undecided, scenario)
+
+
+def test_idempotent_producer_writes_every_batch_under_a_producer_id(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    """faust's producer sends outside transactions with a producer id, which the broker keeps
+    so that a batch sent again after a lost answer is not written twice."""
+
+    async def scenario(world: PatchedApp) -> None:
+        await world.produce(3)
+        ids = await producer_ids(kafka_bootstrap, world.topic_name)
+        assert ids, "no batch on the broker"
+        assert all(pid >= 0 for pid in ids), f"batches written without a producer id: {ids}"
+
+    _run(kafka_bootstrap, tmp_path, process, scenario)

@@ -11,7 +11,14 @@ its patch off and watch the failure the patch prevents. Never set it in a deploy
 
 import os
 
-PATCHES = ("ordered_fetch", "ack_guard", "gapless_commit", "stall_watch", "batch_acks")
+PATCHES = (
+    "ordered_fetch",
+    "ack_guard",
+    "gapless_commit",
+    "stall_watch",
+    "batch_acks",
+    "idempotent_producer",
+)
 DISABLED_ENV = "JATKUMO_FAUST_PATCHES_DISABLED"
 
 

@@ -18,7 +18,12 @@ import aiokafka
 import faust.streams
 from faust.transport.consumer import Consumer
 
-from services.platform.faust_patches import ack_guard, gapless_commit, ordered_fetch
+from services.platform.faust_patches import (
+    ack_guard,
+    gapless_commit,
+    idempotent_producer,
+    ordered_fetch,
+)
 
 WRITTEN_FOR = {"faust-streaming": "0.15.3", "aiokafka": "0.14.0", "mode-streaming": "0.7.1"}
 
@@ -37,10 +42,22 @@ def _originals() -> dict[str, Callable[..., Any]]:
         "faust.streams.Stream.take_events": faust.streams.Stream.take_events,
         "faust.streams.Stream._py_aiter": faust.streams.Stream._py_aiter,
         "aiokafka.AIOKafkaConsumer.seek": aiokafka.AIOKafkaConsumer.seek,
+        "faust.App._new_producer": idempotent_producer._original_new_producer,
+        "faust.transport.drivers.aiokafka.Producer._settings_extra": (
+            idempotent_producer._original_settings_extra
+        ),
     }
 
 
 EXPECTED: dict[str, tuple[str, str]] = {
+    "faust.App._new_producer": (
+        "(self) -> faust.types.transports.ProducerT",
+        "e7e1814e715d8b30",
+    ),
+    "faust.transport.drivers.aiokafka.Producer._settings_extra": (
+        "(self) -> Mapping[str, Any]",
+        "a4c7bc41b6382223",
+    ),
     "aiokafka.AIOKafkaConsumer.seek": (
         "(self, partition, offset)",
         "a9430f1f3b9ac419",
