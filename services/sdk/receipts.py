@@ -59,19 +59,24 @@ class ReceiptReader:
 
     def receipts(self, timeout: float = 5.0) -> Iterator[Receipt]:
         """Receipts as they arrive, until `timeout` seconds pass with nothing new."""
-        while True:
-            batches = self._consumer.poll(timeout_ms=int(timeout * 1000))
-            if not batches:
-                return
-            for records in batches.values():
-                for record in records:
-                    try:
-                        receipt = self.catalogue.decode_as(record.value, Receipt)
-                    except DecodeError:
-                        continue
-                    if receipt.event_id is not None:
-                        self._read.setdefault(receipt.event_id, []).append(receipt)
-                    yield receipt
+        while read := self._poll(timeout):
+            yield from read
+
+    def _poll(self, timeout: float) -> list[Receipt]:
+        """One poll's receipts, each recorded by event id before any is handed out: a caller
+        that stops at the one it waits for must not lose the others the poll returned."""
+        batches = self._consumer.poll(timeout_ms=int(timeout * 1000))
+        read: list[Receipt] = []
+        for records in batches.values():
+            for record in records:
+                try:
+                    receipt = self.catalogue.decode_as(record.value, Receipt)
+                except DecodeError:
+                    continue
+                if receipt.event_id is not None:
+                    self._read.setdefault(receipt.event_id, []).append(receipt)
+                read.append(receipt)
+        return read
 
     def read_for(self, event_id: str) -> list[Receipt]:
         """The receipts of one event read so far (by this reader), in order."""
@@ -85,9 +90,7 @@ class ReceiptReader:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise ReceiptTimeout(f"no receipt for event {event_id} in {timeout:g} s")
-            for _ in self.receipts(timeout=min(left, 1.0)):
-                if self._first(event_id, final) is not None:
-                    break
+            self._poll(min(left, 1.0))
         return found
 
     def _first(self, event_id: str, final: bool) -> Receipt | None:

@@ -13,57 +13,26 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from services.core.events import CustodyStarted, ReleaseDateSet
 from services.core.facts import CaseFact
 from services.core.receipts import ReceiptOutcome
 from services.core.records import DeadLetter
-from services.core.vocabulary import ReleaseType, SentenceType
 from services.platform.codec import Catalogue
 from services.platform.schema_store import load_versions, schemas_dir
 from services.sdk import Publisher, ReceiptReader
 from tests.support.kafka_io import TopicReader
-from tests.support.people import temporary_identity_code
 from tests.support.pipeline import Pipeline
+from tests.support.prisoners import PRISON, Prisoners
 
 pytestmark = pytest.mark.integration
 
-PRISON = "prison-kuopion"
-AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+PRISONERS = Prisoners("replay", born=date(1988, 4, 30), number=960)
 WITHIN = 90.0
 PEOPLE = (1, 2)
-
-
-def _code(n: int) -> str:
-    return temporary_identity_code(date(1988, 5, n), 960 + n)
-
-
-def _custody(n: int) -> CustodyStarted:
-    return CustodyStarted(
-        event_id=f"replay-custody-{n}",
-        occurred_at=AT,
-        source_org=PRISON,
-        identity_code=_code(n),
-        prison=PRISON,
-        sentence_type=SentenceType.LONG_TERM,
-        sentence_start=date(2026, 3, 1),
-        home_municipality="297",
-    )
-
-
-def _release(n: int) -> ReleaseDateSet:
-    return ReleaseDateSet(
-        event_id=f"replay-release-{n}",
-        occurred_at=AT,
-        source_org=PRISON,
-        identity_code=_code(n),
-        release_date=date(2026, 12, 1),
-        release_type=ReleaseType.CONDITIONAL_RELEASE,
-    )
 
 
 def _with_newer_release_schema(root: Path) -> Path:
@@ -115,20 +84,22 @@ def test_dead_letters_are_sealed_and_replay_turns_them_into_facts_once(
     names = pipeline.names
     with Publisher(PRISON, pipeline.bootstrap, namespace=names.namespace) as publisher:
         for n in PEOPLE:
-            opened = publisher.publish(_custody(n), wait_for_receipt=True, receipt_timeout=WITHIN)
+            opened = publisher.publish(
+                PRISONERS.custody(n), wait_for_receipt=True, receipt_timeout=WITHIN
+            )
             assert opened is not None
             assert (opened.outcome, opened.reason_code) == (ReceiptOutcome.ACCEPTED, None)
     with Publisher(
         PRISON, pipeline.bootstrap, namespace=names.namespace, catalogue=newer
     ) as publisher:
         for n in (*PEOPLE, PEOPLE[0]):  # the first one sent twice: two letters, one event
-            publisher.publish(_release(n), wait=True)
+            publisher.publish(PRISONERS.release(n), wait=True)
     reader = TopicReader(pipeline.bootstrap, names.dlq, names.case_facts)
     try:
         reader.wait_for(lambda _: len(reader.of(DeadLetter)) >= 3, WITHIN, "three dead letters")
         for message in reader.raw:
             if message.topic == names.dlq:
-                assert _code(1).encode() not in message.value
+                assert PRISONERS.code(1).encode() not in message.value
                 assert b"replay-release" not in message.value + (message.key or b"")
         assert {x.reason_code for x in reader.of(DeadLetter)} == {"unknown_fingerprint"}
 

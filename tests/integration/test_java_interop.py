@@ -6,28 +6,38 @@ import json
 import shutil
 import subprocess
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
 from fastavro import parse_schema, schemaless_writer
 
-from services.core.events import ConsentGiven, CustodyStarted, ReleaseDateSet
+from services.core.events import CustodyStarted
 from services.core.facts import CaseFact, FactKind
 from services.core.tasks import Task, TaskKind
-from services.core.vocabulary import Category, ConsentCollection, ReleaseType, SentenceType
+from services.core.vocabulary import ReleaseType, SentenceType
 from services.platform.codec import MARKER, Catalogue
 from services.platform.schema_store import load_versions, schemas_dir
 from services.sdk import Publisher
 from tests.support.kafka_io import TopicReader
-from tests.support.people import temporary_identity_code
 from tests.support.pipeline import Pipeline
+from tests.support.prisoners import PRISON, Prisoners
 
 pytestmark = pytest.mark.integration
 
 PROJECT = Path(__file__).resolve().parents[2] / "interop" / "java"
-PRISON = "prison-kuopion"
-AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+PRISONERS = Prisoners("java", born=date(1985, 4, 30), number=900)
+
+
+def _custody(n: int, **changes: object) -> CustodyStarted:
+    """A short sentence with every optional field of the record set, names included."""
+    full = {
+        "sentence_type": SentenceType.SHORT_TERM,
+        "expected_release": date(2026, 9, 1),
+        "full_name": "Testi Testinen",
+        "phone": "+358 40 000 0000",
+    }
+    return PRISONERS.custody(n, **{**full, **changes})
 CATALOGUE = Catalogue()
 
 
@@ -66,34 +76,6 @@ def _prepares(task: Task, release: date) -> bool:
     return task.kind == TaskKind.RELEASE_PREPARATION and task.payload.release_date == release
 
 
-def _consent(n: int) -> ConsentGiven:
-    """The prisoner's consent: identity and release schedule to county 13."""
-    return ConsentGiven(
-        event_id=f"java-consent-{n}", occurred_at=AT, source_org=PRISON,
-        identity_code=temporary_identity_code(date(1985, 5, n), 900 + n), consent_id=f"c-{n}",
-        categories=[Category.IDENTITY, Category.RELEASE_SCHEDULE], recipients=["county-13"],
-        purpose="release_planning", valid_from=date(2026, 3, 1), valid_until=date(2027, 3, 1),
-        collection_method=ConsentCollection.WRITTEN,
-    )
-
-
-def _custody(n: int, **changes: object) -> CustodyStarted:
-    event = CustodyStarted(
-        event_id=f"java-custody-{n}",
-        occurred_at=AT,
-        source_org=PRISON,
-        identity_code=temporary_identity_code(date(1985, 5, n), 900 + n),
-        prison=PRISON,
-        sentence_type=SentenceType.SHORT_TERM,
-        sentence_start=date(2026, 3, 1),
-        home_municipality="297",
-        expected_release=date(2026, 9, 1),
-        full_name="Testi Testinen",
-        phone="+358 40 000 0000",
-    )
-    return event.model_copy(update=changes)
-
-
 def _java_release(java: list[str], path: Path, n: int) -> bytes:
     _run(
         java,
@@ -102,7 +84,7 @@ def _java_release(java: list[str], path: Path, n: int) -> bytes:
         str(path),
         f"java-release-{n}",
         PRISON,
-        temporary_identity_code(date(1985, 5, n), 900 + n),
+        PRISONERS.code(n),
         "2026-12-01",
         "conditional_release",
         "2026-03-02T09:00:00Z",
@@ -136,14 +118,7 @@ def test_python_decodes_what_java_encodes(java: list[str], tmp_path: Path) -> No
     """A ReleaseDateSet from Java's BinaryMessageEncoder decodes into the Python model."""
     data = _java_release(java, tmp_path / "release.bin", 3)
     assert data[:10] == MARKER + load_versions("ReleaseDateSet")[-1].fingerprint
-    assert CATALOGUE.decode(data) == ReleaseDateSet(
-        event_id="java-release-3",
-        occurred_at=AT,
-        source_org=PRISON,
-        identity_code=temporary_identity_code(date(1985, 5, 3), 903),
-        release_date=date(2026, 12, 1),
-        release_type=ReleaseType.CONDITIONAL_RELEASE,
-    )
+    assert CATALOGUE.decode(data) == PRISONERS.release(3)
 
 
 def test_pipeline_processes_a_java_encoded_event(
@@ -154,7 +129,7 @@ def test_pipeline_processes_a_java_encoded_event(
     data = _java_release(java, tmp_path / "release.bin", 4)
     with Publisher(PRISON, pipeline.bootstrap, namespace=pipeline.namespace) as publisher:
         publisher.publish(_custody(4, full_name=None, phone=None), wait=True)
-        publisher.publish(_consent(4), wait=True)
+        publisher.publish(PRISONERS.consent(4), wait=True)
         publisher.publish_raw(data, key=b"java-release-4", wait=True)
     names = pipeline.names
     reader = TopicReader(pipeline.bootstrap, names.case_facts, names.tasks("county-13"))

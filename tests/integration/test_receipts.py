@@ -5,22 +5,22 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
+from kafka import KafkaProducer
 
-from services.core.events import ClientPlanAgreed, CustodyStarted, ReleaseDateSet
-from services.core.receipts import ReceiptOutcome
-from services.core.vocabulary import ReleaseType, SentenceType
+from services.core.events import ClientPlanAgreed
+from services.core.receipts import ReceiptOutcome, make_receipt
 from services.sdk import Publisher, ReceiptReader
-from tests.support.people import temporary_identity_code
+from tests.support.kafka_io import CATALOGUE
 from tests.support.pipeline import Pipeline
+from tests.support.prisoners import AT, PRISON, Prisoners
 
 pytestmark = pytest.mark.integration
 
-PRISON = "prison-kuopion"
-AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+PEOPLE = Prisoners("receipt", born=date(1990, 1, 1), number=940)
 WITHIN = 60.0
 
 
@@ -32,40 +32,12 @@ def pipeline(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> 
     running.stop()
 
 
-def _code(n: int) -> str:
-    return temporary_identity_code(date(1990, 1, 1 + n), 940 + n)
-
-
-def _custody(n: int) -> CustodyStarted:
-    return CustodyStarted(
-        event_id=f"receipt-custody-{n}",
-        occurred_at=AT,
-        source_org=PRISON,
-        identity_code=_code(n),
-        prison=PRISON,
-        sentence_type=SentenceType.LONG_TERM,
-        sentence_start=date(2026, 3, 1),
-        home_municipality="297",
-    )
-
-
-def _release(n: int) -> ReleaseDateSet:
-    return ReleaseDateSet(
-        event_id=f"receipt-release-{n}",
-        occurred_at=AT,
-        source_org=PRISON,
-        identity_code=_code(n),
-        release_date=date(2026, 12, 1),
-        release_type=ReleaseType.CONDITIONAL_RELEASE,
-    )
-
-
 def _not_for_prisons(n: int) -> ClientPlanAgreed:
     return ClientPlanAgreed(
         event_id=f"receipt-plan-{n}",
         occurred_at=AT,
         source_org=PRISON,
-        identity_code=_code(n),
+        identity_code=PEOPLE.code(n),
         review_date=date(2026, 12, 1),
     )
 
@@ -77,7 +49,9 @@ def _publisher(pipeline: Pipeline) -> Publisher:
 def test_the_sdk_awaits_an_accepted_receipt(pipeline: Pipeline) -> None:
     """`publish(..., wait_for_receipt=True)` returns the event's final `accepted` receipt."""
     with _publisher(pipeline) as publisher:
-        receipt = publisher.publish(_custody(1), wait_for_receipt=True, receipt_timeout=WITHIN)
+        receipt = publisher.publish(
+            PEOPLE.custody(1), wait_for_receipt=True, receipt_timeout=WITHIN
+        )
     assert receipt is not None
     assert (receipt.event_id, receipt.outcome, receipt.final) == (
         "receipt-custody-1",
@@ -105,9 +79,9 @@ def test_a_held_message_is_held_then_accepted(pipeline: Pipeline) -> None:
     """An event before its case gets `held`, then `accepted` once CustodyStarted opens it."""
     reader = ReceiptReader(PRISON, pipeline.bootstrap, namespace=pipeline.namespace)
     with _publisher(pipeline) as publisher, reader:
-        publisher.publish(_release(3), wait=True)
+        publisher.publish(PEOPLE.release(3), wait=True)
         reader.wait_for("receipt-release-3", WITHIN, final=False)
-        publisher.publish(_custody(3), wait=True)
+        publisher.publish(PEOPLE.custody(3), wait=True)
         reader.wait_for("receipt-release-3", WITHIN)
         outcomes = [r.outcome for r in reader.read_for("receipt-release-3")]
     assert outcomes == [ReceiptOutcome.HELD, ReceiptOutcome.ACCEPTED]
@@ -116,9 +90,9 @@ def test_a_held_message_is_held_then_accepted(pipeline: Pipeline) -> None:
 def test_a_resent_duplicate_gets_the_first_outcome_again(pipeline: Pipeline) -> None:
     """Sending an accepted event again repeats the same receipt, not a second decision."""
     with _publisher(pipeline) as publisher:
-        first = publisher.publish(_custody(4), wait_for_receipt=True, receipt_timeout=WITHIN)
+        first = publisher.publish(PEOPLE.custody(4), wait_for_receipt=True, receipt_timeout=WITHIN)
     with _publisher(pipeline) as publisher:
-        again = publisher.publish(_custody(4), wait_for_receipt=True, receipt_timeout=WITHIN)
+        again = publisher.publish(PEOPLE.custody(4), wait_for_receipt=True, receipt_timeout=WITHIN)
     assert first is not None
     assert again is not None
     assert (again.outcome, again.receipt_id) == (first.outcome, first.receipt_id)
@@ -142,7 +116,7 @@ def test_receipts_tail_prints_the_organisations_receipts(
 ) -> None:
     """`jatkumo receipts tail --org X --json` shows the receipts sent to X."""
     with _publisher(pipeline) as publisher:
-        publisher.publish(_custody(5), wait_for_receipt=True, receipt_timeout=WITHIN)
+        publisher.publish(PEOPLE.custody(5), wait_for_receipt=True, receipt_timeout=WITHIN)
     result = subprocess.run(
         [
             sys.executable,
@@ -172,3 +146,24 @@ def test_receipts_tail_prints_the_organisations_receipts(
     assert {"event_id": "receipt-custody-5", "outcome": "accepted"}.items() <= next(
         line for line in shown if line["event_id"] == "receipt-custody-5"
     ).items()
+
+
+def test_waiting_for_one_receipt_keeps_the_others_its_poll_returned(pipeline: Pipeline) -> None:
+    """Two receipts fetched in one poll: waiting for the first does not lose the second."""
+    names = pipeline.names
+    with ReceiptReader(PRISON, pipeline.bootstrap, namespace=names.namespace) as reader:
+        producer = KafkaProducer(bootstrap_servers=pipeline.bootstrap)
+        for event_id in ("receipt-together-1", "receipt-together-2"):
+            receipt = make_receipt(
+                PRISON, event_id, names.inbound(PRISON), 0, 0, ReceiptOutcome.ACCEPTED, AT
+            )
+            producer.send(
+                names.receipts(PRISON),
+                key=event_id.encode(),
+                value=CATALOGUE.encode(receipt),
+                partition=0,
+            )
+        producer.flush()
+        producer.close()
+        assert reader.wait_for("receipt-together-1", WITHIN).event_id == "receipt-together-1"
+        assert reader.wait_for("receipt-together-2", 5.0).event_id == "receipt-together-2"

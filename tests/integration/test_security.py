@@ -7,7 +7,7 @@ import socket
 import ssl
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +15,10 @@ import pytest
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError, KafkaTimeoutError, TopicAuthorizationFailedError
 
-from services.core.events import ClientPlanAgreed, ConsentGiven, CustodyStarted, ReleaseDateSet
+from services.core.events import ClientPlanAgreed
 from services.core.organisations import default_registry
 from services.core.receipts import ReceiptOutcome
 from services.core.tasks import Task, TaskKind
-from services.core.vocabulary import Category, ConsentCollection, ReleaseType, SentenceType
 from services.operator.projection import OperatorProjection
 from services.operator.stream import GroupLag, read_to_end
 from services.platform import broker, pki
@@ -36,17 +35,15 @@ from services.platform.settings import Settings
 from services.platform.topics import Replication
 from services.sdk import Publisher, PublishError, ReceiptReader, Subscriber
 from tests.support.cluster import under_replicated
-from tests.support.people import temporary_identity_code
 from tests.support.pipeline import Pipeline
+from tests.support.prisoners import AT, COUNTY, PRISON, Prisoners
 
 pytestmark = pytest.mark.integration
 
 SECRET = "test-deployment-secret"
 ADMIN_PASSWORD = "secure-test-admin"
-PRISON = "prison-kuopion"
-COUNTY = "county-13"
 OTHER_COUNTY = "county-02"
-AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+PRISONERS = Prisoners("secure", born=date(1991, 2, 2), number=930)
 REFUSED_WITHIN_MS = 3000
 NODES = 3
 CA_FILE: list[Path] = []
@@ -106,41 +103,6 @@ def pipeline(
     )
     yield running
     running.stop()
-
-
-def _custody() -> CustodyStarted:
-    return CustodyStarted(
-        event_id="secure-custody-1",
-        occurred_at=AT,
-        source_org=PRISON,
-        identity_code=temporary_identity_code(date(1991, 2, 3), 931),
-        prison=PRISON,
-        sentence_type=SentenceType.LONG_TERM,
-        sentence_start=date(2026, 3, 1),
-        home_municipality="297",
-    )
-
-
-def _consent() -> ConsentGiven:
-    """The prisoner's consent for release planning with the county: the basis of its task."""
-    return ConsentGiven(
-        event_id="secure-consent-1", occurred_at=AT, source_org=PRISON,
-        identity_code=temporary_identity_code(date(1991, 2, 3), 931), consent_id="secure-1",
-        categories=[Category.IDENTITY, Category.RELEASE_SCHEDULE], recipients=[COUNTY],
-        purpose="release_planning", valid_from=date(2026, 3, 1), valid_until=date(2027, 3, 1),
-        collection_method=ConsentCollection.WRITTEN,
-    )
-
-
-def _release() -> ReleaseDateSet:
-    return ReleaseDateSet(
-        event_id="secure-release-1",
-        occurred_at=AT,
-        source_org=PRISON,
-        identity_code=temporary_identity_code(date(1991, 2, 3), 931),
-        release_date=date(2026, 12, 1),
-        release_type=ReleaseType.CONDITIONAL_RELEASE,
-    )
 
 
 def test_county_reading_another_countys_tasks_is_refused(pipeline: Pipeline) -> None:
@@ -261,9 +223,9 @@ def test_services_work_end_to_end_under_the_secure_profile(running: Pipeline) ->
     with Publisher(
         PRISON, running.bootstrap, namespace=running.namespace, **org_security(PRISON)
     ) as publisher:
-        publisher.publish(_custody(), wait=True)
-        publisher.publish(_consent(), wait=True)
-        publisher.publish(_release(), wait=True)
+        publisher.publish(PRISONERS.custody(1), wait=True)
+        publisher.publish(PRISONERS.consent(1), wait=True)
+        publisher.publish(PRISONERS.release(1), wait=True)
     subscriber = Subscriber(
         COUNTY,
         running.bootstrap,
@@ -284,7 +246,7 @@ def test_a_refused_messages_receipt_reaches_only_its_sender(running: Pipeline) -
     """The prison reads the refusal's reason on its receipts topic; a county may not read it."""
     refused = ClientPlanAgreed(
         event_id="secure-plan-1", occurred_at=AT, source_org=PRISON,
-        identity_code=temporary_identity_code(date(1991, 2, 3), 931),
+        identity_code=PRISONERS.code(1),
         review_date=date(2026, 12, 1),
     )
     with Publisher(PRISON, running.bootstrap, namespace=running.namespace,
@@ -307,7 +269,7 @@ def test_operator_principal_reads_its_topics_and_the_services_lag(running: Pipel
                         kafka_ssl_cafile=CA_FILE[0], clock="event", environment="test")
     with Publisher(PRISON, running.bootstrap, namespace=running.namespace,
                    **org_security(PRISON)) as publisher:
-        publisher.publish(_custody().model_copy(update={"event_id": "secure-custody-2"}),
+        publisher.publish(PRISONERS.custody(1, event_id="secure-custody-2"),
                           wait=True)
     _eventually(lambda: bool(_read_facts(settings, running).people), within=90.0,
                 what="the case of secure-custody-2 in the operator's projection")

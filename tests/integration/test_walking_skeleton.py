@@ -1,26 +1,23 @@
 """The thin slice on a real broker: a prison's release event becomes a county task."""
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
-from services.core.events import ConsentGiven, CustodyStarted, ReleaseDateSet
 from services.core.facts import CaseFact, FactKind
 from services.core.records import DeadLetter
 from services.core.tasks import Task, TaskKind
-from services.core.vocabulary import Category, ConsentCollection, ReleaseType, SentenceType
 from services.platform.dlq import open_original
 from services.platform.settings import Settings
 from services.sdk import Publisher
 from tests.support.kafka_io import TopicReader
-from tests.support.people import temporary_identity_code
 from tests.support.pipeline import Pipeline
+from tests.support.prisoners import PRISON, Prisoners
 
 pytestmark = pytest.mark.integration
 
-PRISON = "prison-kuopion"
-AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+PEOPLE = Prisoners("skeleton", born=date(1990, 1, 1), number=900)
 
 
 @pytest.fixture(scope="module")
@@ -33,47 +30,6 @@ def pipeline(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> 
     running.stop()
 
 
-def _custody(n: int) -> CustodyStarted:
-    return CustodyStarted(
-        event_id=f"custody-{n}",
-        occurred_at=AT,
-        source_org=PRISON,
-        identity_code=temporary_identity_code(date(1990, 1, 1 + n), 900 + n),
-        prison=PRISON,
-        sentence_type=SentenceType.LONG_TERM,
-        sentence_start=date(2026, 3, 1),
-        home_municipality="297",
-    )
-
-
-def _release(n: int) -> ReleaseDateSet:
-    return ReleaseDateSet(
-        event_id=f"release-{n}",
-        occurred_at=AT,
-        source_org=PRISON,
-        identity_code=temporary_identity_code(date(1990, 1, 1 + n), 900 + n),
-        release_date=date(2026, 12, 1),
-        release_type=ReleaseType.CONDITIONAL_RELEASE,
-    )
-
-
-def _consent(n: int) -> ConsentGiven:
-    """The prisoner's consent: identity and release schedule to county 13 for release planning."""
-    return ConsentGiven(
-        event_id=f"consent-{n}",
-        occurred_at=AT,
-        source_org=PRISON,
-        identity_code=temporary_identity_code(date(1990, 1, 1 + n), 900 + n),
-        consent_id=f"consent-{n}",
-        categories=[Category.IDENTITY, Category.RELEASE_SCHEDULE],
-        recipients=["county-13"],
-        purpose="release_planning",
-        valid_from=date(2026, 3, 1),
-        valid_until=date(2027, 3, 1),
-        collection_method=ConsentCollection.WRITTEN,
-    )
-
-
 def test_release_event_becomes_release_preparation_task_for_home_county(
     pipeline: Pipeline,
 ) -> None:
@@ -81,9 +37,9 @@ def test_release_event_becomes_release_preparation_task_for_home_county(
     county 13 a release_preparation."""
     names = pipeline.names
     with Publisher(PRISON, pipeline.bootstrap, namespace=pipeline.namespace) as publisher:
-        publisher.publish(_custody(1))
-        publisher.publish(_consent(1))
-        publisher.publish(_release(1))
+        publisher.publish(PEOPLE.custody(1))
+        publisher.publish(PEOPLE.consent(1))
+        publisher.publish(PEOPLE.release(1))
     reader = TopicReader(pipeline.bootstrap, names.case_facts, names.tasks("county-13"))
     reader.wait_for(lambda _: len(reader.of(Task)) >= 1, what="a task for county 13")
     facts = reader.of(CaseFact)
@@ -100,21 +56,23 @@ def test_garbage_goes_to_dlq_and_good_messages_still_flow(pipeline: Pipeline) ->
     """A malformed message between two good ones is dead-lettered; both good ones get through."""
     names = pipeline.names
     with Publisher(PRISON, pipeline.bootstrap, namespace=pipeline.namespace) as publisher:
-        publisher.publish(_custody(2), wait=True)
+        publisher.publish(PEOPLE.custody(2), wait=True)
         publisher.publish_raw(b"\xc3\x01 definitely not avro", key=b"bad-1", wait=True)
-        publisher.publish(_release(2), wait=True)
+        publisher.publish(PEOPLE.release(2), wait=True)
     reader = TopicReader(pipeline.bootstrap, names.dlq, names.case_facts)
     reader.wait_for(
         lambda _: (
             bool(reader.of(DeadLetter))
-            and any(f.event_id == "release-2" for f in reader.of(CaseFact))
+            and any(f.event_id == "skeleton-release-2" for f in reader.of(CaseFact))
         ),
         what="a dead letter and the second good event's fact",
     )
     letter = reader.of(DeadLetter)[0]
     assert letter.reason_code == "unknown_fingerprint"
     assert open_original(letter, Settings().dead_letter_ring) == (
-        b"\xc3\x01 definitely not avro", b"bad-1")
+        b"\xc3\x01 definitely not avro",
+        b"bad-1",
+    )
     assert b"definitely" not in letter.original
     assert letter.topic == names.inbound(PRISON)
     reader.close()
@@ -123,13 +81,13 @@ def test_garbage_goes_to_dlq_and_good_messages_still_flow(pipeline: Pipeline) ->
 def test_no_identity_code_on_internal_topics(pipeline: Pipeline) -> None:
     """Identity codes and names never appear in the bytes of intake or case-fact messages."""
     names = pipeline.names
-    code = temporary_identity_code(date(1990, 1, 3), 903)
-    event = _custody(3).model_copy(update={"identity_code": code, "full_name": "Testi Henkilö"})
+    code = PEOPLE.code(3)
+    event = PEOPLE.custody(3, full_name="Testi Henkilö")
     with Publisher(PRISON, pipeline.bootstrap, namespace=pipeline.namespace) as publisher:
         publisher.publish(event, wait=True)
     reader = TopicReader(pipeline.bootstrap, names.intake, names.case_facts)
     reader.wait_for(
-        lambda _: any(f.event_id == "custody-3" for f in reader.of(CaseFact)),
+        lambda _: any(f.event_id == "skeleton-custody-3" for f in reader.of(CaseFact)),
         what="the fact of custody-3",
     )
     assert reader.raw
