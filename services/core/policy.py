@@ -10,7 +10,10 @@ basis for that recipient. The bases, and only these:
   the category and the recipient and names the draft's purpose (purposes are compared as
   tokens; there is no wildcard). A consent recorded by an NGO opens nothing but that NGO.
   Referral feedback (SHL 40 § 2 mom., "asiakkaan suostumuksella") rests on the consent that the
-  contact with consent rested on: while it is in force the referrer hears the referral's status.
+  contact with consent rested on: while it is in force the referrer hears the referral's status,
+  and what the county did with a task the referral caused (`task_outcome`). No other basis
+  carries a `task_outcome`: its content is county data (service status), never the Criminal
+  Sanctions Agency's own, so internal use does not open it either.
 - **SHL 35 § 2 mom. notification without consent**: a notification made on a recorded ground
   opens the rules' minimum (never health, offence or free text) to the responsible county only,
   only on the tasks that let it act on the notification (`SHL35_TASK_KINDS`), and only until
@@ -191,9 +194,14 @@ def _agreement_reaches(
     )
 
 
+FEEDBACK_KINDS = frozenset({TaskKind.REFERRAL_FEEDBACK, TaskKind.TASK_OUTCOME})
+"""What the referrer of a contact with consent hears under SHL 40 § 2 mom.: the referral's
+status, and the outcome of a task the referral caused."""
+
+
 def _feedback_consent(draft: TaskDraft, case: CaseState, today: date) -> Consent | None:
-    """For referral feedback to the referrer: the consent its contact rested on, if in force."""
-    if draft.kind != TaskKind.REFERRAL_FEEDBACK:
+    """For feedback to the referrer: the consent its contact rested on, if in force."""
+    if draft.kind not in FEEDBACK_KINDS:
         return None
     for referral in case.referrals:
         if (

@@ -21,6 +21,7 @@ from services.core.vocabulary import (
     Need,
     ReleaseType,
     SentenceType,
+    TaskStatus,
     Urgency,
 )
 
@@ -52,6 +53,8 @@ class TaskKind(StrEnum):
     SUPERVISION_ORDERED = "supervision_ordered"
     CLIENT_DECLINED = "client_declined"
     PATH_ESCALATION = "path_escalation"
+    TASK_OUTCOME = "task_outcome"
+    """What the recipient of a task did with it, told to the organisation whose event caused it."""
 
 
 class Priority(StrEnum):
@@ -122,6 +125,12 @@ class TaskPayload(Frozen):
     escalated_rule: Annotated[str | None, category(Category.SERVICE_STATUS)]
     """The alert rule a `path_escalation` reminds of."""
     missed_deadline: Annotated[Instant | None, category(Category.SERVICE_STATUS)]
+    task_outcome: Annotated[TaskStatus | None, category(Category.SERVICE_STATUS)]
+    """What the recipient did with the task a `task_outcome` notice is about."""
+    outcome_task_kind: Annotated[str | None, category(Category.SERVICE_STATUS)]
+    """The kind of that task."""
+    cause_event_id: Annotated[str | None, category(Category.SERVICE_STATUS)]
+    """The `event_id` of the notice's recipient's own event that caused that task."""
 
 
 def field_categories() -> dict[str, Category]:

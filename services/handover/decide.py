@@ -3,7 +3,9 @@
 Pure: state, fact, personal details, rules, settings and `now` in; new state and issued tasks
 out. Every draft goes through the one sharing decision (`services.core.policy.disclose`). A task
 already issued (same deterministic id) is not issued again, so a repeated fact changes nothing;
-a task whose recipient has no basis for any of its content is not issued at all.
+a task whose recipient has no basis for any of its content is not issued at all. A
+`task_outcome` notice withheld for that reason is remembered as withheld (ids only), so a
+repeated status gets the same decision and the withholding is on record.
 """
 
 from collections.abc import Callable
@@ -16,7 +18,7 @@ from services.core.facts import CaseFact, FactKind
 from services.core.frozen import Frozen
 from services.core.policy import IssuedTask, SharingRules, disclose, task_id_for
 from services.core.tasks import TaskKind
-from services.handover import network_changes, planning, release
+from services.handover import network_changes, outcomes, planning, release
 from services.handover.context import Context
 from services.handover.settings import HandoverSettings
 from services.handover.state import HandoverState
@@ -43,6 +45,7 @@ BUILDERS: dict[FactKind, Builder] = {
     FactKind.PROBATIONARY_FREEDOM_REVOKED: planning.on_freedom_revoked,
     FactKind.SUPERVISION_ORDERED: planning.on_supervision_ordered,
     FactKind.CLIENT_DECLINED: planning.on_client_declined,
+    FactKind.TASK_STATUS_CHANGED: outcomes.on_task_status_changed,
 }
 """Facts that make tasks; every other fact changes nothing here."""
 
@@ -79,12 +82,14 @@ def decide(  # noqa: PLR0917 -- the shared decide(state, input, ..., now) shape
     refused: list[Refusal] = []
     for draft in builder(context):
         task_id = task_id_for(draft)
-        if current.has(task_id):
+        if current.decided(task_id):
             continue
         result = disclose(draft, fact.case, rules, now, task_id=task_id)
         if result is None:
             refused.append(Refusal.build(task_kind=draft.kind, recipient_org=draft.recipient_org))
+            if draft.kind == TaskKind.TASK_OUTCOME:
+                current = current.with_withheld(task_id)
             continue
-        current = current.with_issued(result)
+        current = current.with_issued(result, *outcomes.cause_of(fact, result.task))
         issued.append(result)
     return HandoverOutcome.build(state=current, issued=issued, refused=refused)

@@ -16,6 +16,11 @@ class IssuedRef(Frozen):
     recipient_org: str
     consent_ids: list[str] = Field(default_factory=list)
     superseded: bool = False
+    origin_org: str | None = None
+    """The organisation whose event caused the task; it may hear the task's outcome."""
+    origin_event_id: str | None = None
+    """That event's id, which its sender knows."""
+    referral_id: str | None = None
 
 
 class HandoverState(Frozen):
@@ -23,9 +28,21 @@ class HandoverState(Frozen):
 
     person_ref: str
     tasks: list[IssuedRef] = Field(default_factory=list)
+    withheld: list[str] = Field(default_factory=list)
+    """Ids of `task_outcome` notices decided and not sent: their recipient had no basis."""
 
     def has(self, task_id: str) -> bool:
         return any(ref.task_id == task_id for ref in self.tasks)
+
+    def decided(self, task_id: str) -> bool:
+        """Issued, or (a `task_outcome`) withheld: either way decided once, for good."""
+        return self.has(task_id) or task_id in self.withheld
+
+    def find(self, task_id: str) -> IssuedRef | None:
+        return next((ref for ref in self.tasks if ref.task_id == task_id), None)
+
+    def with_withheld(self, task_id: str) -> "HandoverState":
+        return self.model_copy(update={"withheld": [*self.withheld, task_id]})
 
     def active(self, case_id: str) -> list[IssuedRef]:
         return [ref for ref in self.tasks if ref.case_id == case_id and not ref.superseded]
@@ -49,7 +66,10 @@ class HandoverState(Frozen):
                 found.append(ref.recipient_org)
         return found
 
-    def with_issued(self, issued: IssuedTask) -> "HandoverState":
+    def with_issued(
+        self, issued: IssuedTask, origin_org: str | None = None, origin_event_id: str | None = None
+    ) -> "HandoverState":
+        """The state with the task remembered, and the event (and its sender) that caused it."""
         task = issued.task
         tasks = [
             ref.model_copy(update={"superseded": True}) if ref.task_id == task.supersedes else ref
@@ -62,6 +82,9 @@ class HandoverState(Frozen):
                 case_id=task.case_id,
                 recipient_org=task.recipient_org,
                 consent_ids=list(issued.disclosure.consent_ids),
+                origin_org=origin_org,
+                origin_event_id=origin_event_id,
+                referral_id=task.referral_id,
             )
         )
         return self.model_copy(update={"tasks": tasks})

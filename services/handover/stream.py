@@ -49,7 +49,7 @@ def build_app(settings: Settings, worker_id: str = "0") -> faust.App:
             batch.extend(await publish_issued(rt, key, issued))
         for refusal in outcome.refused:
             TASKS_REFUSED.labels(refusal.task_kind.value, refusal.reason_code).inc()
-        if outcome.issued or state is None:  # the state after its tasks (see Batch)
+        if outcome.state is not state:  # new or changed; written after its tasks (see Batch)
             batch.write(event, issued_table, key, pack(outcome.state), outcome.state)
         MESSAGES.labels(SERVICE, "accepted").inc()
 

@@ -129,6 +129,7 @@ TASK_KINDS: Mapping[str, Label] = {
     "supervision_ordered": NC_("task kind", "Supervision ordered"),
     "client_declined": NC_("task kind", "The client declined"),
     "path_escalation": NC_("task kind", "Escalated broken service path"),
+    "task_outcome": NC_("task kind", "Outcome of a task your message caused"),
 }
 
 TASK_REASONS: Mapping[str, Label] = {
@@ -152,6 +153,8 @@ TASK_REASONS: Mapping[str, Label] = {
     "network_meeting": NC_("task reason", "Network meeting"),
     "probationary_freedom_revoked": NC_("task reason", "Probationary freedom revoked"),
     "supervision_ordered": NC_("task reason", "Supervision ordered"),
+    "task_rejected": NC_("task reason", "The recipient rejected the task"),
+    "task_completed": NC_("task reason", "The recipient completed the task"),
 }
 """Task reason codes written as literals; the two families below are matched by pattern."""
 

@@ -67,7 +67,8 @@ SUMMARIES: dict[str, str] = {
     "reason code; it stays closed until its cause changes.",
     "CaseClosed": "The county closed the case.",
     "TaskStatusChanged": "The recipient of a task reports its status (received, accepted, "
-    "rejected, in progress, completed).",
+    "rejected, in progress, completed); a rejection or completion is told to the organisation "
+    "whose event caused the task (`task_outcome`) where the client's consent allows.",
     "Task": "Work for the organisation that must act next, with only the fields it has a "
     "basis to receive.",
     "Alert": "A broken service path: opens once and resolves when the condition clears. "
