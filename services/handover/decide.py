@@ -16,7 +16,7 @@ from services.core.facts import CaseFact, FactKind
 from services.core.frozen import Frozen
 from services.core.policy import IssuedTask, SharingRules, disclose, task_id_for
 from services.core.tasks import TaskKind
-from services.handover import network_changes, planning, release
+from services.handover import network_changes, operations, planning, release
 from services.handover.context import Context
 from services.handover.settings import HandoverSettings
 from services.handover.state import HandoverState
@@ -43,6 +43,7 @@ BUILDERS: dict[FactKind, Builder] = {
     FactKind.PROBATIONARY_FREEDOM_REVOKED: planning.on_freedom_revoked,
     FactKind.SUPERVISION_ORDERED: planning.on_supervision_ordered,
     FactKind.CLIENT_DECLINED: planning.on_client_declined,
+    FactKind.ALERT_ESCALATED: operations.on_alert_escalated,
 }
 """Facts that make tasks; every other fact changes nothing here."""
 
