@@ -32,6 +32,7 @@ class Refusal(StrEnum):
     NOT_A_ROUTING_PROBLEM = "no_routing_problem"
     BAD_FORM = "bad_form"
     UNKNOWN_CASE = "unknown_case"
+    SEND_FAILED = "send_failed"
 
 
 def operator_ref(session: str) -> str:

@@ -20,15 +20,16 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
-from typing import Any
 
 from aiohttp import web
+from aiokafka.errors import KafkaError
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from pydantic import BaseModel
 
 from services.core.calendar import local_date
+from services.core.events import InboundEvent
 from services.core.organisations import OrgKind
 from services.core.policy import SharingRules
 from services.core.records import AlertRule
@@ -406,8 +407,8 @@ async def _form(request: web.Request) -> dict[str, str] | None:
     state = request.app[STATE]
     posted = await request.post()
     form = {k: v for k, v in posted.items() if isinstance(v, str)}
-    origin = request.headers.get("Origin")
-    if origin is not None and origin != f"{request.scheme}://{request.host}":
+    origin = request.headers.get("Origin")  # "null" under the page's no-referrer policy
+    if origin not in (None, "null") and origin != f"{request.scheme}://{request.host}":
         return None
     if not actions.csrf_valid(state.settings.operator_token, _session(state), form.get("csrf", "")):
         return None
@@ -418,12 +419,19 @@ def _forbidden() -> web.Response:
     return _json({"error": "forbidden", "detail": "the form did not come from this view"}, 403)
 
 
-async def _send(request: web.Request, event: Any, kind: str, **values: object) -> web.Response:
+async def _send(
+    request: web.Request, event: InboundEvent, action: str, **values: object
+) -> web.Response:
+    """Send a confirmed action; a broker that does not take it is shown, not hidden."""
     state = request.app[STATE]
     assert state.sender is not None
-    await state.sender.send(event)
-    state.sent[kind] += 1
-    log.info("operator_action_sent", action=kind, event_id=event.event_id)
+    try:
+        await state.sender.send(event)
+    except (KafkaError, OSError) as error:
+        log.warning("operator_action_not_sent", action=action, error=type(error).__name__)
+        return _refused(request, Refusal.SEND_FAILED, **values)
+    state.sent[action] += 1
+    log.info("operator_action_sent", action=action, event_id=event.event_id)
     return _html(request, "action.html", dict(step="sent", **values))
 
 
