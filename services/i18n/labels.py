@@ -260,6 +260,9 @@ OPERATOR_ACTIONS: Mapping[str, Label] = {
     "alert_not_open": NC_("operator action", "the alert is no longer open"),
     "bad_form": NC_("operator action", "the form is incomplete or not valid"),
     "unknown_case": NC_("operator action", "the case is not known to the view yet"),
+    "name_the_county": NC_(
+        "operator action", "a routing problem is resolved by naming the county"
+    ),
     "send_failed": NC_("operator action", "not sent: the broker did not take it; try again"),
 }
 

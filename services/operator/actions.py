@@ -33,6 +33,7 @@ class Refusal(StrEnum):
     BAD_FORM = "bad_form"
     UNKNOWN_CASE = "unknown_case"
     SEND_FAILED = "send_failed"
+    NAME_THE_COUNTY = "name_the_county"
 
 
 def operator_ref(session: str) -> str:
@@ -73,7 +74,7 @@ def dismissal(  # noqa: PLR0917 -- one dismissal's parts
     alert: Alert, reason: DismissalReason, until: date | None, by: str, now: datetime, nonce: str
 ) -> AlertDismissed | Refusal:
     if alert.rule == AlertRule.ROUTING_PROBLEM:
-        return Refusal.NOT_A_ROUTING_PROBLEM
+        return Refusal.NAME_THE_COUNTY
     return AlertDismissed(
         event_id=action_event_id("dismiss", alert.alert_id, nonce),
         occurred_at=now,
@@ -97,7 +98,7 @@ def escalation(  # noqa: PLR0917 -- one escalation's parts
     """The escalation and the task it would be, decided by the sharing decision; a refusal
     when nobody is responsible or no basis lets the county be told."""
     if alert.rule == AlertRule.ROUTING_PROBLEM:
-        return Refusal.NOT_A_ROUTING_PROBLEM
+        return Refusal.NAME_THE_COUNTY
     if case is None:
         return Refusal.UNKNOWN_CASE
     event = AlertEscalated(

@@ -21,7 +21,7 @@ from services.core.events import ProbationaryFreedomRevoked
 from services.core.records import ActionKind, ActionRecord, AlertRule, AlertState
 from services.core.tasks import TaskKind
 from services.core.vocabulary import Category as C
-from services.core.vocabulary import DismissalReason, Need, ReleaseType
+from services.core.vocabulary import DismissalReason, Need, ReferralKind, ReleaseType
 from services.platform.broker import free_port
 from tests.e2e.cards import Card, Events, weekday_from
 from tests.e2e.test_operator_page import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _healthy
@@ -255,6 +255,48 @@ def test_escalating_an_unacknowledged_referral_gives_the_county_a_reminder(
         AlertRule.REFERRAL_NOT_ACKNOWLEDGED.value,
         COUNTY,
     )
+
+
+def test_an_escalation_without_a_basis_is_shown_and_not_sent(world: World, page: Any) -> None:
+    """A notification without consent: the county may not be reminded (the SHL 35 basis is
+    the notifier's). The page says so, nothing reaches the county, and the worklist's history
+    shows the escalation as not sent."""
+    stage = world.stage
+    card, p = Card(weekday_from(date(2044, 9, 5), 0) + timedelta(200)), Person.numbered("op4", 34)
+    ev = Events(stage, p, KUOPIO)
+    stage.at(
+        card.at(-149),
+        ev.custody(card.at(-150), "297", expected=card.day(0)),
+        ev.referral(
+            card.at(-149),
+            "ref-op4",
+            needs=[Need.HOUSING],
+            kind=ReferralKind.NOTIFICATION_WITHOUT_CONSENT,
+        ),
+        key=p.tag.encode(),
+    )
+    stage.advance(card.at(-120))
+    [opened] = stage.opened(p, AlertRule.REFERRAL_NOT_ACKNOWLEDGED)
+
+    row = shown(
+        page,
+        f"{world.url}/work?rule=referral_not_acknowledged",
+        f'tr[data-alert="{opened.alert_id}"]',
+    )
+    row.locator("a.act-escalate").click()
+    at_step(page, "refused")
+    reason = page.locator("#action-refused")
+    assert reason.get_attribute("data-reason") == "not_sent_no_basis"
+    assert "no basis to tell the county" in reason.inner_text()
+    stage.advance(card.at(-119))
+    shown(
+        page,
+        f"{world.url}/work",
+        f'#history-table tr[data-action="not_sent_no_basis"][data-person="{p.person_ref}"]',
+    )
+
+    assert stage.tasks(p, TaskKind.PATH_ESCALATION) == []
+    assert audit_of(world, p, ActionKind.ESCALATED) == []
 
 
 def test_naming_the_county_of_an_unroutable_case_routes_it(world: World, page: Any) -> None:

@@ -95,7 +95,15 @@ def test_a_routing_problem_is_not_dismissed() -> None:
     refused = actions.dismissal(
         open_alert(AlertRule.ROUTING_PROBLEM), DismissalReason.NO_EVIDENT_NEED, None, "op", NOW, "n"
     )
-    assert refused == Refusal.NOT_A_ROUTING_PROBLEM
+    assert refused == Refusal.NAME_THE_COUNTY
+
+
+def test_a_routing_problem_is_not_escalated() -> None:
+    """A case without a county needs a county, not an escalation."""
+    refused = actions.escalation(
+        open_alert(AlertRule.ROUTING_PROBLEM), consented_case(), rules(), "op", NOW, "n"
+    )
+    assert refused == Refusal.NAME_THE_COUNTY
 
 
 def test_escalation_with_consent_is_decided_with_its_task() -> None:
