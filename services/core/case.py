@@ -215,6 +215,9 @@ class CaseState(Frozen):
     responsible_area: str | None = None
     """The county organisation (`county-NN`) responsible; None while routing is unresolved."""
     routing_problem: str | None = None
+    named_county: str | None = None
+    """The county an operator named to resolve a routing problem; it stands while the
+    municipalities still route nowhere."""
     referrals: list[Referral] = Field(default_factory=list)
     assessment_started_at: Instant | None = None
     assessment_completed_at: Instant | None = None

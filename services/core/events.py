@@ -234,6 +234,27 @@ class AlertDismissed(InboundEvent):
     until: date | None = None
 
 
+class AlertEscalated(InboundEvent):
+    """An operator escalates an open alert to the organisation responsible for the path: a
+    `path_escalation` task that names the rule and the deadline missed (operators only)."""
+
+    alert_id: Annotated[str, Field(min_length=1, max_length=100)]
+    rule: str
+    missed_deadline: Instant
+    """When the alert opened: the moment the rule's deadline passed."""
+    escalated_by: str
+    """The operator's pseudonymous reference, never a name."""
+
+
+class ResponsibleCountyNamed(InboundEvent):
+    """An operator resolves a routing problem by naming the responsible wellbeing services
+    county (operators only); the case is then routed to it and its tasks flow."""
+
+    county: str
+    named_by: str
+    """The operator's pseudonymous reference, never a name."""
+
+
 class CaseClosed(InboundEvent):
     reason: CaseClosure
 
@@ -271,6 +292,8 @@ INBOUND_EVENT_TYPES: tuple[type[InboundEvent], ...] = (
     ClientPreferenceRecorded,
     ClientDeclined,
     AlertDismissed,
+    AlertEscalated,
+    ResponsibleCountyNamed,
 )
 
 

@@ -44,6 +44,8 @@ class FactKind(StrEnum):
     CLIENT_PREFERENCE_RECORDED = "client_preference_recorded"
     CLIENT_DECLINED = "client_declined"
     ALERT_DISMISSED = "alert_dismissed"
+    ALERT_ESCALATED = "alert_escalated"
+    RESPONSIBLE_COUNTY_NAMED = "responsible_county_named"
 
 
 class FactDetail(Frozen):
@@ -63,7 +65,13 @@ class FactDetail(Frozen):
     request_id: str | None = None
     meeting_id: str | None = None
     rule: str | None = None
-    """The alert rule an `alert_dismissed` fact closes."""
+    """The alert rule an `alert_dismissed` fact closes or an `alert_escalated` fact escalates."""
+    alert_id: str | None = None
+    """The alert an `alert_escalated` fact escalates."""
+    missed_deadline: Instant | None = None
+    """When the escalated alert opened: the deadline its rule saw missed."""
+    actor_ref: str | None = None
+    """The pseudonymous reference of the worker or operator who dismissed, escalated or named."""
 
 
 class CaseFact(Frozen):

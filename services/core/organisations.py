@@ -14,6 +14,8 @@ class OrgKind(StrEnum):
     COMMUNITY_SANCTIONS_OFFICE = "community_sanctions_office"
     COUNTY = "county"
     NGO = "ngo"
+    OPERATOR = "operator"
+    """The service's own operators: they act on alerts and routing, never on the path itself."""
 
 
 class Organisation(BaseModel):
@@ -36,6 +38,11 @@ COMMON_EVENTS = frozenset({"ContactPersonAssigned", "ContactPersonEnded", "TaskS
 CONSENT_EVENTS = frozenset({"ReferralSubmitted", "ConsentGiven", "ConsentWithdrawn"})
 RESPONSIBLE_EVENTS = frozenset({"AlertDismissed", "ClientDeclined"})
 """An organisation responsible for part of the path may record a refusal and close an alert."""
+
+OPERATORS = "operators"
+"""The operators' sender code: `inbound.operators`, principal `org-operators`."""
+OPERATOR_EVENTS = frozenset({"AlertDismissed", "AlertEscalated", "ResponsibleCountyNamed"})
+"""What an operator may send: close an alert with a reason, escalate it, name a county."""
 
 ALLOWED_EVENTS: dict[OrgKind, frozenset[str]] = {
     OrgKind.PRISON: COMMON_EVENTS
@@ -72,6 +79,7 @@ ALLOWED_EVENTS: dict[OrgKind, frozenset[str]] = {
         "CaseClosed",
     },
     OrgKind.NGO: COMMON_EVENTS | {"ConsentGiven", "ConsentWithdrawn"},
+    OrgKind.OPERATOR: OPERATOR_EVENTS,
 }
 
 
@@ -169,10 +177,15 @@ class Registry(BaseModel):
         return org is not None and event_type in ALLOWED_EVENTS[org.kind]
 
 
+def _operators() -> list[Organisation]:
+    return [Organisation(code=OPERATORS, kind=OrgKind.OPERATOR, name="Jatkumo operators")]
+
+
 @cache
 def default_registry() -> Registry:
-    """The national network: 22 county organisers, 27 prisons, 7 sanctions offices, NGOs."""
-    return Registry(organisations=(*_counties(), *_prisons_and_offices(), *_ngos()))
+    """The national network: 22 county organisers, 27 prisons, 7 sanctions offices, NGOs, and
+    the service's operators."""
+    return Registry(organisations=(*_counties(), *_prisons_and_offices(), *_ngos(), *_operators()))
 
 
 def controller_of(org_code: str, registry: "Registry | None" = None) -> str:

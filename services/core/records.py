@@ -1,5 +1,6 @@
 """Records of what the service did: disclosures, alerts and dead letters."""
 
+from datetime import date
 from enum import StrEnum
 
 from pydantic import Field
@@ -80,6 +81,35 @@ class Alert(Frozen):
     """The person is known only by a temporary identity code (see `CaseState`)."""
     dismissal_reason: DismissalReason | None = None
     dismissed_by_org: str | None = None
+
+
+class ActionKind(StrEnum):
+    """What a person did about a broken path (besides the path's own events)."""
+
+    DISMISSED = "dismissed"
+    ESCALATED = "escalated"
+    COUNTY_NAMED = "county_named"
+
+
+class ActionRecord(Frozen):
+    """The audit of one accepted dismissal, escalation or county named: who (organisation and
+    pseudonymous reference), what, about which case, when. Never a name or free text."""
+
+    action_id: str
+    action: ActionKind
+    person_ref: str
+    case_id: str
+    by_org: str
+    by_ref: str
+    at: Instant
+    event_id: str
+    rule: str | None = None
+    reason: DismissalReason | None = None
+    until: date | None = None
+    alert_id: str | None = None
+    missed_deadline: Instant | None = None
+    county: str | None = None
+    """The county named (county_named) or responsible (escalated)."""
 
 
 class DeadLetter(Frozen):

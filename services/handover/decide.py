@@ -18,7 +18,7 @@ from services.core.facts import CaseFact, FactKind
 from services.core.frozen import Frozen
 from services.core.policy import IssuedTask, SharingRules, disclose, task_id_for
 from services.core.tasks import TaskKind
-from services.handover import network_changes, outcomes, planning, release
+from services.handover import network_changes, operations, outcomes, planning, release
 from services.handover.context import Context
 from services.handover.settings import HandoverSettings
 from services.handover.state import HandoverState
@@ -46,6 +46,7 @@ BUILDERS: dict[FactKind, Builder] = {
     FactKind.SUPERVISION_ORDERED: planning.on_supervision_ordered,
     FactKind.CLIENT_DECLINED: planning.on_client_declined,
     FactKind.TASK_STATUS_CHANGED: outcomes.on_task_status_changed,
+    FactKind.ALERT_ESCALATED: operations.on_alert_escalated,
 }
 """Facts that make tasks; every other fact changes nothing here."""
 

@@ -76,6 +76,7 @@ DEAD_LETTER_REASONS: Mapping[str, Label] = {
     "missing_subject": NC_("reason", "Neither identity code nor person reference"),
     "ambiguous_subject": NC_("reason", "Both identity code and person reference"),
     "invalid_event": NC_("reason", "A field of the event does not make sense"),
+    "identity_code_not_allowed": NC_("reason", "An operator names the person by reference only"),
     # the registry
     "case_already_open": NC_("reason", "A custody case is already open"),
     "case_closed": NC_("reason", "The case is closed"),
@@ -89,6 +90,12 @@ DEAD_LETTER_REASONS: Mapping[str, Label] = {
     "unknown_release_plan": NC_("reason", "Unknown release plan"),
     "unknown_meeting": NC_("reason", "Unknown network meeting"),
     "not_on_probationary_freedom": NC_("reason", "The person is not on probationary freedom"),
+    "no_responsible_organisation": NC_(
+        "reason", "No responsible county to escalate to: name the county first"
+    ),
+    "no_routing_problem": NC_(
+        "reason", "The case is routed: a county is named only for a routing problem"
+    ),
     "consent_missing": NC_("reason", "No consent in force for the referral"),
     "shl35_ground_missing": NC_(
         "reason", "Notification without consent lacks its ground (Social Welfare Act §35)"
@@ -155,6 +162,7 @@ TASK_REASONS: Mapping[str, Label] = {
     "supervision_ordered": NC_("task reason", "Supervision ordered"),
     "task_rejected": NC_("task reason", "The recipient rejected the task"),
     "task_completed": NC_("task reason", "The recipient completed the task"),
+    "alert_escalated": NC_("task reason", "An operator escalated a broken service path"),
 }
 """Task reason codes written as literals; the two families below are matched by pattern."""
 
@@ -217,6 +225,48 @@ FACT_KINDS: Mapping[str, Label] = {
     "client_preference_recorded": NC_("fact", "Client's wishes recorded"),
     "client_declined": NC_("fact", "The client declined"),
     "alert_dismissed": NC_("fact", "Alert dismissed"),
+    "alert_escalated": NC_("fact", "Alert escalated"),
+    "responsible_county_named": NC_("fact", "Responsible county named by an operator"),
+}
+
+CATEGORIES: Mapping[str, Label] = {
+    "identity": NC_("category", "identity"),
+    "contact_details": NC_("category", "contact details"),
+    "release_schedule": NC_("category", "release schedule"),
+    "placement": NC_("category", "placement"),
+    "sentence": NC_("category", "sentence"),
+    "needs": NC_("category", "needs"),
+    "referral_summary": NC_("category", "referral summary"),
+    "contact_persons": NC_("category", "contact persons"),
+    "client_plan": NC_("category", "client plan"),
+    "service_status": NC_("category", "service status"),
+    "health": NC_("category", "health"),
+    "offence": NC_("category", "offence"),
+}
+
+DISMISSAL_REASONS: Mapping[str, Label] = {
+    "client_declined": NC_("dismissal reason", "The client declined"),
+    "no_evident_need": NC_("dismissal reason", "No evident need"),
+    "named_worker_not_needed": NC_(
+        "dismissal reason", "A named worker is not needed (Social Welfare Act §42)"
+    ),
+    "handled_outside_service": NC_("dismissal reason", "Handled outside the service"),
+}
+
+OPERATOR_ACTIONS: Mapping[str, Label] = {
+    "dismissed": NC_("operator action", "dismissed"),
+    "escalated": NC_("operator action", "escalated"),
+    "county_named": NC_("operator action", "county named"),
+    "not_sent_no_basis": NC_("operator action", "not escalated: no basis to tell the county"),
+    "task_issued": NC_("operator action", "task issued"),
+    "no_task_yet": NC_("operator action", "no task issued yet"),
+    "alert_not_open": NC_("operator action", "the alert is no longer open"),
+    "bad_form": NC_("operator action", "the form is incomplete or not valid"),
+    "unknown_case": NC_("operator action", "the case is not known to the view yet"),
+    "name_the_county": NC_(
+        "operator action", "a routing problem is resolved by naming the county"
+    ),
+    "send_failed": NC_("operator action", "not sent: the broker did not take it; try again"),
 }
 
 CASE_STATUSES: Mapping[str, Label] = {
@@ -230,6 +280,7 @@ ORG_KINDS: Mapping[str, Label] = {
     "community_sanctions_office": NC_("organisation", "community sanctions office"),
     "county": NC_("organisation", "wellbeing services county"),
     "ngo": NC_("organisation", "support organisation"),
+    "operator": NC_("organisation", "operator"),
     "unknown": NC_("organisation", "unknown organisation"),
 }
 
@@ -256,5 +307,8 @@ TABLES: Mapping[str, Mapping[str, Label]] = {
     "case_statuses": CASE_STATUSES,
     "org_kinds": ORG_KINDS,
     "feed": FEED_STATUSES,
+    "dismissal_reasons": DISMISSAL_REASONS,
+    "categories": CATEGORIES,
+    "operator_actions": OPERATOR_ACTIONS,
 }
 """Every table by the name the operator page looks it up by."""

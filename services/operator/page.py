@@ -81,3 +81,25 @@ def render_index(language: Language) -> str:
 
 def render_login(language: Language, *, failed: bool) -> str:
     return _environment(language).get_template("login.html").render(lang=language, failed=failed)
+
+
+def render_page(language: Language, template: str, **values: object) -> str:
+    """A server-rendered page (the worklist, an action's steps) with the reader's texts:
+    `label(table, code)`, `county(code)`, `instant(at)` and `day(date)`."""
+    speaker = texts(language)
+
+    def label(table: str, code: str) -> str:
+        return speaker.label(TABLES[table], code)
+
+    return (
+        _environment(language)
+        .get_template(template)
+        .render(
+            lang=language,
+            label=label,
+            county=speaker.county,
+            instant=speaker.instant,
+            day=speaker.day,
+            **values,
+        )
+    )

@@ -11,9 +11,13 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from services.core.case import CaseState
+from services.core.escalation import escalation_task_id
 from services.core.facts import CaseFact, FactKind
 from services.core.organisations import OrgKind, Registry, default_registry
 from services.core.records import (
+    ActionKind,
+    ActionRecord,
     Alert,
     AlertRule,
     AlertState,
@@ -22,10 +26,20 @@ from services.core.records import (
     Severity,
 )
 from services.followup.levels import LevelsConfig, default_levels
-from services.operator.figures import age_seconds, area_name, county_figures, is_open, trend
+from services.operator.figures import (
+    SECONDS_PER_DAY,
+    age_seconds,
+    area_name,
+    county_figures,
+    is_open,
+    trend,
+)
 from services.operator.tracks import IssuedTask, PersonTrack, StatusReport, follow, org_kind
 from services.operator.views import (
     ISSUED,
+    NO_TASK_YET,
+    TASK_ISSUED,
+    ActionEntry,
     AlertList,
     AreaCount,
     CaseTimeline,
@@ -39,6 +53,8 @@ from services.operator.views import (
     TaskCount,
     TimelineAlert,
     TimelineTask,
+    WorkAlert,
+    Worklist,
 )
 
 UNROUTED = "unrouted"
@@ -77,6 +93,10 @@ class OperatorProjection:
         self.tasks: dict[str, IssuedTask] = {}
         self.statuses: dict[str, StatusReport] = {}
         self.dead_letters: dict[str, tuple[str, str]] = {}
+        self.cases: dict[str, CaseState] = {}
+        """The latest case state of each person (from the facts), for deciding an action."""
+        self._case_at: dict[str, datetime] = {}
+        self.actions: dict[str, ActionRecord] = {}
         self._fact_ids: set[str] = set()
 
     def apply(self, record: BaseModel) -> bool:
@@ -94,6 +114,8 @@ class OperatorProjection:
             )
         elif isinstance(record, DeadLetter):
             self.dead_letters[record.dead_letter_id] = (record.stage, record.reason_code)
+        elif isinstance(record, ActionRecord):
+            self.actions[record.action_id] = record
         else:
             return False
         return True
@@ -107,6 +129,10 @@ class OperatorProjection:
         if fact.fact_id in self._fact_ids:
             return
         self._fact_ids.add(fact.fact_id)
+        known_at = self._case_at.get(fact.person_ref)
+        if known_at is None or fact.occurred_at >= known_at:
+            self.cases[fact.person_ref] = fact.case
+            self._case_at[fact.person_ref] = fact.occurred_at
         self.people[fact.person_ref] = follow(self.people.get(fact.person_ref), fact, self.registry)
         status = fact.detail.task_status
         task_id = fact.detail.task_id
@@ -132,6 +158,74 @@ class OperatorProjection:
         return AlertList(
             now=now, total=len(selected), alerts=[self._open(a, now) for a in selected]
         )
+
+    def worklist(
+        self,
+        now: datetime,
+        *,
+        area: str | None = None,
+        rule: AlertRule | None = None,
+        min_age_days: int | None = None,
+        max_age_days: int | None = None,
+        history: int = 50,
+    ) -> Worklist:
+        """Open alerts an operator works through: most severe first, then oldest; filtered by
+        county (or `UNROUTED`), rule and age in whole days; with the latest actions."""
+        selected = self.open_alerts(now, area=area, rule=rule).alerts
+        escalations = Counter(
+            a.alert_id for a in self.actions.values() if a.action == ActionKind.ESCALATED
+        )
+        rows = [
+            self._work(alert, escalations[alert.alert_id])
+            for alert in selected
+            if (min_age_days is None or alert.age_seconds // SECONDS_PER_DAY >= min_age_days)
+            and (max_age_days is None or alert.age_seconds // SECONDS_PER_DAY <= max_age_days)
+        ]
+        counts = Counter(a.action for a in self.actions.values())
+        latest = sorted(self.actions.values(), key=lambda a: (a.at, a.action_id), reverse=True)
+        return Worklist(
+            now=now,
+            total=len(rows),
+            alerts=rows,
+            escalated=counts[ActionKind.ESCALATED],
+            dismissed=counts[ActionKind.DISMISSED],
+            counties_named=counts[ActionKind.COUNTY_NAMED],
+            actions=[self._entry(a) for a in latest[:history]],
+        )
+
+    def _work(self, alert: OpenAlert, escalations: int) -> WorkAlert:
+        routing = alert.rule == AlertRule.ROUTING_PROBLEM
+        return WorkAlert(
+            **alert.model_dump(exclude={"identity_temporary"}),
+            age_days=alert.age_seconds // SECONDS_PER_DAY,
+            escalations=escalations,
+            may_dismiss=not routing,
+            may_escalate=not routing and alert.area is not None,
+            may_route=routing,
+        )
+
+    def _entry(self, action: ActionRecord) -> ActionEntry:
+        task = None
+        if action.action == ActionKind.ESCALATED and action.county is not None:
+            task_id = escalation_task_id(action.case_id, action.county, action.event_id)
+            task = TASK_ISSUED if task_id in self.tasks else NO_TASK_YET
+        return ActionEntry(
+            at=action.at,
+            action=action.action,
+            rule=action.rule,
+            reason=action.reason,
+            until=action.until,
+            by_org_kind=org_kind(self.registry, action.by_org),
+            by_ref=action.by_ref,
+            person_ref=action.person_ref,
+            county=action.county,
+            task=task,
+        )
+
+    def alert(self, alert_id: str) -> Alert | None:
+        """An alert by id, if it is open."""
+        found = self.alerts.get(alert_id)
+        return found if found is not None and is_open(found) else None
 
     def _open(self, alert: Alert, now: datetime) -> OpenAlert:
         return OpenAlert(

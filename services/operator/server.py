@@ -14,26 +14,39 @@ import contextlib
 import hashlib
 import hmac
 import json
+import secrets
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from importlib import resources
 
 from aiohttp import web
+from aiokafka.errors import KafkaError
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from pydantic import BaseModel
 
+from services.core.calendar import local_date
+from services.core.events import InboundEvent
+from services.core.organisations import OrgKind
+from services.core.policy import SharingRules
 from services.core.records import AlertRule
+from services.core.vocabulary import DismissalReason
 from services.followup.levels import LevelsError, default_levels, load_levels
+from services.i18n.labels import DEAD_LETTER_REASONS, OPERATOR_ACTIONS, TABLES
 from services.i18n.languages import Language, supported
 from services.i18n.texts import texts
-from services.operator.page import choose_language, render_index, render_login
+from services.operator import actions
+from services.operator.actions import Refusal
+from services.operator.page import choose_language, render_index, render_login, render_page
 from services.operator.present import present
 from services.operator.projection import UNROUTED, OperatorProjection, area_filter
+from services.operator.publish import OperatorSender
 from services.operator.stream import GroupLag, ViewFeed, log
 from services.platform.clock import Clock
-from services.platform.config_files import config_file
+from services.platform.config_files import config_file, sharing_rules
 from services.platform.settings import Settings
 
 COOKIE = "jatkumo_operator"
@@ -59,6 +72,17 @@ def _asset(name: str) -> str:
     return resources.files("services.operator").joinpath("static", name).read_text("utf-8")
 
 
+@dataclass(frozen=True)
+class Note:
+    """An action the view did not send (no basis): shown in the history of this process."""
+
+    at: datetime
+    outcome: str
+    rule: str
+    person_ref: str
+    by_ref: str
+
+
 @dataclass
 class OperatorState:
     settings: Settings
@@ -67,6 +91,12 @@ class OperatorState:
     feed: ViewFeed
     lag: GroupLag
     metrics: CollectorRegistry = field(default_factory=CollectorRegistry)
+    sender: OperatorSender | None = None
+    rules: SharingRules | None = None
+    notes: dict[str, Note] = field(default_factory=dict)
+    """Escalations not sent for lack of a basis, by alert id (this process only)."""
+    sent: Counter[str] = field(default_factory=Counter)
+    """Actions this process sent, by kind; refusals by reason code under `refused:<code>`."""
 
     @classmethod
     def create(cls, settings: Settings) -> "OperatorState":
@@ -78,6 +108,8 @@ class OperatorState:
         state = cls(
             settings, projection, clock, ViewFeed(settings, projection, clock), GroupLag(settings)
         )
+        state.sender = OperatorSender(settings)
+        state.rules = sharing_rules(settings.sharing_rules)
         state.metrics.register(ViewCollector(state))
         return state
 
@@ -143,7 +175,23 @@ class ViewCollector(Collector):
         )
         read.add_metric(["applied"], feed.records)
         read.add_metric(["undecodable"], feed.undecodable)
-        return [alerts, tasks, letters, lag, caught_up, read]
+        work = self.state.projection.worklist(self.state.clock.now(), history=0)
+        acted = GaugeMetricFamily(
+            "jatkumo_operator_actions",
+            "Accepted operator and organisation actions on alerts",
+            labels=["action"],
+        )
+        acted.add_metric(["escalated"], work.escalated)
+        acted.add_metric(["dismissed"], work.dismissed)
+        acted.add_metric(["county_named"], work.counties_named)
+        sent = GaugeMetricFamily(
+            "jatkumo_operator_actions_sent",
+            "Actions this operator view sent, or did not send and why",
+            labels=["outcome"],
+        )
+        for outcome, count in sorted(self.state.sent.items()):
+            sent.add_metric([outcome], count)
+        return [alerts, tasks, letters, lag, caught_up, read, acted, sent]
 
 
 def _json(model: BaseModel | dict[str, object], status: int = 200) -> web.Response:
@@ -273,6 +321,270 @@ async def case_timeline(request: web.Request) -> web.Response:
     return _view(request, timeline)
 
 
+def _html(
+    request: web.Request, template: str, values: dict[str, object], status: int = 200
+) -> web.Response:
+    reader = language(request)
+    response = web.Response(
+        text=render_page(reader, template, **values), status=status, content_type="text/html"
+    )
+    response.headers["Content-Language"] = reader
+    return response
+
+
+def _counties(state: OperatorState) -> list[tuple[str, str]]:
+    return [(org.code, org.name) for org in state.projection.registry.of_kind(OrgKind.COUNTY)]
+
+
+def _day_filter(text: str) -> int | None:
+    """A whole number of days from a query parameter; ValueError for anything else."""
+    if not text.strip():
+        return None
+    days = int(text)
+    if days < 0:
+        raise ValueError("negative age")
+    return days
+
+
+async def work(request: web.Request) -> web.Response:
+    """The worklist: open alerts by severity then age, filtered by county, rule and age."""
+    state = request.app[STATE]
+    query = request.query
+    rule_text = query.get("rule", "")
+    try:
+        if rule_text and rule_text not in {r.value for r in AlertRule}:
+            raise ValueError("unknown rule")
+        area = area_filter(query.get("area", ""))
+        min_age, max_age = (
+            _day_filter(query.get("min_age", "")),
+            _day_filter(query.get("max_age", "")),
+        )
+    except ValueError:
+        return _json({"error": "bad filter"}, status=400)
+    rule = AlertRule(rule_text) if rule_text else None
+    worklist = state.projection.worklist(
+        state.clock.now(), area=area, rule=rule, min_age_days=min_age, max_age_days=max_age
+    )
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return _view(request, worklist)
+    return _html(
+        request,
+        "work.html",
+        {
+            "work": worklist,
+            "notes": sorted(state.notes.values(), key=lambda n: n.at, reverse=True),
+            "filters": {
+                "area": area or "",
+                "rule": rule_text,
+                "min_age": "" if min_age is None else min_age,
+                "max_age": "" if max_age is None else max_age,
+            },
+            "counties": _counties(state),
+            "rules": [r.value for r in AlertRule],
+            "actions_enabled": state.sender is not None and state.sender.enabled,
+        },
+    )
+
+
+def _session(state: OperatorState) -> str:
+    return state.session_value()
+
+
+def _refused(request: web.Request, refusal: str, **values: object) -> web.Response:
+    speaker = texts(language(request))
+    table = OPERATOR_ACTIONS if refusal in OPERATOR_ACTIONS else DEAD_LETTER_REASONS
+    request.app[STATE].sent[f"refused:{refusal}"] += 1
+    return _html(
+        request,
+        "action.html",
+        dict(step="refused", refusal=refusal, refusal_text=speaker.label(table, refusal), **values),
+        status=409 if refusal != Refusal.BAD_FORM else 400,
+    )
+
+
+async def _form(request: web.Request) -> dict[str, str] | None:
+    """The posted form when its CSRF token is this session's; None otherwise."""
+    state = request.app[STATE]
+    posted = await request.post()
+    form = {k: v for k, v in posted.items() if isinstance(v, str)}
+    origin = request.headers.get("Origin")  # "null" under the page's no-referrer policy
+    if origin not in (None, "null") and origin != f"{request.scheme}://{request.host}":
+        return None
+    if not actions.csrf_valid(state.settings.operator_token, _session(state), form.get("csrf", "")):
+        return None
+    return form
+
+
+def _forbidden() -> web.Response:
+    return _json({"error": "forbidden", "detail": "the form did not come from this view"}, 403)
+
+
+async def _send(
+    request: web.Request, event: InboundEvent, action: str, **values: object
+) -> web.Response:
+    """Send a confirmed action; a broker that does not take it is shown, not hidden."""
+    state = request.app[STATE]
+    assert state.sender is not None
+    try:
+        await state.sender.send(event)
+    except (KafkaError, OSError) as error:
+        log.warning("operator_action_not_sent", action=action, error=type(error).__name__)
+        return _refused(request, Refusal.SEND_FAILED, **values)
+    state.sent[action] += 1
+    log.info("operator_action_sent", action=action, event_id=event.event_id)
+    return _html(request, "action.html", dict(step="sent", **values))
+
+
+def _actions_on(state: OperatorState) -> bool:
+    return state.sender is not None and state.sender.enabled
+
+
+async def dismiss(request: web.Request) -> web.Response:
+    """Dismiss an open alert with a reason: form, review, confirm."""
+    state = request.app[STATE]
+    alert = state.projection.alert(request.match_info["alert_id"])
+    title = texts(language(request)).label(OPERATOR_ACTIONS, "dismissed").capitalize()
+    base: dict[str, object] = {"title": title, "kind": "dismiss"}
+    if alert is None:
+        return _refused(request, Refusal.NOT_OPEN, person_ref="-", **base)
+    base |= {"person_ref": alert.person_ref, "rule": alert.rule.value, "opened_at": alert.opened_at}
+    if not _actions_on(state):
+        return _refused(request, Refusal.BAD_FORM, **base)
+    common = {
+        "csrf": actions.csrf_token(state.settings.operator_token, _session(state)),
+        "reasons": [r.value for r in DismissalReason],
+        **base,
+    }
+    if request.method == "GET":
+        return _html(
+            request,
+            "action.html",
+            dict(step="form", nonce=secrets.token_hex(8), values={}, **common),
+        )
+    form = await _form(request)
+    if form is None:
+        return _forbidden()
+    now = state.clock.now()
+    reason = actions.parse_reason(form.get("reason", ""))
+    until = actions.parse_until(form.get("until", ""), local_date(now))
+    if reason is None or isinstance(until, Refusal) or not form.get("nonce"):
+        return _refused(request, Refusal.BAD_FORM, **base)
+    if form.get("step") != "confirm":
+        values = {"reason": reason.value, "until": until.isoformat() if until else ""}
+        return _html(
+            request,
+            "action.html",
+            dict(step="review", nonce=form["nonce"], values=values, **common),
+        )
+    by = actions.operator_ref(_session(state))
+    event = actions.dismissal(alert, reason, until, by, now, form["nonce"])
+    if isinstance(event, Refusal):
+        return _refused(request, event, **base)
+    return await _send(request, event, "dismissed", **base)
+
+
+async def escalate(request: web.Request) -> web.Response:
+    """Escalate an open alert to the responsible county: review (with what the county may
+    see, or why nothing can be sent), confirm."""
+    state = request.app[STATE]
+    alert = state.projection.alert(request.match_info["alert_id"])
+    title = texts(language(request)).label(OPERATOR_ACTIONS, "escalated").capitalize()
+    base: dict[str, object] = {"title": title, "kind": "escalate"}
+    if alert is None:
+        return _refused(request, Refusal.NOT_OPEN, person_ref="-", **base)
+    case = state.projection.cases.get(alert.person_ref)
+    base |= {
+        "person_ref": alert.person_ref,
+        "rule": alert.rule.value,
+        "opened_at": alert.opened_at,
+        "county_now": alert.area,
+    }
+    if not _actions_on(state):
+        return _refused(request, Refusal.BAD_FORM, **base)
+    assert state.rules is not None
+    now = state.clock.now()
+    by = actions.operator_ref(_session(state))
+    nonce, confirm = secrets.token_hex(8), False
+    if request.method == "POST":
+        form = await _form(request)
+        if form is None:
+            return _forbidden()
+        nonce, confirm = form.get("nonce", ""), form.get("step") == "confirm"
+        if not nonce:
+            return _refused(request, Refusal.BAD_FORM, **base)
+    decided = actions.escalation(alert, case, state.rules, by, now, nonce)
+    if isinstance(decided, Refusal):
+        if decided == Refusal.NO_BASIS:
+            state.notes[alert.alert_id] = Note(
+                now, decided.value, alert.rule.value, alert.person_ref, by
+            )
+            log.info("operator_escalation_not_sent", reason=decided.value, rule=alert.rule.value)
+        return _refused(request, decided, **base)
+    event, issued = decided
+    if confirm:
+        return await _send(request, event, "escalated", **base)
+    speaker = texts(language(request))
+    categories = [
+        speaker.label(TABLES["categories"], c.value) for c in issued.disclosure.categories
+    ]
+    return _html(
+        request,
+        "action.html",
+        dict(
+            step="review",
+            nonce=nonce,
+            values={},
+            categories=categories,
+            csrf=actions.csrf_token(state.settings.operator_token, _session(state)),
+            **base,
+        ),
+    )
+
+
+async def name_county(request: web.Request) -> web.Response:
+    """Name the responsible county of a case whose routing failed: form, review, confirm."""
+    state = request.app[STATE]
+    person_ref = request.match_info["person_ref"]
+    case = state.projection.cases.get(person_ref)
+    title = texts(language(request)).label(OPERATOR_ACTIONS, "county_named").capitalize()
+    base: dict[str, object] = {"title": title, "kind": "county", "person_ref": person_ref}
+    if case is None:
+        return _refused(request, Refusal.UNKNOWN_CASE, **base)
+    if case.routing_problem is None:
+        return _refused(request, Refusal.NOT_A_ROUTING_PROBLEM, **base)
+    if not _actions_on(state):
+        return _refused(request, Refusal.BAD_FORM, **base)
+    common = {
+        "csrf": actions.csrf_token(state.settings.operator_token, _session(state)),
+        "counties": _counties(state),
+        "rule": AlertRule.ROUTING_PROBLEM.value,
+        **base,
+    }
+    if request.method == "GET":
+        return _html(
+            request,
+            "action.html",
+            dict(step="form", nonce=secrets.token_hex(8), values={}, **common),
+        )
+    form = await _form(request)
+    if form is None:
+        return _forbidden()
+    county, nonce = form.get("county", ""), form.get("nonce", "")
+    by = actions.operator_ref(_session(state))
+    event = actions.county_named(
+        case, county, state.projection.registry, by, state.clock.now(), nonce
+    )
+    if isinstance(event, Refusal) or not nonce:
+        return _refused(request, event if isinstance(event, Refusal) else Refusal.BAD_FORM, **base)
+    if form.get("step") != "confirm":
+        return _html(
+            request,
+            "action.html",
+            dict(step="review", nonce=nonce, values={"county": county}, **common),
+        )
+    return await _send(request, event, "county_named", **base)
+
+
 async def metrics(request: web.Request) -> web.Response:
     state = request.app[STATE]
     await state.lag.measure()
@@ -308,6 +620,8 @@ async def _feed_context(app: web.Application) -> AsyncIterator[None]:
     with contextlib.suppress(asyncio.CancelledError):
         await task
     await asyncio.to_thread(state.lag.close)
+    if state.sender is not None:
+        await state.sender.close()
 
 
 def build_app(settings: Settings) -> web.Application:
@@ -319,6 +633,13 @@ def build_app(settings: Settings) -> web.Application:
     app.router.add_get("/api/alerts", alerts)
     app.router.add_get("/api/summary", summary)
     app.router.add_get("/api/cases/{person_ref}", case_timeline)
+    app.router.add_get("/work", work)
+    app.router.add_route("GET", "/alerts/{alert_id}/dismiss", dismiss)
+    app.router.add_route("POST", "/alerts/{alert_id}/dismiss", dismiss)
+    app.router.add_route("GET", "/alerts/{alert_id}/escalate", escalate)
+    app.router.add_route("POST", "/alerts/{alert_id}/escalate", escalate)
+    app.router.add_route("GET", "/cases/{person_ref}/county", name_county)
+    app.router.add_route("POST", "/cases/{person_ref}/county", name_county)
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/healthz", healthz)
     return app

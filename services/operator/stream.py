@@ -22,7 +22,7 @@ from kafka.errors import KafkaError
 from pydantic import BaseModel
 
 from services.core.facts import CaseFact
-from services.core.records import Alert, DeadLetter, DisclosureRecord
+from services.core.records import ActionRecord, Alert, DeadLetter, DisclosureRecord
 from services.operator.projection import OperatorProjection
 from services.platform.clock import Clock
 from services.platform.codec import Catalogue, DecodeError
@@ -43,6 +43,7 @@ def view_topics(names: TopicNames) -> dict[str, type[BaseModel]]:
         names.alerts: Alert,
         names.case_facts: CaseFact,
         names.disclosures: DisclosureRecord,
+        names.audit_actions: ActionRecord,
         names.dlq: DeadLetter,
     }
 
@@ -66,7 +67,7 @@ def record_time(record: BaseModel) -> datetime | None:
         return record.occurred_at
     if isinstance(record, DisclosureRecord):
         return record.disclosed_at
-    if isinstance(record, DeadLetter):
+    if isinstance(record, DeadLetter | ActionRecord):
         return record.at
     return None
 

@@ -10,10 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.core.case import CaseStatus
 from services.core.facts import FactKind
-from services.core.records import AlertRule, AlertState, Severity
+from services.core.records import ActionKind, AlertRule, AlertState, Severity
 from services.core.tasks import TaskKind
 from services.core.timeutil import Instant
+from services.core.vocabulary import DismissalReason
 
+TASK_ISSUED = "task_issued"
+NO_TASK_YET = "no_task_yet"
 ISSUED = "issued"
 """The status of a task whose recipient has not reported any status yet."""
 
@@ -176,3 +179,50 @@ class CaseTimeline(View):
     facts: list[TimelineFact] = Field(default_factory=list)
     alerts: list[TimelineAlert] = Field(default_factory=list)
     tasks: list[TimelineTask] = Field(default_factory=list)
+
+
+class WorkAlert(View):
+    """One open alert on the worklist, with what an operator may do about it."""
+
+    alert_id: str
+    rule: AlertRule
+    severity: Severity
+    area: str | None
+    area_name: str
+    person_ref: str
+    opened_at: Instant
+    age_seconds: int
+    age_days: int
+    escalations: int
+    """How many times operators escalated this alert."""
+    may_dismiss: bool
+    may_escalate: bool
+    """A county is responsible and the rule is not a routing problem."""
+    may_route: bool
+    """A routing problem: the operator may name the county."""
+
+
+class ActionEntry(View):
+    """One accepted dismissal, escalation or county named, from `audit.actions`."""
+
+    at: Instant
+    action: ActionKind
+    rule: str | None
+    reason: DismissalReason | None
+    until: date | None
+    by_org_kind: str
+    by_ref: str
+    person_ref: str
+    county: str | None
+    task: str | None
+    """For an escalation: `task_issued` once its disclosure record is read, else `no_task_yet`."""
+
+
+class Worklist(View):
+    now: Instant
+    total: int
+    alerts: list[WorkAlert]
+    escalated: int
+    dismissed: int
+    counties_named: int
+    actions: list[ActionEntry]

@@ -125,6 +125,7 @@ def service_grants(service: str, names: TopicNames) -> list[Grant]:
             *_topic(user, READ_WRITE, names.intake),
             *_topic(user, READ_WRITE, names.referral_ticks),
             *_topic(user, WRITE, names.case_facts),
+            *_topic(user, WRITE, names.audit_actions),
             *_topic(user, WRITE, names.dlq),
             *_faust_internals(service, names),
         ]
@@ -151,7 +152,13 @@ def service_grants(service: str, names: TopicNames) -> list[Grant]:
         return [
             *(
                 grant
-                for topic in (names.alerts, names.case_facts, names.disclosures, names.dlq)
+                for topic in (
+                    names.alerts,
+                    names.case_facts,
+                    names.disclosures,
+                    names.audit_actions,
+                    names.dlq,
+                )
                 for grant in _topic(user, READ, topic)
             ),
             _group(user, Operation.READ, names.app_id(service)),

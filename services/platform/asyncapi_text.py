@@ -63,8 +63,14 @@ SUMMARIES: dict[str, str] = {
     "ClientPreferenceRecorded": "What the client wants, refuses or wants later, the preferred "
     "contact channel and whether they want to take part in the meeting.",
     "ClientDeclined": "The client refused a service or being contacted, with a reason code.",
-    "AlertDismissed": "An alert resolved as justified by the responsible organisation, with a "
-    "reason code; it stays closed until its cause changes.",
+    "AlertDismissed": "An alert resolved as justified by the responsible organisation or an "
+    "operator, with a reason code; it stays closed until its cause changes.",
+    "AlertEscalated": "An operator escalates an open alert to the responsible county: a "
+    "path_escalation task naming the rule and the deadline missed, if a basis allows.",
+    "ResponsibleCountyNamed": "An operator resolves a routing problem by naming the responsible "
+    "wellbeing services county; the case is routed to it and its tasks flow.",
+    "ActionRecord": "The audit of an accepted dismissal, escalation or county named: who "
+    "(organisation and pseudonymous reference), what and when; no personal data in clear.",
     "CaseClosed": "The county closed the case.",
     "TaskStatusChanged": "The recipient of a task reports its status (received, accepted, "
     "rejected, in progress, completed); a rejection or completion is told to the organisation "
@@ -89,6 +95,7 @@ _KIND_LABELS: dict[OrgKind, str] = {
     OrgKind.COMMUNITY_SANCTIONS_OFFICE: "community sanctions office",
     OrgKind.COUNTY: "wellbeing services county",
     OrgKind.NGO: "NGO",
+    OrgKind.OPERATOR: "operator (the service's own operators)",
 }
 
 

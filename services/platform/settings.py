@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     """A service levels YAML file; the shipped defaults when unset."""
     sasl_username: str | None = None
     sasl_password: str | None = None
+    operators_sasl_password: str | None = None
+    """The password of `org-operators`, as which the operator view sends operators' actions;
+    with SASL on and this unset, the view shows the alerts but offers no actions."""
     worker_http_port: int | None = None
     """Serve /healthz, /readyz and /metrics on this port (`services.platform.worker_http`)."""
     worker_ready_max_lag: int = 1000

@@ -80,6 +80,7 @@ CASE_FACTS = "case-facts"
 FOLLOWUP_TICKS = "followup.ticks"
 OPS_ALERTS = "ops.alerts"
 AUDIT_DISCLOSURES = "audit.disclosures"
+AUDIT_ACTIONS = "audit.actions"
 DLQ = "dlq"
 PSEUDONYMS = "referral.pseudonyms"
 PSEUDONYM_PARTITIONS = 3
@@ -129,6 +130,10 @@ class TopicNames:
     @property
     def disclosures(self) -> str:
         return self._n(AUDIT_DISCLOSURES)
+
+    @property
+    def audit_actions(self) -> str:
+        return self._n(AUDIT_ACTIONS)
 
     @property
     def dlq(self) -> str:
@@ -189,6 +194,9 @@ def _catalogue(registry: Registry, n: TopicNames, internal_partitions: int) -> l
         TopicSpec(n.followup_ticks, internal_partitions, "person_ref", "followup timers", DAY_MS),
         TopicSpec(n.alerts, 3, "person_ref", "broken service path alerts", 365 * DAY_MS),
         TopicSpec(n.disclosures, 3, "person_ref", "disclosure records",
+                  DISCLOSURE_RETENTION_DAYS * DAY_MS),
+        TopicSpec(n.audit_actions, 3, "person_ref",
+                  "dismissals, escalations and counties named, by whom",
                   DISCLOSURE_RETENTION_DAYS * DAY_MS),
         TopicSpec(n.dlq, 3, "dead_letter_id", "dead letters with reasons, content sealed",
                   90 * DAY_MS),

@@ -60,6 +60,11 @@ def gate(
             reason_code=Reason.UNAUTHORISED_EVENT_TYPE,
             detail=f"{topic_org} may not send {event_type}",
         )
+    if event.identity_code is not None and _is_operator(topic_org, registry):
+        return Rejection(
+            reason_code=Reason.IDENTITY_CODE_NOT_ALLOWED,
+            detail="an operator names the person by person_ref only",
+        )
     today = local_date(min(filter(None, (now, event.occurred_at))))
     subject = _subject(event, secret, controller_of(topic_org, registry), today)
     if isinstance(subject, Rejection):
@@ -84,6 +89,11 @@ def _lawful(event: InboundEvent, topic_org: str, registry: Registry) -> Rejectio
             detail="an NGO may record a consent only for itself as the recipient",
         )
     return None
+
+
+def _is_operator(topic_org: str, registry: Registry) -> bool:
+    sender = registry.get(topic_org)
+    return sender is not None and sender.kind == OrgKind.OPERATOR
 
 
 def _ground_missing(event: ReferralSubmitted) -> bool:

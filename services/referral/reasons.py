@@ -20,6 +20,7 @@ class Reason(StrEnum):
     MISSING_SUBJECT = "missing_subject"
     AMBIGUOUS_SUBJECT = "ambiguous_subject"
     INVALID_EVENT = "invalid_event"
+    IDENTITY_CODE_NOT_ALLOWED = "identity_code_not_allowed"
     # the gate: what the law requires of a referral or a consent
     SHL35_GROUND_MISSING = "shl35_ground_missing"
     CONSENT_RECORDER_NOT_ALLOWED = "consent_recorder_not_allowed"
@@ -36,6 +37,8 @@ class Reason(StrEnum):
     UNKNOWN_RELEASE_PLAN = "unknown_release_plan"
     UNKNOWN_MEETING = "unknown_meeting"
     NOT_ON_PROBATIONARY_FREEDOM = "not_on_probationary_freedom"
+    NO_RESPONSIBLE_ORGANISATION = "no_responsible_organisation"
+    NO_ROUTING_PROBLEM = "no_routing_problem"
     # the hold: events that arrived before their case
     HELD_TOO_LONG = "held_too_long"
     HOLD_FULL = "hold_full"

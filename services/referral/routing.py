@@ -2,7 +2,9 @@
 
 Helsinki (area 90) organises its own services and is `county-90`. Åland (area 91) has no
 wellbeing county and an unknown code has no area: both are routing problems that an operator
-must resolve; a task is never sent to a guessed county.
+must resolve (`ResponsibleCountyNamed`); a task is never sent to a guessed county. The county an
+operator named stands while the municipalities still route nowhere; a municipality that routes
+somewhere wins again.
 """
 
 from dataclasses import dataclass
@@ -33,11 +35,17 @@ def route(municipality_code: str) -> Route:
 
 
 def route_case(case: CaseState) -> Route:
-    """The destination municipality at release wins over the home municipality."""
+    """The destination municipality at release wins over the home municipality; when neither
+    routes anywhere, the county an operator named."""
     municipality = case.destination_municipality or case.home_municipality
-    if municipality is None:
-        return Route(area=None, problem=UNKNOWN_MUNICIPALITY)
-    return route(municipality)
+    found = (
+        Route(area=None, problem=UNKNOWN_MUNICIPALITY)
+        if municipality is None
+        else route(municipality)
+    )
+    if found.problem is not None and case.named_county is not None:
+        return Route(area=case.named_county)
+    return found
 
 
 def with_route(case: CaseState) -> CaseState:
@@ -58,3 +66,8 @@ def routing_changes(
     if before is not None and after.responsible_area != previous_area:
         return [(FactKind.RESPONSIBLE_AREA_CHANGED, FactDetail.build(previous_area=previous_area))]
     return []
+
+
+def county_named(case: CaseState, county: str) -> CaseState:
+    """The case with the county an operator named, routed again."""
+    return with_route(case.model_copy(update={"named_county": county}))

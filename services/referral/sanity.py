@@ -10,6 +10,7 @@ from typing import Any
 
 from services.core.events import (
     AlertDismissed,
+    AlertEscalated,
     ClientDeclined,
     ClientPlanAgreed,
     ClientPlanReviewed,
@@ -30,6 +31,7 @@ from services.core.events import (
     ReleaseDateSet,
     ReleasePlanAgreed,
     ReleasePlanUpdated,
+    ResponsibleCountyNamed,
     SupervisionOrdered,
     TaskStatusChanged,
 )
@@ -231,6 +233,27 @@ def _dismissed(event: AlertDismissed, topic_org: str, registry: Registry) -> str
     )
 
 
+def _escalated(event: AlertEscalated, topic_org: str, registry: Registry) -> str | None:
+    return _first(
+        None if event.rule in ALERT_RULES else "rule must name an alert rule",
+        "a routing problem is resolved by naming the county, not escalated"
+        if event.rule == AlertRule.ROUTING_PROBLEM
+        else None,
+        _not_blank("alert_id", event.alert_id),
+        _not_blank("escalated_by", event.escalated_by),
+        "missed_deadline is after occurred_at"
+        if event.missed_deadline > event.occurred_at
+        else None,
+    )
+
+
+def _county_named(event: ResponsibleCountyNamed, topic_org: str, registry: Registry) -> str | None:
+    return _first(
+        _of_kind("county", event.county, OrgKind.COUNTY, registry),
+        _not_blank("named_by", event.named_by),
+    )
+
+
 _CHECKS: dict[type[InboundEvent], Check] = {
     CustodyStarted: _custody_started,
     ReleaseDateSet: _release_date_set,
@@ -254,4 +277,6 @@ _CHECKS: dict[type[InboundEvent], Check] = {
     SupervisionOrdered: _supervision,
     ClientDeclined: _declined,
     AlertDismissed: _dismissed,
+    AlertEscalated: _escalated,
+    ResponsibleCountyNamed: _county_named,
 }

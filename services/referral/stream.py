@@ -25,6 +25,7 @@ from services.platform.privacy import seal_event
 from services.platform.runtime import Runtime, make_runtime
 from services.platform.settings import Settings
 from services.platform.state_codec import pack, unpacker
+from services.referral.audit import audit_records
 from services.referral.decide import (
     Outcome,
     PersonState,
@@ -205,6 +206,9 @@ class ReferralShell:
         """Queue the facts and refusals, then the state that remembers them (see Batch)."""
         rt = self.rt
         batch.extend([await rt.send(rt.names.case_facts, key, fact) for fact in outcome.facts])
+        batch.extend(
+            [await rt.send(rt.names.audit_actions, key, r) for r in audit_records(outcome.facts)]
+        )
         batch.extend([await self._dead_letter_rejected(key, r) for r in outcome.rejections])
         for notice in outcome.notices:
             batch.extend(await self._notify(notice))

@@ -7,6 +7,7 @@ from services.core.case import CaseState
 from services.core.events import (
     INBOUND_EVENT_TYPES,
     AlertDismissed,
+    AlertEscalated,
     AssessmentCompleted,
     AssessmentStarted,
     CaseClosed,
@@ -31,10 +32,19 @@ from services.core.events import (
     ReleaseDateSet,
     ReleasePlanAgreed,
     ReleasePlanUpdated,
+    ResponsibleCountyNamed,
     SupervisionOrdered,
     TaskStatusChanged,
 )
-from services.referral import custody, network, planning, service_path, supervision, voice
+from services.referral import (
+    custody,
+    network,
+    operations,
+    planning,
+    service_path,
+    supervision,
+    voice,
+)
 from services.referral.change import Change
 from services.referral.gate import Rejection
 
@@ -67,6 +77,8 @@ TRANSITIONS: dict[type[InboundEvent], Transition] = {
     ClientPreferenceRecorded: voice.preference_recorded,
     ClientDeclined: voice.client_declined,
     AlertDismissed: voice.alert_dismissed,
+    AlertEscalated: operations.alert_escalated,
+    ResponsibleCountyNamed: operations.responsible_county_named,
 }
 assert set(TRANSITIONS) == set(INBOUND_EVENT_TYPES), "every inbound event type needs a transition"
 

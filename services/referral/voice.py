@@ -59,4 +59,5 @@ def alert_dismissed(
         cause=alert_cause(case),
     )
     changed = case.model_copy(update={"dismissals": [*case.dismissals, dismissal]})
-    return one_fact(changed, FactKind.ALERT_DISMISSED, FactDetail.build(rule=event.rule))
+    detail = FactDetail.build(rule=event.rule, actor_ref=event.dismissed_by)
+    return one_fact(changed, FactKind.ALERT_DISMISSED, detail)

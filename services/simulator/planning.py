@@ -23,8 +23,10 @@ from services.core.events import (
     Released,
     ReleasePlanAgreed,
     ReleasePlanUpdated,
+    ResponsibleCountyNamed,
     SupervisionOrdered,
 )
+from services.core.organisations import OPERATORS, county_code, default_registry
 from services.core.records import AlertRule
 from services.core.vocabulary import (
     ContactChannel,
@@ -55,6 +57,8 @@ SUPERVISION_RATE = 0.35
 """Conditional releases with a supervision order (young offenders, long sentences)."""
 REVOCATION_RATE = 0.1
 DISMISSAL_RATE = 0.04
+OPERATOR_ROUTING_RATE = 0.9
+"""Operators name a county for most cases whose municipality routes nowhere, within days."""
 
 
 @dataclass
@@ -79,6 +83,7 @@ class PlanningStory:
         self._supervision()
         self._revocation()
         self._dismissal()
+        self._county_named()
 
     def _release_plan(self) -> datetime | None:
         side, rng = self.side, self.rng
@@ -227,6 +232,24 @@ class PlanningStory:
             released_at=again,
             release_type=ReleaseType.CONDITIONAL_RELEASE,
             destination_municipality=side.p.destination_municipality,
+        )
+
+    def _county_named(self) -> None:
+        """An operator names the county of the prison's area for a case that routes nowhere
+        (Åland, an unknown municipality), a few working days after custody starts."""
+        side, rng = self.side, self.rng
+        if self.county is not None or rng.random() >= OPERATOR_ROUTING_RATE:
+            return
+        prison = default_registry().get(side.prison_at(side.started))
+        at = working_days_after(rng, side.started, (1, 4))
+        if prison is None or prison.area_code is None or not side.before_release(at):
+            return
+        side.s.emit(
+            at,
+            OPERATORS,
+            ResponsibleCountyNamed,
+            county=county_code(prison.area_code),
+            named_by=f"op-{rng.randint(1, 40):03d}",
         )
 
     def _dismissal(self) -> None:

@@ -15,7 +15,13 @@ from tests.support.dead_letters import dead_letter_reasons
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = (ROOT / "docs" / "integration-guide.md").read_text("utf-8")
-KIND_COLUMNS = (OrgKind.PRISON, OrgKind.COMMUNITY_SANCTIONS_OFFICE, OrgKind.COUNTY, OrgKind.NGO)
+KIND_COLUMNS = (
+    OrgKind.PRISON,
+    OrgKind.COMMUNITY_SANCTIONS_OFFICE,
+    OrgKind.COUNTY,
+    OrgKind.NGO,
+    OrgKind.OPERATOR,
+)
 
 
 def test_every_dead_letter_reason_is_explained() -> None:

@@ -11,9 +11,9 @@ from babel.messages.pofile import read_po
 from services.core.case import CaseStatus
 from services.core.facts import FactKind
 from services.core.organisations import OrgKind
-from services.core.records import AlertRule, AlertState, Severity
+from services.core.records import ActionKind, AlertRule, AlertState, Severity
 from services.core.tasks import Priority, TaskKind
-from services.core.vocabulary import ContactRole, TaskStatus
+from services.core.vocabulary import Category, ContactRole, DismissalReason, TaskStatus
 from services.handover.decide import BUILDERS
 from services.handover.network_changes import on_referral_progress
 from services.i18n import labels
@@ -22,9 +22,10 @@ from services.i18n.extraction import Key, extract, keys, pot_path
 from services.i18n.labels import Label
 from services.i18n.languages import LANGUAGES, Language
 from services.i18n.texts import texts
+from services.operator.actions import NOT_SENT_NO_BASIS
 from services.operator.stream import FeedStatus
 from services.operator.tracks import UNKNOWN_KIND
-from services.operator.views import ISSUED
+from services.operator.views import ISSUED, NO_TASK_YET, TASK_ISSUED
 from tests.support.dead_letters import ROOT, dead_letter_reasons
 
 CODES: dict[str, tuple[Mapping[str, Label], set[str]]] = {
@@ -40,6 +41,12 @@ CODES: dict[str, tuple[Mapping[str, Label], set[str]]] = {
     "organisation kinds": (labels.ORG_KINDS, {k.value for k in OrgKind} | {UNKNOWN_KIND}),
     "feed statuses": (labels.FEED_STATUSES, {s.value for s in FeedStatus}),
     "contact roles": (labels.CONTACT_ROLES, {r.value for r in ContactRole}),
+    "dismissal reasons": (labels.DISMISSAL_REASONS, {r.value for r in DismissalReason}),
+    "data categories": (labels.CATEGORIES, {c.value for c in Category}),
+    "operator actions": (
+        labels.OPERATOR_ACTIONS,
+        {a.value for a in ActionKind} | {NOT_SENT_NO_BASIS, TASK_ISSUED, NO_TASK_YET},
+    ),
 }
 """Each label table with the codes the code can produce, read from its enums and call sites."""
 

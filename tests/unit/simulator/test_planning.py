@@ -9,6 +9,7 @@ from services.core.vocabulary import SentenceType
 from services.referral.sanity import find_problem
 from services.simulator.config import SimulationConfig
 from services.simulator.moments import Scheduled
+from services.simulator.population import county_of
 from services.simulator.timeline import timeline
 
 OPERATING_MODEL = {
@@ -22,6 +23,7 @@ OPERATING_MODEL = {
     "ClientPreferenceRecorded",
     "ClientDeclined",
     "AlertDismissed",
+    "ResponsibleCountyNamed",
 }
 
 
@@ -60,3 +62,15 @@ def test_every_operating_model_event_passes_the_gate_checks() -> None:
         )
     ]
     assert problems == []
+
+
+def test_operators_name_a_county_only_for_cases_that_route_nowhere() -> None:
+    """Every county an operator names is for a person whose home municipality has no county."""
+    homes = {
+        s.event.identity_code: s.event.home_municipality
+        for s in _year()
+        if isinstance(s.event, CustodyStarted)
+    }
+    named = [s.event for s in _year() if type(s.event).__name__ == "ResponsibleCountyNamed"]
+    assert named
+    assert [e for e in named if county_of(homes[e.identity_code]) is not None] == []
