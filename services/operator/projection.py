@@ -151,6 +151,7 @@ class OperatorProjection:
             opened_at=alert.opened_at,
             age_seconds=age_seconds(alert.opened_at, now),
             identity_temporary=alert.identity_temporary,
+            org=alert.subject if is_about_org(alert) else None,
         )
 
     def _name(self, area: str | None) -> str:
