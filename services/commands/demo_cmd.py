@@ -26,13 +26,14 @@ from rich.console import Console
 from services.commands.demo_output import print_next_steps, print_readout
 from services.commands.simulate_cmd import print_report, run_with_progress
 from services.core.organisations import default_registry
+from services.gateway.client import GatewayClient
 from services.platform import broker
 from services.platform.settings import Settings
 from services.sdk import PublishError
 from services.simulator.config import SimulationConfig
 from services.simulator.kafka_io import PipelineLag
 from services.simulator.readout import readout
-from services.simulator.run import DEFAULT_SPEED, EventSink, SimulationError
+from services.simulator.run import DEFAULT_SPEED, SimulationError
 from services.simulator.stack import Stack, StackError
 
 WORK_DIR = broker.REPO_ROOT / ".jatkumo" / "demo"
@@ -75,8 +76,9 @@ def demo(
     adopt_broker = _take_over_from_dead_demo(work_dir, run.say)
     try:
         run.bring_up(os.environ.get("KAFKA_BOOTSTRAP_SERVERS"), broker_port, adopt_broker)
-        publishers = run.bring_up_gateway(gateway_org, gateway_port) if gateway_org else {}
-        run.simulate(SimulationConfig(seed=seed, days=days, people=people), speed, publishers)
+        if gateway_org:
+            run.bring_up_gateway(gateway_org, gateway_port)
+        run.simulate(SimulationConfig(seed=seed, days=days, people=people), speed)
         run.report()
         if not no_wait:
             run.keep_running()
@@ -95,6 +97,7 @@ class DemoRun:
         self.stack, self.work_dir = stack, work_dir
         self.console = Console(highlight=False)
         self.began = time.monotonic()
+        self.gateway: GatewayClient | None = None
         self.state: dict[str, Any] = {
             "pid": os.getpid(),
             "namespace": stack.namespace,
@@ -125,19 +128,25 @@ class DemoRun:
             f"{stack.wait_ready():.1f} s (logs in {stack.work_dir / 'logs'})"
         )
 
-    def bring_up_gateway(self, org: str, port: int) -> dict[str, EventSink]:
-        """The HTTPS gateway; `org` publishes through it (with its client certificate)."""
+    def bring_up_gateway(self, org: str, port: int) -> None:
+        """The HTTPS gateway; `org` publishes and reads its tasks through it (with its client
+        certificate), not through Kafka."""
         if default_registry().get(org) is None:
             raise StackError(f"unknown organisation {org!r}")
-        client = self.stack.start_gateway(org, port)
+        self.gateway = self.stack.start_gateway(org, port)
         self._write_state(children=self.stack.pids(), gateway_url=f"https://127.0.0.1:{port}")
-        self.say(f"{org} publishes through the HTTPS gateway at https://127.0.0.1:{port}")
-        return {org: client}
+        self.say(f"{org} publishes and reads its tasks through https://127.0.0.1:{port}")
 
-    def simulate(
-        self, config: SimulationConfig, speed: float, publishers: dict[str, EventSink]
-    ) -> None:
-        report = run_with_progress(self.settings, config, speed, self.console, publishers)
+    def simulate(self, config: SimulationConfig, speed: float) -> None:
+        client = self.gateway
+        report = run_with_progress(
+            self.settings,
+            config,
+            speed,
+            self.console,
+            publishers={client.org: client} if client else None,
+            task_sources={client.org: client} if client else None,
+        )
         print_report(report, self.console)
         lag = PipelineLag(self.settings, client_id="jatkumo-demo")
         try:
@@ -152,6 +161,12 @@ class DemoRun:
         print_readout(result, self.console)
         print_next_steps(stack, self.console)
         seconds = round(time.monotonic() - self.began, 1)
+        if self.gateway is not None:
+            self._write_state(
+                gateway_org=self.gateway.org,
+                gateway_events_posted=self.gateway.posted,
+                gateway_tasks_fetched=self.gateway.fetched,
+            )
         self._write_state(
             ready=True,
             operator_url=stack.operator_url,

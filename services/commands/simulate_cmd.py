@@ -22,6 +22,7 @@ from services.simulator.run import (
     RunReport,
     Simulation,
     SimulationError,
+    TaskSource,
 )
 
 PLAIN_EVERY = 30
@@ -86,7 +87,9 @@ def run_with_progress(
     config: SimulationConfig,
     speed: float,
     console: Console,
+    *,
     publishers: dict[str, EventSink] | None = None,
+    task_sources: dict[str, TaskSource] | None = None,
 ) -> RunReport:
     """Run the simulation with a live progress line (simulated date, events sent)."""
     with _progress(console) as progress:
@@ -106,7 +109,10 @@ def run_with_progress(
                     f"{done.report.events} events  {done.report.wall_seconds:.0f} s"
                 )
 
-        return Simulation(settings, config, speed, publishers=publishers).run(on_day)
+        simulation = Simulation(
+            settings, config, speed, publishers=publishers, task_sources=task_sources
+        )
+        return simulation.run(on_day)
 
 
 @contextmanager

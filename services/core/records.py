@@ -47,6 +47,9 @@ class AlertRule(StrEnum):
     NO_RELEASE_PLAN = "no_release_plan"
     INVITATION_NOT_ANSWERED = "invitation_not_answered"
     NO_HOUSING_AT_RELEASE = "no_housing_at_release"
+    WEBHOOK_FAILING = "webhook_failing"
+    """An organisation's webhook has failed for longer than the gateway's threshold: about the
+    organisation, not a person (`person_ref` and `case_id` empty, `subject` the organisation)."""
 
 
 class Severity(StrEnum):
@@ -70,6 +73,7 @@ class Alert(Frozen):
     rule: AlertRule
     state: AlertState
     person_ref: str
+    """Empty for an alert about an organisation rather than a person (see `is_about_org`)."""
     case_id: str
     area: str | None
     severity: Severity
@@ -110,6 +114,15 @@ class ActionRecord(Frozen):
     missed_deadline: Instant | None = None
     county: str | None = None
     """The county named (county_named) or responsible (escalated)."""
+
+
+ORG_RULES = frozenset({AlertRule.WEBHOOK_FAILING})
+"""The rules about an organisation rather than a person's case (none is dismissed per case)."""
+
+
+def is_about_org(alert: Alert) -> bool:
+    """An organisation-level alert (e.g. `webhook_failing`): no person, no case, no county."""
+    return not alert.person_ref
 
 
 class DeadLetter(Frozen):

@@ -108,6 +108,7 @@ class Gateway:
                 catalogue=kafka.catalogue,
                 security=org_security(org, config.principal_secret, settings.kafka_ssl_cafile),
                 alert_after=config.webhook_alert_after_seconds,
+                send_alert=kafka.send_alert,
             )
 
         return cls(

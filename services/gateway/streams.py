@@ -14,10 +14,11 @@ from pydantic import BaseModel
 
 from services.core.events import InboundEvent
 from services.core.receipts import Receipt
+from services.core.records import Alert
 from services.core.tasks import Task
 from services.gateway import cursor as cursors
 from services.gateway.problems import ProblemError
-from services.platform.acls import derive_password, org_username
+from services.platform.acls import derive_password, org_username, service_username
 from services.platform.codec import Catalogue, DecodeError
 from services.platform.kafka_security import sasl_ssl
 from services.platform.logging import get_logger
@@ -26,6 +27,9 @@ from services.platform.topics import TopicNames
 log = get_logger("jatkumo.gateway")
 
 M = TypeVar("M", bound=BaseModel)
+
+GATEWAY_PRODUCER = ""
+"""The key of the gateway's own producer among the organisations' (no code is empty)."""
 
 POLL_MS = 100
 """How long one fetch of the task feed waits: bounds how late a long poll hears of a task."""
@@ -36,9 +40,18 @@ def org_security(
 ) -> dict[str, Any]:
     """Client settings that connect as the organisation's own principal (secure profile),
     over TLS when the brokers' CA is given."""
+    return _security(org_username(org), principal_secret, cafile)
+
+
+def gateway_security(principal_secret: str | None, cafile: Path | None = None) -> dict[str, Any]:
+    """Client settings that connect as the gateway's own principal (`svc-gateway`), which may
+    only write operator alerts."""
+    return _security(service_username("gateway"), principal_secret, cafile)
+
+
+def _security(user: str, principal_secret: str | None, cafile: Path | None) -> dict[str, Any]:
     if principal_secret is None:
         return {}
-    user = org_username(org)
     return sasl_ssl(user, derive_password(principal_secret, user), cafile)
 
 
@@ -70,17 +83,31 @@ class KafkaSide:
             log.warning("gateway_publish_failed", org=org, error=type(error).__name__)
             raise broker_unavailable("the event was not stored; send it again") from error
 
-    async def _producer(self, org: str) -> AIOKafkaProducer:
+    async def send_alert(self, alert: Alert) -> None:
+        """Send an organisation-level alert to `ops.alerts` as the gateway's own principal,
+        keyed by the organisation; raises KafkaError when the broker did not store it."""
+        producer = await self._producer(
+            GATEWAY_PRODUCER, gateway_security(self.principal_secret, self.cafile)
+        )
+        await producer.send_and_wait(
+            self.names.alerts, self.catalogue.encode(alert), key=(alert.subject or "").encode()
+        )
+
+    async def _producer(self, org: str, security: dict[str, Any] | None = None) -> AIOKafkaProducer:
         async with self._lock:
             producer = self._producers.get(org)
             if producer is None:
                 producer = AIOKafkaProducer(
                     bootstrap_servers=self.bootstrap,
-                    client_id=f"jatkumo-gateway-{org}",
+                    client_id="-".join(filter(None, ["jatkumo-gateway", org])),
                     acks="all",
                     enable_idempotence=True,
                     request_timeout_ms=15000,
-                    **org_security(org, self.principal_secret, self.cafile),
+                    **(
+                        security
+                        if security is not None
+                        else org_security(org, self.principal_secret, self.cafile)
+                    ),
                 )
                 try:
                     await producer.start()

@@ -12,9 +12,12 @@ A delivery is retried with exponential backoff until the receiver answers 2xx; o
 the next task go (so tasks arrive in topic order, which is per-person order). The position is
 committed in the consumer group `org-<code>.webhook` after each 2xx: a restart resumes there
 (at-least-once; a receiver deduplicates by delivery id). A webhook failing for longer than
-`JATKUMO_GATEWAY_WEBHOOK_ALERT_AFTER_SECONDS` opens an operator alert: the metric
-`jatkumo_gateway_webhook_failing{org}` is 1 until a delivery succeeds again, and the counter
-`jatkumo_gateway_webhook_alerts_total{org}` counts the alerts opened.
+`JATKUMO_GATEWAY_WEBHOOK_ALERT_AFTER_SECONDS` opens an operator alert: an `Alert` with the rule
+`webhook_failing` on `ops.alerts` (decided by `services.gateway.watch`, sent as the gateway's own
+principal), resolved when a delivery succeeds again. The metric
+`jatkumo_gateway_webhook_failing{org}` is 1 while the alert is open, and the counter
+`jatkumo_gateway_webhook_alerts_total{org}` counts the alerts opened. An alert the broker does
+not take is decided again at the next attempt.
 """
 
 import asyncio
@@ -23,8 +26,9 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,7 +38,10 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
 from prometheus_client import Counter, Gauge
 
+from services.core.records import Alert, AlertState
 from services.core.tasks import Task
+from services.gateway.problems import ProblemError
+from services.gateway.watch import WebhookWatch, observe
 from services.platform.codec import Catalogue, DecodeError
 from services.platform.logging import get_logger
 from services.platform.topics import TopicNames
@@ -119,11 +126,16 @@ class WebhookDispatcher:
         catalogue: Catalogue,
         security: dict[str, Any],
         alert_after: float,
+        send_alert: Callable[[Alert], Awaitable[None]],
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.org = org
         self.registration = registration
         self.catalogue = catalogue
-        self.alert_after = alert_after
+        self.alert_after = timedelta(seconds=alert_after)
+        self.send_alert = send_alert
+        self.clock = clock
+        self.watch = WebhookWatch()
         self.topic = names.tasks(org)
         self._consumer = AIOKafkaConsumer(
             self.topic,
@@ -135,7 +147,6 @@ class WebhookDispatcher:
             **security,
         )
         self._task: asyncio.Task[None] | None = None
-        self.alerting = False
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run())
@@ -186,7 +197,6 @@ class WebhookDispatcher:
         """POST until a 2xx; open the alert when failing longer than the threshold."""
         body = task.model_dump_json().encode()
         ident = delivery_id(self.org, task.task_id)
-        failing_since: float | None = None
         attempt = 0
         while True:
             attempt += 1
@@ -203,20 +213,28 @@ class WebhookDispatcher:
             except httpx.HTTPError:
                 ok = False
             DELIVERIES.labels(self.org, "delivered" if ok else "failed").inc()
+            await self._watch(ok)
             if ok:
-                if self.alerting:
-                    log.info("webhook_alert_resolved", org=self.org)
-                self.alerting = False
-                FAILING.labels(self.org).set(0)
                 return
-            now = time.monotonic()
-            failing_since = failing_since or now
-            if now - failing_since >= self.alert_after and not self.alerting:
-                self.alerting = True
-                FAILING.labels(self.org).set(1)
-                ALERTS.labels(self.org).inc()
-                log.warning("webhook_alert_opened", org=self.org)
             await asyncio.sleep(backoff(attempt))
+
+    async def _watch(self, delivered: bool) -> None:
+        """Decide the alert after one attempt and send it; keep the old watch if not sent."""
+        watch, alert = observe(
+            self.watch, delivered, self.clock(), org=self.org, alert_after=self.alert_after
+        )
+        if alert is not None:
+            try:
+                await self.send_alert(alert)
+            except (KafkaError, ProblemError) as error:
+                log.warning("webhook_alert_not_sent", org=self.org, error=type(error).__name__)
+                return
+            opened = alert.state == AlertState.OPEN
+            FAILING.labels(self.org).set(1 if opened else 0)
+            if opened:
+                ALERTS.labels(self.org).inc()
+            log.info("webhook_alert", org=self.org, state=alert.state.value)
+        self.watch = watch
 
 
 class WebhookHub:

@@ -34,6 +34,7 @@ RULES: Mapping[str, Label] = {
     "no_release_plan": NC_("rule", "No release plan"),
     "invitation_not_answered": NC_("rule", "Invitation not answered"),
     "no_housing_at_release": NC_("rule", "No housing at release"),
+    "webhook_failing": NC_("rule", "Organisation's webhook failing"),
 }
 
 SEVERITIES: Mapping[str, Label] = {

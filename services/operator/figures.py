@@ -14,7 +14,7 @@ from statistics import median
 from services.core.calendar import add_working_days, local_date
 from services.core.case import CaseStatus
 from services.core.organisations import Registry
-from services.core.records import Alert, AlertState
+from services.core.records import Alert, AlertState, is_about_org
 from services.followup.levels import LevelsConfig
 from services.operator.tracks import PersonTrack, ReferralTrack
 from services.operator.views import CountyFigures, TrendDay
@@ -126,13 +126,16 @@ def county_figures(
     registry: Registry,
     now: datetime,
 ) -> list[CountyFigures]:
-    """One row per county with a case or an open alert, in county code order."""
+    """One row per county with a case or an open alert, in county code order; alerts about an
+    organisation rather than a case are no county's."""
     today = local_date(now)
     tallies: dict[str | None, _Tally] = {}
     for person in people:
         ack_days = levels.for_area(person.area).referral_ack_working_days
         _count_person(tallies.setdefault(person.area, _Tally()), person, ack_days, today)
     for alert in alerts:
+        if is_about_org(alert):
+            continue
         if is_open(alert):
             tallies.setdefault(alert.area, _Tally()).open_alerts += 1
         elif alert.state == AlertState.DISMISSED:

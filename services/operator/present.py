@@ -1,12 +1,14 @@
 """The API's answers as the reader sees them: each instant, day, share and county in words.
 
 Adds `<field>_text` beside every instant, day, share and median in a view's JSON, and puts the
-county's name in the reader's language; the codes and numbers themselves stay as they are.
+county's name in the reader's language (an organisation's alert: the organisation's name); the
+codes and numbers themselves stay as they are.
 """
 
 from datetime import date, datetime
 
-from services.i18n.texts import Texts
+from services.core.organisations import default_registry
+from services.i18n.texts import COUNTY_PREFIX, Texts
 
 INSTANTS = frozenset({"now", "opened_at", "resolved_at", "at"})
 DAYS = frozenset({"day"})
@@ -41,6 +43,17 @@ def present(data: object, texts: Texts) -> object:
         if text is not None:
             shown[f"{key}_text"] = text
     if "area_name" in data:
-        area = data.get("area")
-        shown["area_name"] = texts.county(area if isinstance(area, str) else None)
+        area, org = data.get("area"), data.get("org")
+        if isinstance(org, str) and org:
+            shown["area_name"] = _org_name(org, texts)
+        else:
+            shown["area_name"] = texts.county(area if isinstance(area, str) else None)
     return shown
+
+
+def _org_name(code: str, texts: Texts) -> str:
+    """An organisation's name: a county's in the reader's language, others' from the registry."""
+    if code.startswith(COUNTY_PREFIX):
+        return texts.county(code)
+    org = default_registry().get(code)
+    return org.name if org is not None else code

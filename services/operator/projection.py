@@ -4,6 +4,10 @@ Pure: no I/O and no clock. The shell feeds records in the order it reads them (`
 asks for views at a `now` it passes in. Repeats are harmless: alerts are kept per alert id
 (a resolved alert never reopens, since a new episode has a new id), facts per fact id, tasks
 per task id and dead letters per dead-letter id.
+
+An organisation-level alert (`is_about_org`: no person, e.g. `webhook_failing`) counts in the
+totals, severities, rules and the trend, is listed with the organisation's name in the area
+column, and is left out of every per-county figure and filter (it is about no county's cases).
 """
 
 from collections import Counter
@@ -24,6 +28,7 @@ from services.core.records import (
     DeadLetter,
     DisclosureRecord,
     Severity,
+    is_about_org,
 )
 from services.followup.levels import LevelsConfig, default_levels
 from services.operator.figures import (
@@ -152,7 +157,7 @@ class OperatorProjection:
             for a in self.alerts.values()
             if is_open(a)
             and (rule is None or a.rule == rule)
-            and (area is None or a.area == (None if area == UNROUTED else area))
+            and (area is None or _in_area(a, area))
         ]
         selected.sort(key=lambda a: (_SEVERITY_ORDER[a.severity], a.opened_at))
         return AlertList(
@@ -233,15 +238,22 @@ class OperatorProjection:
             rule=alert.rule,
             severity=alert.severity,
             area=alert.area,
-            area_name=self._name(alert.area),
+            area_name=(
+                self._org_name(alert.subject) if is_about_org(alert) else self._name(alert.area)
+            ),
             person_ref=alert.person_ref,
             opened_at=alert.opened_at,
             age_seconds=age_seconds(alert.opened_at, now),
             identity_temporary=alert.identity_temporary,
+            org=alert.subject if is_about_org(alert) else None,
         )
 
     def _name(self, area: str | None) -> str:
         return area_name(self.registry, area)
+
+    def _org_name(self, code: str | None) -> str:
+        org = self.registry.get(code) if code else None
+        return org.name if org is not None else code or ""
 
     def task_status(self, task_id: str) -> str:
         report = self.statuses.get(task_id)
@@ -253,8 +265,9 @@ class OperatorProjection:
         dismissed = Counter(a.rule for a in self.alerts.values() if a.state == AlertState.DISMISSED)
         by_severity = Counter(a.severity for a in open_alerts)
         by_rule = Counter(a.rule for a in open_alerts)
-        by_area = Counter(a.area for a in open_alerts)
-        by_both = Counter((a.rule, a.area) for a in open_alerts)
+        of_cases = [a for a in open_alerts if not is_about_org(a)]
+        by_area = Counter(a.area for a in of_cases)
+        by_both = Counter((a.rule, a.area) for a in of_cases)
         tasks = Counter((t.kind, self.task_status(task_id)) for task_id, t in self.tasks.items())
         recipients = Counter((t.kind, t.recipient_org) for t in self.tasks.values())
         letters = Counter(self.dead_letters.values())
@@ -301,7 +314,7 @@ class OperatorProjection:
         """One person's facts, alerts and tasks in time order; None for an unknown person."""
         person = self.people.get(person_ref)
         alerts = sorted(
-            (a for a in self.alerts.values() if a.person_ref == person_ref),
+            (a for a in self.alerts.values() if a.person_ref == person_ref and not is_about_org(a)),
             key=lambda a: a.opened_at,
         )
         tasks = sorted(
@@ -340,6 +353,14 @@ class OperatorProjection:
                 for task_id, t in tasks
             ],
         )
+
+
+def _in_area(alert: Alert, area: str) -> bool:
+    """Whether the alert is about a case of this county (`UNROUTED`: of no county yet); an
+    organisation-level alert is about no county's cases."""
+    if is_about_org(alert):
+        return False
+    return alert.area == (None if area == UNROUTED else area)
 
 
 def _area_key(area: str | None) -> tuple[bool, str]:

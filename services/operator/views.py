@@ -30,13 +30,18 @@ class OpenAlert(View):
     rule: AlertRule
     severity: Severity
     area: str | None
-    """The responsible county organisation (`county-NN`); None while routing is unresolved."""
+    """The responsible county organisation (`county-NN`); None while routing is unresolved
+    and for an organisation's alert."""
     area_name: str
+    """The county's name; for an organisation's alert, the organisation's."""
     person_ref: str
+    """Empty for an organisation's alert."""
     opened_at: Instant
     age_seconds: int
     identity_temporary: bool = False
     """The person is known by a temporary identity code, unique only within its issuer."""
+    org: str | None = None
+    """The organisation an organisation's alert (e.g. `webhook_failing`) is about."""
 
 
 class AlertList(View):

@@ -54,7 +54,7 @@ class Grant:
         return name == self.name
 
 
-SERVICES = ("referral", "handover", "followup", "operator")
+SERVICES = ("referral", "handover", "followup", "operator", "gateway")
 """The services that connect with a principal of their own (`svc-<service>`)."""
 
 
@@ -174,6 +174,10 @@ def service_grants(service: str, names: TopicNames) -> list[Grant]:
                 )
             ),
         ]
+    if service == "gateway":
+        # The gateway publishes and reads as each organisation; as itself it only raises
+        # organisation-level alerts (a failing webhook).
+        return [*_topic(user, WRITE, names.alerts)]
     raise ValueError(f"unknown service {service!r}")
 
 

@@ -192,7 +192,10 @@ def _catalogue(registry: Registry, n: TopicNames, internal_partitions: int) -> l
             n.case_facts, internal_partitions, "person_ref", "accepted case changes", 365 * DAY_MS
         ),
         TopicSpec(n.followup_ticks, internal_partitions, "person_ref", "followup timers", DAY_MS),
-        TopicSpec(n.alerts, 3, "person_ref", "broken service path alerts", 365 * DAY_MS),
+        TopicSpec(
+            n.alerts, 3, "person_ref (an organisation's alert: its code)",
+            "broken service path alerts", 365 * DAY_MS,
+        ),
         TopicSpec(n.disclosures, 3, "person_ref", "disclosure records",
                   DISCLOSURE_RETENTION_DAYS * DAY_MS),
         TopicSpec(n.audit_actions, 3, "person_ref",

@@ -36,10 +36,11 @@ from services.core.events import (
     TaskStatusChanged,
 )
 from services.core.organisations import OrgKind, Registry
-from services.core.records import AlertRule
+from services.core.records import ORG_RULES, AlertRule
 from services.core.vocabulary import Declined
 
-ALERT_RULES = frozenset(rule.value for rule in AlertRule)
+ALERT_RULES = frozenset(rule.value for rule in AlertRule if rule not in ORG_RULES)
+"""The rules a dismissal of a person's alert may name."""
 
 PLAUSIBLE_SPAN = timedelta(days=30 * 365)
 """A date further than this from the moment the event occurred is a typing error."""

@@ -91,6 +91,12 @@ class EventSink(Protocol):
     def close(self) -> None: ...
 
 
+class TaskSource(Protocol):
+    """Where an organisation reads its tasks instead of its Kafka topic (the HTTPS gateway)."""
+
+    def fetch_tasks(self, wait: float = 0.0, limit: int = 500) -> list[Task]: ...
+
+
 class Simulation:
     def __init__(
         self,
@@ -98,10 +104,12 @@ class Simulation:
         config: SimulationConfig,
         speed: float = DEFAULT_SPEED,
         registry: Registry | None = None,
+        *,
         publishers: dict[str, EventSink] | None = None,
+        task_sources: dict[str, TaskSource] | None = None,
     ) -> None:
-        """`publishers` replaces the Kafka publisher of some organisations (e.g. one county
-        publishing through the HTTPS gateway)."""
+        """`publishers` replaces the Kafka publisher of some organisations and `task_sources`
+        their task topics (e.g. one county working through the HTTPS gateway)."""
         self.settings, self.config, self.speed = settings, config, speed
         self.registry = registry or default_registry()
         self.names = TopicNames(settings.namespace)
@@ -109,6 +117,7 @@ class Simulation:
         self.counties = county_behaviours(self.registry, config.seed)
         self.report = RunReport(settings.namespace, config.days, config.people)
         self._publishers: dict[str, EventSink] = dict(publishers or {})
+        self._task_sources: dict[str, TaskSource] = dict(task_sources or {})
         self._pending: list[tuple[datetime, int, InboundEvent]] = []
         self._order = itertools.count()
         self._closures: dict[str, datetime] = {}
@@ -120,7 +129,8 @@ class Simulation:
         self._closures = self._closing_times(scheduled)
         events = iter(scheduled)
         clock, partitions = ticker(self.settings)
-        tasks = task_reader(self.settings, [o.code for o in self.registry.of_kind(OrgKind.COUNTY)])
+        counties = [o.code for o in self.registry.of_kind(OrgKind.COUNTY)]
+        tasks = task_reader(self.settings, [c for c in counties if c not in self._task_sources])
         gate, progress = GateWatch(self.settings), ServiceProgress(self.settings)
         upcoming: Scheduled | None = next(events, None)
         try:
@@ -215,14 +225,20 @@ class Simulation:
                     task = self.catalogue.decode_as(record.value, Task)
                 except DecodeError:
                     continue
-                self.report.tasks_seen += 1
-                closes = self._closures.get(task.person_ref)
-                for planned in responses(task, self.counties, self.registry, self.config.seed):
-                    at = max(planned.occurred_at, now)
-                    if closes is not None and at >= closes - timedelta(days=1):
-                        continue
-                    answer = planned.model_copy(update={"occurred_at": at})
-                    heapq.heappush(self._pending, (at, next(self._order), answer))
+                self._plan_answers(task, now)
+        for source in self._task_sources.values():
+            for task in source.fetch_tasks():
+                self._plan_answers(task, now)
+
+    def _plan_answers(self, task: Task, now: datetime) -> None:
+        self.report.tasks_seen += 1
+        closes = self._closures.get(task.person_ref)
+        for planned in responses(task, self.counties, self.registry, self.config.seed):
+            at = max(planned.occurred_at, now)
+            if closes is not None and at >= closes - timedelta(days=1):
+                continue
+            answer = planned.model_copy(update={"occurred_at": at})
+            heapq.heappush(self._pending, (at, next(self._order), answer))
 
     def _pace(self, began: float, days_done: int) -> None:
         if self.speed <= 0:

@@ -14,10 +14,12 @@ from typing import Any
 import httpx
 import pytest
 from kafka import KafkaProducer
+from pydantic import BaseModel
 
 from services.core.events import ConsentGiven, CustodyStarted, ReleaseDateSet
 from services.core.facts import CaseFact, FactKind
 from services.core.receipts import ReceiptOutcome, make_receipt
+from services.core.records import Alert, AlertRule, AlertState
 from services.core.tasks import Task
 from services.core.vocabulary import (
     Category,
@@ -529,8 +531,7 @@ def test_webhook_registered_over_https_gets_every_task_once_per_delivery_id_in_o
     receiver: WebhookReceiver,
 ) -> None:
     """Registered with PUT /v1/webhook, and after refusing for a while, the receiver holds each
-    task of the topic exactly once, per person in topic order, every signature valid; the
-    failure window opened an operator alert."""
+    task of the topic exactly once, per person in topic order, every signature valid."""
     topic = TopicReader(pipeline.bootstrap, pipeline.names.tasks(COUNTY))
     topic.catch_up()
     on_topic: list[Task] = topic.of(Task)
@@ -555,11 +556,44 @@ def test_webhook_registered_over_https_gets_every_task_once_per_delivery_id_in_o
             task["task_id"] for _, task in received.accepted if task["person_ref"] == person
         ]
         assert delivered == in_topic
+    with gateway.client(COUNTY) as client:
+        assert client.get("/v1/webhook").json() == {"url": receiver.url}
+
+
+def _webhook_alerts(records: list[tuple[str, BaseModel]]) -> list[Alert]:
+    return [r for _, r in records if isinstance(r, Alert) and r.rule == AlertRule.WEBHOOK_FAILING]
+
+
+def test_webhook_failing_past_the_threshold_opens_an_operator_alert_resolved_on_recovery(
+    pipeline: Pipeline,
+    gateway: GatewayProcess,
+    receiver: WebhookReceiver,
+) -> None:
+    """The receiver's failure window (longer than the 0.3 s threshold) opens one
+    `webhook_failing` alert about county 13 on ops.alerts, which resolves, same id, when a
+    delivery succeeds again."""
+    alerts = TopicReader(pipeline.bootstrap, pipeline.names.alerts)
+    records = alerts.wait_for(
+        lambda seen: any(a.state == AlertState.RESOLVED for a in _webhook_alerts(seen)),
+        timeout=60,
+        what="the webhook alert to resolve",
+    )
+    alerts.close()
+    opened, resolved = _webhook_alerts(records)
+    window = receiver.received
+    assert window.refused_since is not None
+    assert window.recovered_at is not None
+    assert opened.state == AlertState.OPEN
+    assert window.refused_since <= opened.opened_at <= window.recovered_at
+    about = (opened.subject, opened.person_ref, opened.case_id, opened.area)
+    assert about == (COUNTY, "", "", None)
+    assert resolved.alert_id == opened.alert_id
+    assert resolved.resolved_at is not None
+    assert resolved.resolved_at >= window.recovered_at
     with gateway.client() as client:
         metrics = client.get("/metrics").text
     assert f'jatkumo_gateway_webhook_alerts_total{{org="{COUNTY}"}} 1.0' in metrics
-    with gateway.client(COUNTY) as client:
-        assert client.get("/v1/webhook").json() == {"url": receiver.url}
+    assert f'jatkumo_gateway_webhook_failing{{org="{COUNTY}"}} 0.0' in metrics
 
 
 # Receipts -----------------------------------------------------------------------------------

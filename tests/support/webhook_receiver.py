@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -19,6 +20,10 @@ class Received:
     refused: int = 0
     bad_signatures: int = 0
     first_at: float | None = None
+    refused_since: datetime | None = None
+    """When the first request was refused (wall clock)."""
+    recovered_at: datetime | None = None
+    """When the first delivery was accepted (wall clock): the end of the failure window."""
 
 
 class WebhookReceiver:
@@ -64,7 +69,9 @@ class WebhookReceiver:
             received.first_at = received.first_at or now
             if received.refused < self.refusals or now - received.first_at < self.window:
                 received.refused += 1
+                received.refused_since = received.refused_since or datetime.now(UTC)
                 return 503
+            received.recovered_at = received.recovered_at or datetime.now(UTC)
             received.accepted.append((headers["Jatkumo-Delivery"], json.loads(body)))
             return 204
 

@@ -78,7 +78,7 @@ function renderAlerts(list) {
       el("td", {}, a.area_name),
       el("td", { class: "num" }, age(a.age_seconds)),
       el("td", {}, a.opened_at_text),
-      el("td", {}, personLink(a.person_ref),
+      el("td", {}, a.person_ref ? personLink(a.person_ref) : "—",
         a.identity_temporary ? el("span", { class: "badge", title: _("known by a temporary identity code, unique only within its issuer") }, _("temporary id")) : null),
       el("td", { class: "mono muted", title: a.alert_id }, a.alert_id.slice(0, 12)),
     ));

@@ -48,3 +48,14 @@ def test_days_shares_and_medians_gain_their_text() -> None:
     assert "median_days_to_first_contact_text" not in present(  # type: ignore[operator]
         {"median_days_to_first_contact": None}, texts("fi")
     )
+
+
+def test_an_organisation_alert_is_named_after_its_organisation() -> None:
+    """With `org` set, `area_name` is that organisation's: a county's in the reader's language,
+    another's from the registry; never the unrouted text."""
+    county = present({"area": None, "area_name": "x", "org": "county-03"}, texts("sv"))
+    ngo = present({"area": None, "area_name": "x", "org": "ngo-polku"}, texts("fi"))
+    assert isinstance(county, dict)
+    assert isinstance(ngo, dict)
+    assert county["area_name"] == "Västra Nylands välfärdsområde"
+    assert ngo["area_name"] == "Polku ry (release support)"

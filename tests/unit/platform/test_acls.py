@@ -93,6 +93,12 @@ TABLE = [
     ("svc-operator", R, T, "ns.referral.intake", False),
     ("svc-operator", W, T, "ns.ops.alerts", False),
     ("svc-operator", R, G, "jatkumo-ns-referral", False),
+    ("svc-gateway", W, T, "ns.ops.alerts", True),
+    ("svc-gateway", D, T, "ns.ops.alerts", True),
+    ("svc-gateway", R, T, "ns.ops.alerts", False),
+    ("svc-gateway", W, T, "ns.inbound.county-13", False),
+    ("svc-gateway", R, T, "ns.tasks.county-13", False),
+    ("svc-gateway", W, T, "ns.case-facts", False),
 ]
 
 
@@ -141,7 +147,7 @@ def test_every_catalogue_topic_has_a_writer_and_a_reader() -> None:
 def test_every_principal_has_a_user_name() -> None:
     """Each organisation and each service is a principal; nothing else is."""
     names = usernames(REGISTRY)
-    assert len(names) == len(set(names)) == len(REGISTRY.codes()) + 4
+    assert len(names) == len(set(names)) == len(REGISTRY.codes()) + 5
     assert {g.principal for g in GRANTS} == {principal(n) for n in names}
     assert service_username("referral") in names
 

@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 
 from services.core import identity
-from services.core.events import InboundEvent
+from services.core.events import AlertDismissed, InboundEvent
 from services.core.organisations import AGENCY_CONTROLLER, default_registry
-from services.core.vocabulary import ReferralKind
+from services.core.vocabulary import DismissalReason, ReferralKind
 from services.referral.decide import Admitted, Rejection, gate
 from tests.unit.referral import builders as b
 
@@ -147,6 +147,24 @@ def test_identity_code_never_appears_in_rejection(code: str) -> None:
     assert result.reason_code.startswith("identity_code_")
     assert code == "" or code not in result.detail
     assert code[:6] == "" or code[:6] not in result.detail
+
+
+def test_dismissal_of_an_organisation_rule_is_invalid() -> None:
+    """A county cannot dismiss `webhook_failing` on a person's case: it is no case's alert."""
+    dismissal = AlertDismissed.model_validate(
+        {
+            "event_id": "e-dis-webhook",
+            "occurred_at": b.T0,
+            "source_org": b.COUNTY,
+            "person_ref": b.PERSON,
+            "rule": "webhook_failing",
+            "reason": DismissalReason.NAMED_WORKER_NOT_NEEDED,
+            "dismissed_by": "worker-7",
+        }
+    )
+    result = admit(dismissal)
+    assert isinstance(result, Rejection)
+    assert result.reason_code == "invalid_event"
 
 
 def test_invalid_event_detail_names_the_field_not_the_value() -> None:
