@@ -200,13 +200,14 @@ class OperatorProjection:
 
     def _work(self, alert: OpenAlert, escalations: int) -> WorkAlert:
         routing = alert.rule == AlertRule.ROUTING_PROBLEM
+        of_a_case = alert.org is None
         return WorkAlert(
             **alert.model_dump(exclude={"identity_temporary"}),
             age_days=alert.age_seconds // SECONDS_PER_DAY,
             escalations=escalations,
-            may_dismiss=not routing,
-            may_escalate=not routing and alert.area is not None,
-            may_route=routing,
+            may_dismiss=of_a_case and not routing,
+            may_escalate=of_a_case and not routing and alert.area is not None,
+            may_route=of_a_case and routing,
         )
 
     def _entry(self, action: ActionRecord) -> ActionEntry:

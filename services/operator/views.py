@@ -205,6 +205,9 @@ class WorkAlert(View):
     """A county is responsible and the rule is not a routing problem."""
     may_route: bool
     """A routing problem: the operator may name the county."""
+    org: str | None = None
+    """The organisation an organisation's alert is about; nothing may be done to it here (it
+    resolves when the organisation's deliveries succeed again)."""
 
 
 class ActionEntry(View):

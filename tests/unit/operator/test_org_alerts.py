@@ -61,3 +61,14 @@ def test_org_alert_is_not_selected_by_a_county_or_the_unrouted_filter() -> None:
 def test_org_alert_is_on_no_person_timeline() -> None:
     """No case timeline shows the organisation's alert."""
     assert projection(webhook_alert()).timeline("", NOW) is None
+
+
+def test_org_alert_is_on_the_worklist_with_nothing_to_do_to_it() -> None:
+    """A failing webhook belongs to no case: it cannot be dismissed, escalated or routed."""
+    [row] = projection(webhook_alert()).worklist(NOW).alerts
+    assert (row.org, row.may_dismiss, row.may_escalate, row.may_route) == (
+        COUNTY,
+        False,
+        False,
+        False,
+    )

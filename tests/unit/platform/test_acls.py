@@ -9,6 +9,7 @@ from services.commands.topics_cmd import principal_passwords
 from services.core.organisations import default_registry
 from services.platform import broker
 from services.platform.acls import (
+    SERVICES,
     Grant,
     Operation,
     Pattern,
@@ -147,7 +148,7 @@ def test_every_catalogue_topic_has_a_writer_and_a_reader() -> None:
 def test_every_principal_has_a_user_name() -> None:
     """Each organisation and each service is a principal; nothing else is."""
     names = usernames(REGISTRY)
-    assert len(names) == len(set(names)) == len(REGISTRY.codes()) + 5
+    assert len(names) == len(set(names)) == len(REGISTRY.codes()) + len(SERVICES)
     assert {g.principal for g in GRANTS} == {principal(n) for n in names}
     assert service_username("referral") in names
 
