@@ -1,15 +1,12 @@
 """`jatkumo demo` end to end: a short seeded year on the session broker, read back from the
 topics, the operator view answering and photographed, and a clean stop on SIGTERM."""
 
-import json
 import os
 import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,9 +20,9 @@ from kafka.structs import TopicPartition
 from services.core.organisations import default_registry
 from services.core.records import Alert, AlertState
 from services.core.tasks import Task
-from services.platform.broker import free_port
 from services.platform.codec import Catalogue, DecodeError
 from services.platform.topics import TopicNames
+from tests.support.demo_run import demo_log, start_demo, stop_demo, wait_ready
 from tests.support.topic_scan import internal_topics, scan
 
 pytestmark = pytest.mark.e2e
@@ -47,61 +44,17 @@ class RunningDemo:
         return TopicNames(self.state["namespace"])
 
     def log(self) -> str:
-        return (self.work / "demo.log").read_text(errors="replace")[-4000:]
-
-
-def _wait_ready(process: subprocess.Popen[bytes], work: Path) -> dict[str, Any]:
-    """Poll demo.json until the demo says it is ready; fail with its output otherwise."""
-    deadline = time.monotonic() + READY_WITHIN
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail("the demo exited early:\n" + (work / "demo.log").read_text()[-4000:])
-        try:
-            state: dict[str, Any] = json.loads((work / "demo.json").read_text())
-        except (OSError, ValueError):
-            state = {}
-        if state.get("ready"):
-            return state
-        time.sleep(1.0)
-    pytest.fail("the demo was not ready in time:\n" + (work / "demo.log").read_text()[-4000:])
+        return demo_log(self.work)
 
 
 @pytest.fixture(scope="module")
 def demo(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningDemo]:
     work = tmp_path_factory.mktemp("demo")
-    command = [
-        sys.executable,
-        "-m",
-        "services.cli",
-        "demo",
-        *DEMO_ARGS,
-        "--operator-port",
-        str(free_port()),
-        "--namespace",
-        "e2e" + uuid.uuid4().hex[:8],
-        "--work-dir",
-        str(work),
-    ]
-    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "COLUMNS": "200"}
-    with (work / "demo.log").open("ab") as log:
-        process = subprocess.Popen(
-            command,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+    process = start_demo(kafka_bootstrap, work, *DEMO_ARGS)
     try:
-        yield RunningDemo(process, _wait_ready(process, work), work)
+        yield RunningDemo(process, wait_ready(process, work, READY_WITHIN), work)
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+        stop_demo(process)
 
 
 def _read(bootstrap: str, topics: list[str]) -> list[tuple[str, Any]]:
@@ -211,14 +164,20 @@ def test_operator_view_shows_open_alerts(demo: RunningDemo, tmp_path: Path) -> N
 
 
 def test_no_internal_topic_holds_an_identity_code_or_a_name(
-    demo: RunningDemo, kafka_bootstrap: str,
+    demo: RunningDemo,
+    kafka_bootstrap: str,
 ) -> None:
     """After the demo run, every internal topic (changelogs decompressed) holds 0 identity-code-
     shaped strings and 0 of the simulator's names; the organisations' own topics do hold them."""
     namespace = demo.state["namespace"]
     topics = internal_topics(kafka_bootstrap, namespace)
-    assert {demo.names.case_facts, demo.names.intake, demo.names.dlq, demo.names.alerts,
-            demo.names.disclosures} <= set(topics)
+    assert {
+        demo.names.case_facts,
+        demo.names.intake,
+        demo.names.dlq,
+        demo.names.alerts,
+        demo.names.disclosures,
+    } <= set(topics)
     assert any(".receipts." in t for t in topics)
     assert any(t.endswith("-changelog") for t in topics)
     scanned, findings = scan(kafka_bootstrap, topics)

@@ -1,16 +1,10 @@
 """`jatkumo demo --gateway-org county-13` end to end: county 13 publishes and reads its tasks
 over HTTPS through the gateway, and the seeded run ends as the Kafka-only run of the same seed."""
 
-import json
-import os
 import re
-import signal
 import ssl
-import subprocess
-import sys
 import time
 import urllib.request
-import uuid
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +18,7 @@ from services.core.tasks import Task
 from services.platform.broker import free_port
 from services.platform.codec import Catalogue, DecodeError
 from services.platform.topics import TopicNames
+from tests.support.demo_run import start_demo, stop_demo, wait_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -44,22 +39,6 @@ class FinishedDemo:
         return TopicNames(self.state["namespace"])
 
 
-def _wait_ready(process: subprocess.Popen[bytes], work: Path) -> dict[str, Any]:
-    """Poll demo.json until the demo says it is ready; fail with its output otherwise."""
-    deadline = time.monotonic() + READY_WITHIN
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail("the demo exited early:\n" + (work / "demo.log").read_text()[-4000:])
-        try:
-            state: dict[str, Any] = json.loads((work / "demo.json").read_text())
-        except (OSError, ValueError):
-            state = {}
-        if state.get("ready"):
-            return state
-        time.sleep(1.0)
-    pytest.fail("the demo was not ready in time:\n" + (work / "demo.log").read_text()[-4000:])
-
-
 def _gateway_metrics(state: dict[str, Any], work: Path) -> str:
     """The gateway's Prometheus text, over TLS with the demo's local CA."""
     context = ssl.create_default_context(cafile=str(work / state["namespace"] / "pki" / "ca.pem"))
@@ -69,42 +48,13 @@ def _gateway_metrics(state: dict[str, Any], work: Path) -> str:
 
 def _run_demo(bootstrap: str, work: Path, *extra: str) -> FinishedDemo:
     """Run a demo to readiness, note what it reports, then stop it with SIGTERM."""
-    command = [
-        sys.executable,
-        "-m",
-        "services.cli",
-        "demo",
-        *DEMO_ARGS,
-        "--operator-port",
-        str(free_port()),
-        "--namespace",
-        "e2e" + uuid.uuid4().hex[:8],
-        "--work-dir",
-        str(work),
-        *extra,
-    ]
-    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "COLUMNS": "200"}
-    with (work / "demo.log").open("ab") as log:
-        process = subprocess.Popen(
-            command,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+    process = start_demo(bootstrap, work, *DEMO_ARGS, *extra)
     try:
-        state = _wait_ready(process, work)
+        state = wait_ready(process, work, READY_WITHIN)
         metrics = _gateway_metrics(state, work) if "gateway_url" in state else ""
         return FinishedDemo(state, metrics)
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+        stop_demo(process)
 
 
 @pytest.fixture(scope="module")

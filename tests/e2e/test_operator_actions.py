@@ -5,10 +5,6 @@ escalate `referral_not_acknowledged` (the county gets the reminder task), and na
 of an unroutable case (the county's handover task arrives). Each test has its own people and
 its own stretch of event time, in order."""
 
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,10 +18,10 @@ from services.core.records import ActionKind, ActionRecord, AlertRule, AlertStat
 from services.core.tasks import TaskKind
 from services.core.vocabulary import Category as C
 from services.core.vocabulary import DismissalReason, Need, ReferralKind, ReleaseType
-from services.platform.broker import free_port
 from tests.e2e.cards import Card, Events, weekday_from
-from tests.e2e.test_operator_page import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _healthy
 from tests.support.kafka_io import TopicReader
+from tests.support.operator_serve import ARTIFACTS, CHROMIUM, operator_view
+from tests.support.operator_serve import chromium as launched_chromium
 from tests.support.scenario import Person, Stage, staged
 
 pytestmark = pytest.mark.e2e
@@ -52,50 +48,18 @@ def world(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         pytest.skip("Chromium is not installed (apt-get install -y chromium)")
     work = tmp_path_factory.mktemp("operator-actions")
     with staged(kafka_bootstrap, work) as stage:
-        port = free_port()
-        env = {
-            **os.environ,
-            "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-            "JATKUMO_NAMESPACE": stage.names.namespace,
-            "JATKUMO_OPERATOR_TOKEN": TOKEN,
-            "JATKUMO_CLOCK": "event",
-            "JATKUMO_ENVIRONMENT": "test",
-        }
-        log = (work / "operator.log").open("ab")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "services.cli", "operator", "serve", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
         audit = TopicReader(kafka_bootstrap, stage.names.audit_actions)
         try:
-            deadline = time.monotonic() + 120
-            while not _healthy(port):
-                assert process.poll() is None, (work / "operator.log").read_text()
-                assert time.monotonic() < deadline, "the operator view did not catch up"
-                time.sleep(0.3)
-            yield World(stage, f"http://127.0.0.1:{port}", audit)
+            with operator_view(kafka_bootstrap, stage.names.namespace, TOKEN, work) as url:
+                yield World(stage, url, audit)
         finally:
             audit.close()
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
 def chromium(world: World) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - only for browser tests
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with launched_chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

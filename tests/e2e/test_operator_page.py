@@ -1,51 +1,22 @@
 """The operator page in headless Chromium against `jatkumo operator serve` on a real broker."""
 
-import http.client
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from services.platform.broker import free_port
 from tests.e2e.operator_world import ref, world
 from tests.integration.operator_harness import publish
+from tests.support.operator_serve import ARTIFACTS, CHROMIUM, operator_view
+from tests.support.operator_serve import chromium as launched_chromium
 from tests.support.pipeline import Pipeline
 from tests.unit.operator.builders import FULL_NAME, IDENTITY_CODE
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 TOKEN = "operator-e2e-token-9b2d"
-
-
-def _healthy(port: int) -> bool:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    try:
-        connection.request("GET", "/healthz")
-        return connection.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        connection.close()
 
 
 @dataclass
@@ -63,49 +34,15 @@ def served(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> It
     pipeline = Pipeline(kafka_bootstrap, work, services=())
     pipeline.apply_topics()
     publish(kafka_bootstrap, pipeline.names, world())
-    port = free_port()
-    env = {
-        **os.environ,
-        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-        "JATKUMO_NAMESPACE": pipeline.namespace,
-        "JATKUMO_OPERATOR_TOKEN": TOKEN,
-        "JATKUMO_CLOCK": "event",
-        "JATKUMO_ENVIRONMENT": "test",
-    }
-    log = (work / "operator.log").open("ab")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "services.cli", "operator", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while not _healthy(port):
-            assert process.poll() is None, (work / "operator.log").read_text()
-            assert time.monotonic() < deadline, "the operator view did not catch up"
-            time.sleep(0.3)
-        yield Served(f"http://127.0.0.1:{port}", "alert-00", ref(0))
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+    with operator_view(kafka_bootstrap, pipeline.namespace, TOKEN, work) as url:
+        yield Served(url, "alert-00", ref(0))
 
 
 @pytest.fixture(scope="module")
 def chromium(served: Served) -> Iterator[Any]:
     """One headless Chromium for the module; each test opens its own context in it."""
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - only for browser tests
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with launched_chromium() as launched:
+        yield launched
 
 
 @contextmanager
