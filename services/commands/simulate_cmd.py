@@ -135,7 +135,8 @@ def print_report(report: RunReport, console: Console) -> None:
     console.print(
         f"simulated {report.days} days of {report.people} people in "
         f"{report.wall_seconds:.1f} s: {report.events} events published, "
-        f"{report.tasks_seen} tasks read by the counties, {report.task_answers} answers; "
+        f"{report.tasks_seen} tasks read by the counties, {report.task_answers} answers, "
+        f"{report.escalations} alerts escalated by operators; "
         f"{report.wait_seconds:.0f} s went to waiting for the services to keep up"
     )
     by_type = Table(title="events by type", show_edge=False)

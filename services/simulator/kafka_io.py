@@ -63,6 +63,20 @@ def task_reader(settings: Settings, orgs: list[str]) -> KafkaConsumer:
     )
 
 
+def alert_reader(settings: Settings) -> KafkaConsumer:
+    """Reads the operators' alert topic from the beginning, outside any consumer group."""
+    return KafkaConsumer(
+        TopicNames(settings.namespace).alerts,
+        bootstrap_servers=settings.bootstrap_servers,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        client_id="jatkumo-simulator-operators",
+        metadata_max_age_ms=5000,
+        **security(settings),
+    )
+
+
 class GateWatch:
     """How many published events the referral gate has dealt with so far.
 

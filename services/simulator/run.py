@@ -23,9 +23,10 @@ from kafka import KafkaConsumer, KafkaProducer
 
 from services.core.calendar import start_of_local_day
 from services.core.envelopes import Tick
-from services.core.events import CaseClosed, InboundEvent
+from services.core.events import AlertEscalated, CaseClosed, InboundEvent
 from services.core.identity import person_ref
 from services.core.organisations import OrgKind, Registry, default_registry
+from services.core.records import Alert, AlertState
 from services.core.tasks import Task
 from services.platform.codec import Catalogue, DecodeError
 from services.platform.settings import Settings
@@ -37,12 +38,14 @@ from services.simulator.kafka_io import (
     GateWatch,
     ServiceProgress,
     SimulationError,
+    alert_reader,
     security,
     task_reader,
     ticker,
 )
 from services.simulator.moments import Scheduled
 from services.simulator.naming import as_named_by_sender
+from services.simulator.operators import escalation
 from services.simulator.responder import responses
 from services.simulator.timeline import period, timeline
 
@@ -62,6 +65,8 @@ class RunReport:
     events_by_kind: Counter[str] = field(default_factory=Counter)
     task_answers: int = 0
     tasks_seen: int = 0
+    escalations: int = 0
+    """Alerts the simulated operators escalated to the responsible county."""
     ticks: int = 0
     wall_seconds: float = 0.0
     wait_seconds: float = 0.0
@@ -121,6 +126,8 @@ class Simulation:
         self._pending: list[tuple[datetime, int, InboundEvent]] = []
         self._order = itertools.count()
         self._closures: dict[str, datetime] = {}
+        self._resolved_alerts: set[str] = set()
+        self._escalating: set[str] = set()
 
     def run(self, on_day: Callable[[DayDone], None] = lambda _: None) -> RunReport:
         began = time.monotonic()
@@ -131,6 +138,7 @@ class Simulation:
         clock, partitions = ticker(self.settings)
         counties = [o.code for o in self.registry.of_kind(OrgKind.COUNTY)]
         tasks = task_reader(self.settings, [c for c in counties if c not in self._task_sources])
+        alerts = alert_reader(self.settings)
         gate, progress = GateWatch(self.settings), ServiceProgress(self.settings)
         upcoming: Scheduled | None = next(events, None)
         try:
@@ -144,6 +152,7 @@ class Simulation:
                 self._tick(clock, partitions, day_end)
                 progress.broadcasts += len(partitions)
                 self._read_tasks(tasks, day_end)
+                self._read_alerts(alerts, day_end)
                 self.report.wall_seconds = time.monotonic() - began
                 on_day(DayDone(day + 1, today, self.report))
                 self._pace(began, day + 1)
@@ -152,6 +161,7 @@ class Simulation:
                 publisher.close()
             clock.close(timeout=10)
             tasks.close()
+            alerts.close()
             gate.close()
             progress.close()
         self.report.wall_seconds = time.monotonic() - began
@@ -179,6 +189,11 @@ class Simulation:
                 and (event_at is None or answer_at <= event_at)
             ):
                 _, _, answer = heapq.heappop(self._pending)
+                if isinstance(answer, AlertEscalated):
+                    if answer.alert_id not in self._resolved_alerts:
+                        self._publish(answer.source_org, answer)
+                        self.report.escalations += 1
+                    continue
                 self._publish(answer.source_org, answer)
                 self.report.task_answers += 1
                 continue
@@ -229,6 +244,25 @@ class Simulation:
         for source in self._task_sources.values():
             for task in source.fetch_tasks():
                 self._plan_answers(task, now)
+
+    def _read_alerts(self, consumer: KafkaConsumer, now: datetime) -> None:
+        """Plan the operators' escalations of the alerts that opened; note those resolved, so
+        that an escalation planned for an alert resolved in the meantime is not sent."""
+        for records in consumer.poll(timeout_ms=0, max_records=2000).values():
+            for record in records:
+                try:
+                    alert = self.catalogue.decode_as(record.value, Alert)
+                except DecodeError:
+                    continue
+                if alert.state == AlertState.RESOLVED:
+                    self._resolved_alerts.add(alert.alert_id)
+                elif alert.alert_id in self._escalating:
+                    continue
+                elif (planned := escalation(alert, self.config.seed)) is not None:
+                    self._escalating.add(alert.alert_id)
+                    at = max(planned.occurred_at, now)
+                    event = planned.model_copy(update={"occurred_at": at})
+                    heapq.heappush(self._pending, (at, next(self._order), event))
 
     def _plan_answers(self, task: Task, now: datetime) -> None:
         self.report.tasks_seen += 1
