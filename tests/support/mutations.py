@@ -97,7 +97,10 @@ class Mutator:
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
         self.registry = default_registry()
-        self.orgs = self.registry.codes()
+        self.orgs = [o.code for o in self.registry.organisations if o.kind != OrgKind.OPERATOR]
+        """Every organisation that names people by identity code or reference in the events of
+        a case; the operators send only their own three events, by person_ref (their refusals:
+        tests/unit/referral/test_operator_events.py)."""
         self._next = 0
         self._serial = 0
         self.valid = [self._valid_event(org) for org in self.orgs]
