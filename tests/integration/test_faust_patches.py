@@ -107,6 +107,12 @@ def test_stall_watch_reads_again_a_last_message_the_fetch_passed_over(
     _run(kafka_bootstrap, tmp_path, process, scenario)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="open defect: with three messages fetched as one batch and the agent stopped in its "
+    "body, the group commits 3 (faust acknowledges a batch's earlier messages while taking the "
+    "later ones); the test passed only when the batch held one message",
+)
 def test_batch_acks_withholds_the_acknowledgements_of_a_cancelled_batch(
     kafka_bootstrap: str, tmp_path: Path
 ) -> None:
@@ -124,8 +130,9 @@ def test_batch_acks_withholds_the_acknowledgements_of_a_cancelled_batch(
                 raise
 
     async def scenario(world: PatchedApp) -> None:
-        await world.produce(3)
+        await world.produce_together(3)
         await world.wait_for(started.is_set, "a batch being decided")
+        assert world.seen == [0, 1, 2], "the three messages were not one batch"
         for agent in world.app.agents.values():
             await agent.stop()
         await world.consumer.force_commit()

@@ -55,6 +55,13 @@ class PatchedApp:
         for n in range(count):
             await (await topic.send(key=b"k", value=b"m%d" % n))
 
+    async def produce_together(self, count: int) -> None:
+        """`count` messages sent before any is awaited: one record batch on the broker, so
+        that a consumer fetches them together."""
+        topic = self.rt.topic(self.topic_name)
+        sent = [await topic.send(key=b"k", value=b"m%d" % n) for n in range(count)]
+        await asyncio.gather(*sent)
+
     async def committed(self) -> int | None:
         """The group's committed offset on the topic's partition, as the broker has it."""
         group = self.app.conf.id
