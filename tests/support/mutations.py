@@ -199,7 +199,8 @@ class Mutator:
     def wrong_kind(self, events: list[InboundEvent]) -> list[Mutant]:
         """Events of a type the topic's kind of organisation may not send, in its own name."""
         mutants = []
-        anyone = set.intersection(*(set(names) for names in ALLOWED_EVENTS.values()))
+        kinds = {self._kind(org) for org in self.orgs}
+        anyone = set.intersection(*(set(ALLOWED_EVENTS[kind]) for kind in kinds))
         for event in (e for e in events if type(e).__name__ not in anyone):
             allowed = ALLOWED_EVENTS[self._kind(org := self._org())]
             while type(event).__name__ in allowed:
