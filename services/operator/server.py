@@ -439,6 +439,19 @@ def _actions_on(state: OperatorState) -> bool:
     return state.sender is not None and state.sender.enabled
 
 
+def _with_csrf(state: OperatorState, base: dict[str, object], **extra: object) -> dict[str, object]:
+    """What every step of an action's page shows: the session's CSRF token, `base`, `extra`."""
+    token = actions.csrf_token(state.settings.operator_token, _session(state))
+    return {"csrf": token, **extra, **base}
+
+
+def _form_page(request: web.Request, common: dict[str, object]) -> web.Response:
+    """The first step of an action: its form, under a fresh nonce (a repeat sends once)."""
+    return _html(
+        request, "action.html", dict(step="form", nonce=secrets.token_hex(8), values={}, **common)
+    )
+
+
 async def dismiss(request: web.Request) -> web.Response:
     """Dismiss an open alert with a reason: form, review, confirm."""
     state = request.app[STATE]
@@ -450,17 +463,13 @@ async def dismiss(request: web.Request) -> web.Response:
     base |= {"person_ref": alert.person_ref, "rule": alert.rule.value, "opened_at": alert.opened_at}
     if not _actions_on(state):
         return _refused(request, Refusal.BAD_FORM, **base)
-    common = {
-        "csrf": actions.csrf_token(state.settings.operator_token, _session(state)),
-        "reasons": [r.value for r in DismissalReason],
-        **base,
-    }
+    common = _with_csrf(
+        state,
+        base,
+        reasons=[r.value for r in DismissalReason],
+    )
     if request.method == "GET":
-        return _html(
-            request,
-            "action.html",
-            dict(step="form", nonce=secrets.token_hex(8), values={}, **common),
-        )
+        return _form_page(request, common)
     form = await _form(request)
     if form is None:
         return _forbidden()
@@ -554,18 +563,14 @@ async def name_county(request: web.Request) -> web.Response:
         return _refused(request, Refusal.NOT_A_ROUTING_PROBLEM, **base)
     if not _actions_on(state):
         return _refused(request, Refusal.BAD_FORM, **base)
-    common = {
-        "csrf": actions.csrf_token(state.settings.operator_token, _session(state)),
-        "counties": _counties(state),
-        "rule": AlertRule.ROUTING_PROBLEM.value,
-        **base,
-    }
+    common = _with_csrf(
+        state,
+        base,
+        counties=_counties(state),
+        rule=AlertRule.ROUTING_PROBLEM.value,
+    )
     if request.method == "GET":
-        return _html(
-            request,
-            "action.html",
-            dict(step="form", nonce=secrets.token_hex(8), values={}, **common),
-        )
+        return _form_page(request, common)
     form = await _form(request)
     if form is None:
         return _forbidden()
