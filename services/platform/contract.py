@@ -17,7 +17,7 @@ from services.core.envelopes import Intake, Tick
 from services.core.events import INBOUND_EVENT_TYPES
 from services.core.facts import CaseFact
 from services.core.receipts import Receipt
-from services.core.records import Alert, DeadLetter, DisclosureRecord
+from services.core.records import Alert, DeadLetter, DisclosureRecord, Erasure
 from services.core.tasks import Task
 
 NAMESPACE = "fi.jatkumo.v1"
@@ -32,6 +32,7 @@ RECORDS: tuple[type[BaseModel], ...] = (
     Alert,
     DeadLetter,
     Receipt,
+    Erasure,
 )
 
 _OPTIONS = pas.Option.NO_DOC | pas.Option.NO_AUTO_NAMESPACE

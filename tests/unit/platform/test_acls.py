@@ -29,6 +29,7 @@ REGISTRY = default_registry()
 GRANTS = derive_grants(REGISTRY, NS)
 
 R, W, C, D = Operation.READ, Operation.WRITE, Operation.CREATE, Operation.DESCRIBE
+X = Operation.DELETE
 T, G = Resource.TOPIC, Resource.GROUP
 
 TABLE = [
@@ -93,6 +94,26 @@ TABLE = [
     ("svc-operator", R, T, "ns.referral.intake", False),
     ("svc-operator", W, T, "ns.ops.alerts", False),
     ("svc-operator", R, G, "jatkumo-ns-referral", False),
+    ("svc-referral", W, T, "ns.keys.persons", True),
+    ("svc-handover", R, T, "ns.keys.persons", True),
+    ("svc-handover", W, T, "ns.keys.persons", False),
+    ("svc-followup", R, T, "ns.keys.persons", True),
+    ("svc-operator", R, T, "ns.keys.persons", False),
+    ("svc-referral", R, T, "ns.erasures", True),
+    ("svc-handover", R, T, "ns.erasures", True),
+    ("svc-followup", W, T, "ns.erasures", True),
+    ("svc-erasure", W, T, "ns.erasures", True),
+    ("svc-erasure", W, T, "ns.keys.persons", True),
+    ("svc-erasure", R, T, "ns.keys.persons", False),
+    ("svc-erasure", W, T, "ns.audit.disclosures", True),
+    ("svc-erasure", R, T, "ns.audit.disclosures", False),
+    ("svc-erasure", X, T, "ns.tasks.county-13", True),
+    ("svc-erasure", X, T, "ns.inbound.prison-kuopion", True),
+    ("svc-erasure", X, T, "ns.case-facts", False),
+    ("svc-erasure", R, T, "ns.case-facts", False),
+    ("svc-erasure", D, G, "org-county-13", True),
+    ("svc-erasure", R, G, "org-county-13", False),
+    ("svc-referral", X, T, "ns.tasks.county-13", False),
 ]
 
 
@@ -114,8 +135,13 @@ def test_every_organisation_touches_only_its_own_topics_and_groups() -> None:
     for code in REGISTRY.codes():
         user = principal(org_username(code))
         mine = {(g.resource, g.name) for g in GRANTS if g.principal == user}
-        assert mine == {(T, NS.inbound(code)), (T, NS.tasks(code)), (T, NS.receipts(code)),
-                        (G, org_username(code)), (G, org_username(code) + ".")}
+        assert mine == {
+            (T, NS.inbound(code)),
+            (T, NS.tasks(code)),
+            (T, NS.receipts(code)),
+            (G, org_username(code)),
+            (G, org_username(code) + "."),
+        }
 
 
 def test_no_grant_reaches_outside_the_namespace_or_the_cluster() -> None:
@@ -141,7 +167,7 @@ def test_every_catalogue_topic_has_a_writer_and_a_reader() -> None:
 def test_every_principal_has_a_user_name() -> None:
     """Each organisation and each service is a principal; nothing else is."""
     names = usernames(REGISTRY)
-    assert len(names) == len(set(names)) == len(REGISTRY.codes()) + 4
+    assert len(names) == len(set(names)) == len(REGISTRY.codes()) + 5
     assert {g.principal for g in GRANTS} == {principal(n) for n in names}
     assert service_username("referral") in names
 
