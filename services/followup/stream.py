@@ -17,6 +17,7 @@ from services.core.drafts import addressed_to_person
 from services.core.envelopes import Tick
 from services.core.facts import CaseFact
 from services.core.policy import disclose
+from services.core.records import Erasure
 from services.followup.decide import on_fact, on_tick
 from services.followup.levels import LevelsError, default_levels, load_levels
 from services.followup.state import FollowupOutcome, FollowupState
@@ -76,7 +77,23 @@ class FollowupShell:
         rt = self.rt
         rt.app.agent(rt.topic(rt.names.case_facts), name="followup-facts")(self._facts_agent)
         rt.app.agent(rt.topic(rt.names.followup_ticks), name="followup-ticks")(self._tick_agent)
+        rt.app.agent(rt.topic(rt.names.erasures), name="followup-erasures")(self._erasure_agent)
         rt.app.timer(rt.settings.tick_interval_seconds)(self._send_due_ticks)
+        rt.follow_person_keys()
+
+    async def _erasure_agent(self, stream: Any) -> None:
+        async for event in stream.events():
+            async with self._one_at_a_time:
+                self._forget(event.message.key, event.message.value)
+
+    def _forget(self, key: bytes, value: bytes) -> None:
+        """Delete the person's state and due entry (changelog tombstones)."""
+        erasure = self.rt.catalogue.decode_as(value, Erasure)
+        for table in (self.states, self.due):
+            if key in table:
+                del table[key]
+        self._ticked.pop(key, None)
+        self.rt.log.info("person_forgotten", reason=erasure.reason.value)
 
     async def _facts_agent(self, stream: Any) -> None:
         await decide_in_batches(
@@ -122,6 +139,7 @@ class FollowupShell:
         case = outcome.state.case
         state = outcome.state
         if outcome.drafts and case is not None:
+            await rt.keys_to_open(case)
             personal = open_personal(case, rt.sealer)
             withheld = []
             for draft in outcome.drafts:
