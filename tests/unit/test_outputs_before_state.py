@@ -65,8 +65,9 @@ class FakeRuntime:
         self.names = TopicNames()
         self.catalogue = Catalogue()
         self.clock = Clock(ClockMode.EVENT)
-        self.person_keys = SimpleNamespace(aliases={})
-        self.sealer = Sealer(SETTINGS.fernet_key, person_keys=self.person_keys.aliases)
+        self.keys: dict[str, str] = {}
+        self.person_keys = SimpleNamespace(aliases=self.keys)
+        self.sealer = Sealer(SETTINGS.fernet_key, person_keys=self.keys)
         self.registry = ReferralSettings().registry
         self.log = SimpleNamespace(exception=lambda *a, **k: None, warning=lambda *a, **k: None)
         self.agents: dict[str, Any] = {}
@@ -97,7 +98,7 @@ class FakeRuntime:
         return None
 
     async def person_key(self, person_ref: str) -> str | None:
-        return self.person_keys.aliases.get(person_ref)
+        return self.keys.get(person_ref)
 
     async def keys_to_open(self, case: Any) -> None:
         return None
