@@ -7,6 +7,7 @@ from services.commands import (
     demo_cmd,
     disclosures_cmd,
     dlq_cmd,
+    erase_cmd,
     gateway_cmd,
     keys_cmd,
     messages_cmd,
@@ -36,6 +37,7 @@ app.add_typer(dlq_cmd.app, name="dlq")
 app.add_typer(keys_cmd.app, name="keys")
 app.command("demo")(demo_cmd.demo)
 app.command("disclosures")(disclosures_cmd.disclosures)
+app.command("erase")(erase_cmd.erase)
 app.add_typer(messages_cmd.app, name="messages")
 app.add_typer(gateway_cmd.app, name="gateway")
 

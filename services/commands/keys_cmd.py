@@ -1,4 +1,5 @@
-"""`jatkumo keys status | rotate`: the key ids in use, and re-keying the pseudonyms.
+"""`jatkumo keys status | rotate`: the key ids in use, re-keying the pseudonyms, and re-wrapping
+the per-person data keys under the newest sealing key.
 
 The procedure is in `docs/security.md`. Nothing here prints a secret or an identity code.
 """
@@ -31,18 +32,16 @@ def status() -> None:
 def known_people(settings: Any, security: dict[str, Any]) -> list[tuple[str, str]]:
     """(person_ref, identity code) of every person with a case, from `case-facts`."""
     from services.core.facts import CaseFact  # noqa: PLC0415
+    from services.platform.alias_follower import read_aliases  # noqa: PLC0415
     from services.platform.codec import Catalogue  # noqa: PLC0415
     from services.platform.reading import read_all  # noqa: PLC0415
     from services.platform.sealing import Sealer, SealError  # noqa: PLC0415
     from services.platform.topics import TopicNames  # noqa: PLC0415
 
-    facts = read_all(
-        settings.bootstrap_servers,
-        [TopicNames(settings.namespace).case_facts],
-        Catalogue(),
-        **security,
-    )
-    sealer = Sealer(settings.sealing_ring)
+    names = TopicNames(settings.namespace)
+    facts = read_all(settings.bootstrap_servers, [names.case_facts], Catalogue(), **security)
+    keys = read_aliases(settings.bootstrap_servers, names.person_keys, **security)
+    sealer = Sealer(settings.sealing_ring, person_keys=keys)
     people: dict[str, str] = {}
     for fact in facts:
         if not isinstance(fact, CaseFact) or not fact.case.sealed_identity:
@@ -58,12 +57,15 @@ def known_people(settings: Any, security: dict[str, Any]) -> list[tuple[str, str
 
 @app.command()
 def rotate() -> None:
-    """Publish pseudonym aliases for every known person under the configured (new) key.
+    """Publish pseudonym aliases for every known person under the configured (new) key, and
+    re-wrap every person's data key under the newest sealing key.
 
     Run with the referral service stopped and `JATKUMO_PERSON_REF_SECRET` and
     `JATKUMO_PERSON_REF_KEY_ID` set to the new key; then start the service with them."""
     from kafka import KafkaProducer  # noqa: PLC0415
 
+    from services.platform.alias_follower import read_aliases  # noqa: PLC0415
+    from services.platform.person_keys import rewrap  # noqa: PLC0415
     from services.platform.settings import Settings  # noqa: PLC0415
     from services.platform.topics import TopicNames  # noqa: PLC0415
     from services.referral.pseudonyms import aliases_for  # noqa: PLC0415
@@ -78,14 +80,24 @@ def rotate() -> None:
         client_id="jatkumo-keys",
         **security,
     )
+    names = TopicNames(settings.namespace)
+    wrapped = read_aliases(settings.bootstrap_servers, names.person_keys, **security)
+    rewrapped = {ref: rewrap(key, settings.sealing_ring) for ref, key in wrapped.items()}
     try:
-        topic = TopicNames(settings.namespace).pseudonyms
         for key, ref in aliases.items():
-            producer.send(topic, key=key.encode(), value=ref.encode())
+            producer.send(names.pseudonyms, key=key.encode(), value=ref.encode())
+        for ref, new in rewrapped.items():
+            if new is not None:
+                producer.send(names.person_keys, key=ref.encode(), value=new.encode())
         producer.flush(timeout=60)
     finally:
         producer.close(timeout=10)
     typer.echo(
         f"pseudonym key {settings.person_ref_key_id}: {len(people)} people, "
         f"{len(aliases)} aliases published"
+    )
+    moved = sum(new is not None for new in rewrapped.values())
+    typer.echo(
+        f"sealing key {settings.sealing_ring.newest_id}: {len(wrapped)} data keys, "
+        f"{moved} re-wrapped"
     )

@@ -1,4 +1,4 @@
-"""Records of what the service did: disclosures, alerts and dead letters."""
+"""Records of what the service did: disclosures, erasures, alerts and dead letters."""
 
 from datetime import date
 from enum import StrEnum
@@ -28,6 +28,25 @@ class DisclosureRecord(Frozen):
     internal_use: bool = False
     """True when the recipient is a unit of the controller that holds the data (the Criminal
     Sanctions Agency's prisons and offices): recorded, but not a disclosure to a third party."""
+
+
+class ErasureReason(StrEnum):
+    REQUEST = "request"
+    """The person asked (GDPR art. 17), and an operator ran `jatkumo erase`."""
+    RETENTION = "retention"
+    """The case was closed for longer than the closed-case retention."""
+
+
+class Erasure(Frozen):
+    """A person's state is forgotten: on `erasures` every service deletes its table entries;
+    on the audit topic, pseudonymously, that an erasure was done, when and by whom."""
+
+    erasure_id: str
+    person_ref: str
+    reason: ErasureReason
+    requested_at: Instant
+    requested_by: str
+    """The principal or service that asked (never a person's identity)."""
 
 
 class AlertRule(StrEnum):

@@ -5,10 +5,15 @@ person to `followup.ticks`, and that topic's agent does the work, so table write
 inside stream iteration on the key's own partition. A tick with `person_ref` "*" moves the event
 clock forward and at once sends the ticks that fell due (replays and tests advance time this
 way, without sleeping).
+
+A closed case stays until `JATKUMO_CLOSED_CASE_RETENTION_DAYS` after its closing: the due index
+wakes the person then, and the tick publishes an `Erasure` (reason `retention`) on `erasures`,
+on which every service, this one included, forgets the person.
 """
 
 import asyncio
-from datetime import datetime
+import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 import faust
@@ -17,8 +22,10 @@ from services.core.drafts import addressed_to_person
 from services.core.envelopes import Tick
 from services.core.facts import CaseFact
 from services.core.policy import disclose
+from services.core.records import Erasure, ErasureReason
 from services.followup.decide import on_fact, on_tick
 from services.followup.levels import LevelsError, default_levels, load_levels
+from services.followup.retention import next_wake, purge_due
 from services.followup.state import FollowupOutcome, FollowupState
 from services.platform.batching import Batch, decide_in_batches
 from services.platform.config_files import config_file, sharing_rules
@@ -65,6 +72,7 @@ class FollowupShell:
             key_type=bytes,
             value_type=bytes,
         )
+        self.retention = timedelta(days=runtime.settings.closed_case_retention_days)
         self._ticked: dict[bytes, bytes] = {}
         self._one_at_a_time = asyncio.Lock()
         """A person's facts and ticks arrive in two agents, and each reads the person's state,
@@ -76,7 +84,23 @@ class FollowupShell:
         rt = self.rt
         rt.app.agent(rt.topic(rt.names.case_facts), name="followup-facts")(self._facts_agent)
         rt.app.agent(rt.topic(rt.names.followup_ticks), name="followup-ticks")(self._tick_agent)
+        rt.app.agent(rt.topic(rt.names.erasures), name="followup-erasures")(self._erasure_agent)
         rt.app.timer(rt.settings.tick_interval_seconds)(self._send_due_ticks)
+        rt.follow_person_keys()
+
+    async def _erasure_agent(self, stream: Any) -> None:
+        async for event in stream.events():
+            async with self._one_at_a_time:
+                self._forget(event.message.key, event.message.value)
+
+    def _forget(self, key: bytes, value: bytes) -> None:
+        """Delete the person's state and due entry (changelog tombstones)."""
+        erasure = self.rt.catalogue.decode_as(value, Erasure)
+        for table in (self.states, self.due):
+            if key in table:
+                del table[key]
+        self._ticked.pop(key, None)
+        self.rt.log.info("person_forgotten", reason=erasure.reason.value)
 
     async def _facts_agent(self, stream: Any) -> None:
         await decide_in_batches(
@@ -107,8 +131,22 @@ class FollowupShell:
             await self._send_due_ticks()
             return
         state = self._load(event, batch, key)
-        if state is not None:
+        if state is not None and purge_due(state.case, self.rt.clock.now(), self.retention):
+            await self._purge(batch, state)
+        elif state is not None:
             await self._publish(event, batch, key, on_tick(state, self.levels, self.rt.clock.now()))
+
+    async def _purge(self, batch: Batch, state: FollowupState) -> None:
+        """The closed case's retention is over: ask every service to forget the person."""
+        rt = self.rt
+        erasure = Erasure(
+            erasure_id=str(uuid.uuid4()),
+            person_ref=state.person_ref,
+            reason=ErasureReason.RETENTION,
+            requested_at=rt.clock.now(),
+            requested_by="followup",
+        )
+        batch.extend([await rt.send(rt.names.erasures, state.person_ref, erasure)])
 
     def _load(self, event: Any, batch: Batch, key: bytes) -> FollowupState | None:
         return batch.read(event, self.states, key, READ_STATE)
@@ -122,6 +160,7 @@ class FollowupShell:
         case = outcome.state.case
         state = outcome.state
         if outcome.drafts and case is not None:
+            await rt.keys_to_open(case)
             personal = open_personal(case, rt.sealer)
             withheld = []
             for draft in outcome.drafts:
@@ -134,7 +173,8 @@ class FollowupShell:
             if withheld:
                 state = state.with_withheld(withheld)
         batch.write(event, self.states, key, pack(state), state)
-        due = outcome.state.next_due.isoformat().encode() if outcome.state.next_due else None
+        wake = next_wake(outcome.state.next_due, outcome.state.case, self.retention)
+        due = wake.isoformat().encode() if wake else None
         if due != batch.raw(event, self.due, key):
             batch.write(event, self.due, key, due)
         if self._ticked.get(key, due) != due:

@@ -2,14 +2,16 @@
 
 The decision (which tasks, which fields) is `services.handover.decide`; this agent decodes the
 fact, opens the sealed personal details in memory, and publishes each disclosure record before
-the task it records.
+the task it records. On `erasures` it forgets which tasks it issued for the person.
 """
 
+import asyncio
 from typing import Any
 
 import faust
 
 from services.core.facts import CaseFact
+from services.core.records import Erasure
 from services.handover.decide import decide
 from services.handover.settings import HandoverSettings
 from services.handover.state import HandoverState
@@ -42,6 +44,7 @@ def build_app(settings: Settings, worker_id: str = "0") -> faust.App:
         fact = rt.catalogue.decode_as(event.message.value, CaseFact)
         rt.clock.observe(fact.occurred_at)
         state = batch.read(event, issued_table, key, READ_STATE)
+        await rt.keys_to_open(fact.case)
         outcome = decide(
             state, fact, open_personal(fact.case, rt.sealer), rules, decide_settings, rt.clock.now()
         )
@@ -53,8 +56,21 @@ def build_app(settings: Settings, worker_id: str = "0") -> faust.App:
             batch.write(event, issued_table, key, pack(outcome.state), outcome.state)
         MESSAGES.labels(SERVICE, "accepted").inc()
 
+    one_at_a_time = asyncio.Lock()
+
     async def on_facts(stream: Any) -> None:
-        await decide_in_batches(rt, stream, on_fact, stage=SERVICE)
+        await decide_in_batches(rt, stream, on_fact, stage=SERVICE, lock=one_at_a_time)
+
+    async def on_erasures(stream: Any) -> None:
+        """Forget the person: a tombstone on the changelog (between batches, never inside)."""
+        async for event in stream.events():
+            async with one_at_a_time:
+                erasure = rt.catalogue.decode_as(event.message.value, Erasure)
+                if event.message.key in issued_table:
+                    del issued_table[event.message.key]
+                rt.log.info("person_forgotten", reason=erasure.reason.value)
 
     rt.app.agent(rt.topic(rt.names.case_facts), name="handover-facts")(on_facts)
+    rt.app.agent(rt.topic(rt.names.erasures), name="handover-erasures")(on_erasures)
+    rt.follow_person_keys()
     return rt.app

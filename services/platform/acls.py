@@ -33,6 +33,8 @@ class Operation(StrEnum):
     WRITE = "WRITE"
     CREATE = "CREATE"
     DESCRIBE = "DESCRIBE"
+    DELETE = "DELETE"
+    """On a topic: delete records before an offset (DeleteRecords), used by erasure only."""
 
 
 @dataclass(frozen=True, order=True)
@@ -54,8 +56,9 @@ class Grant:
         return name == self.name
 
 
-SERVICES = ("referral", "handover", "followup", "operator", "gateway")
-"""The services that connect with a principal of their own (`svc-<service>`)."""
+SERVICES = ("referral", "handover", "followup", "operator", "gateway", "erasure")
+"""The services that connect with a principal of their own (`svc-<service>`); `erasure` is
+the principal of the operator's `jatkumo erase` command."""
 
 
 def org_username(org_code: str) -> str:
@@ -122,6 +125,8 @@ def service_grants(service: str, names: TopicNames) -> list[Grant]:
             *_topic(user, READ, inbound_prefix, Pattern.PREFIXED),
             *_topic(user, WRITE, names.receipts(""), Pattern.PREFIXED),
             *_topic(user, READ_WRITE, names.pseudonyms),
+            *_topic(user, READ_WRITE, names.person_keys),
+            *_topic(user, READ, names.erasures),
             *_topic(user, READ_WRITE, names.intake),
             *_topic(user, READ_WRITE, names.referral_ticks),
             *_topic(user, WRITE, names.case_facts),
@@ -132,6 +137,8 @@ def service_grants(service: str, names: TopicNames) -> list[Grant]:
     if service == "handover":
         return [
             *_topic(user, READ, names.case_facts),
+            *_topic(user, READ, names.person_keys),
+            *_topic(user, READ, names.erasures),
             *_topic(user, WRITE, tasks_prefix, Pattern.PREFIXED),
             *_topic(user, WRITE, names.disclosures),
             *_topic(user, WRITE, names.dlq),
@@ -140,6 +147,8 @@ def service_grants(service: str, names: TopicNames) -> list[Grant]:
     if service == "followup":
         return [
             *_topic(user, READ, names.case_facts),
+            *_topic(user, READ, names.person_keys),
+            *_topic(user, READ_WRITE, names.erasures),
             *_topic(user, READ_WRITE, names.followup_ticks),
             *_topic(user, WRITE, names.alerts),
             *_topic(user, WRITE, tasks_prefix, Pattern.PREFIXED),
@@ -178,7 +187,31 @@ def service_grants(service: str, names: TopicNames) -> list[Grant]:
         # The gateway publishes and reads as each organisation; as itself it only raises
         # organisation-level alerts (a failing webhook).
         return [*_topic(user, WRITE, names.alerts)]
+    if service == "erasure":
+        return erasure_grants(names)
     raise ValueError(f"unknown service {service!r}")
+
+
+def erasure_grants(names: TopicNames) -> list[Grant]:
+    """`jatkumo erase`: tombstone the person's data key and aliases, ask every service to forget
+    the person, record the erasure; find the person's records on the topics that carry clear
+    identity, and delete records every reader has consumed (DeleteRecords)."""
+    user = service_username("erasure")
+    inbound_prefix, tasks_prefix = names.inbound(""), names.tasks("")
+    clear = (
+        *_topic(user, (*READ, Operation.DELETE), inbound_prefix, Pattern.PREFIXED),
+        *_topic(user, (*READ, Operation.DELETE), tasks_prefix, Pattern.PREFIXED),
+        *_topic(user, (*READ, Operation.DELETE), names.intake),
+    )
+    return [
+        *_topic(user, READ_WRITE, names.pseudonyms),
+        *_topic(user, WRITE, names.person_keys),
+        *_topic(user, WRITE, names.erasures),
+        *_topic(user, WRITE, names.disclosures),
+        *clear,
+        _group(user, Operation.DESCRIBE, names.app_id("") + "-"),
+        _group(user, Operation.DESCRIBE, "org-"),
+    ]
 
 
 def derive_grants(registry: Registry, names: TopicNames | None = None) -> list[Grant]:

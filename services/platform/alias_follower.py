@@ -1,5 +1,8 @@
 """The gate's copy of the pseudonym aliases: `referral.pseudonyms` read whole, then followed.
 
+The same follower keeps the workers' copy of the wrapped per-person data keys
+(`keys.persons`): any compacted topic of string keys and values, read whole.
+
 Every referral worker reads all partitions of the compacted topic (no consumer group), so each
 gate knows every alias whatever partitions it is assigned. The gate waits until the topic has
 been read to the end it had at start-up before it admits anything: aliases published while the
@@ -17,11 +20,18 @@ from services.platform.topics import PSEUDONYM_PARTITIONS
 
 
 class AliasFollower:
-    def __init__(self, settings: Settings, topic: str) -> None:
+    def __init__(
+        self, settings: Settings, topic: str, partitions: int = PSEUDONYM_PARTITIONS
+    ) -> None:
         self.settings = settings
         self.topic = topic
+        self.partitions = partitions
         self.aliases: dict[str, str] = {}
+        """The entries in force, updated in place (a tombstone removes one)."""
         self.ready = asyncio.Event()
+        self._consumer: AIOKafkaConsumer | None = None
+        self._positions: dict[TopicPartition, int] = {}
+        self._progress = asyncio.Condition()
 
     def _security(self) -> dict[str, Any]:
         """The worker's principal and TLS, from the one place that builds client settings."""
@@ -45,10 +55,11 @@ class AliasFollower:
         )
         await consumer.start()
         try:
-            partitions = [TopicPartition(self.topic, p) for p in range(PSEUDONYM_PARTITIONS)]
+            partitions = [TopicPartition(self.topic, p) for p in range(self.partitions)]
             consumer.assign(partitions)
             await consumer.seek_to_beginning(*partitions)
             ends = await consumer.end_offsets(partitions)
+            self._consumer = consumer
             while True:
                 if not self.ready.is_set() and await self._caught_up(consumer, ends):
                     self.ready.set()
@@ -56,8 +67,28 @@ class AliasFollower:
                 for messages in batches.values():
                     for message in messages:
                         self.apply(message.key, message.value)
+                positions = {tp: await consumer.position(tp) for tp in partitions}
+                async with self._progress:
+                    self._positions = positions
+                    self._progress.notify_all()
         finally:
+            self._consumer = None
             await consumer.stop()
+
+    async def sync(self) -> None:
+        """Wait until everything on the topic before this call has been read: an entry whose
+        delivery another worker awaited before it published what depends on it is then here."""
+        await self.ready.wait()
+        consumer = self._consumer
+        if consumer is None:
+            return
+        ends = await consumer.end_offsets(
+            [TopicPartition(self.topic, p) for p in range(self.partitions)]
+        )
+        async with self._progress:
+            await self._progress.wait_for(
+                lambda: all(self._positions.get(tp, 0) >= end for tp, end in ends.items())
+            )
 
     @staticmethod
     async def _caught_up(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:

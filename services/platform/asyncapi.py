@@ -19,7 +19,7 @@ from services.core.events import INBOUND_EVENT_TYPES
 from services.core.facts import CaseFact
 from services.core.organisations import OrgKind, Registry, default_registry
 from services.core.receipts import Receipt
-from services.core.records import ActionRecord, Alert, DeadLetter, DisclosureRecord
+from services.core.records import ActionRecord, Alert, DeadLetter, DisclosureRecord, Erasure
 from services.core.tasks import Task
 from services.platform import topics
 from services.platform.asyncapi_text import (
@@ -60,13 +60,14 @@ CHANNELS: tuple[Channel, ...] = (
     Channel("tasks", "tasks.{org}", (Task,), False, "$message.payload#/recipient_org"),
     Channel("receipts", "receipts.{org}", (Receipt,), False, "$message.payload#/org"),
     Channel("opsAlerts", topics.OPS_ALERTS, (Alert,), False),
-    Channel("auditDisclosures", topics.AUDIT_DISCLOSURES, (DisclosureRecord,), False),
+    Channel("auditDisclosures", topics.AUDIT_DISCLOSURES, (DisclosureRecord, Erasure), False),
     Channel("auditActions", topics.AUDIT_ACTIONS, (ActionRecord,), False),
     Channel("dlq", topics.DLQ, (DeadLetter,), False),
     Channel("referralIntake", topics.INTAKE, (Intake,), True),
     Channel("referralTicks", topics.REFERRAL_TICKS, (Tick,), True),
     Channel("caseFacts", topics.CASE_FACTS, (CaseFact,), True),
     Channel("followupTicks", topics.FOLLOWUP_TICKS, (Tick,), True),
+    Channel("erasures", topics.ERASURES, (Erasure,), True),
 )
 
 

@@ -86,6 +86,9 @@ SUMMARIES: dict[str, str] = {
     "DeadLetter": "A message that could not be processed: where it came from and a stable reason "
     "code in clear, its original bytes only sealed with the dead-letter key.",
     "Intake": "An accepted inbound event, sanitised and re-keyed by person_ref.",
+    "Erasure": "A person's state is forgotten (an erasure request, or a closed case past its "
+    "retention): on `erasures` each service deletes its entries; on the audit topic, "
+    "pseudonymously, that it was done, when and by whom.",
     "Tick": "Time passing for one person, so due work runs in the person's partition.",
     "CaseFact": "An accepted change to a case, carrying the case as it stands after it.",
 }

@@ -17,7 +17,7 @@ from services.core.envelopes import Intake, Tick
 from services.core.events import INBOUND_EVENT_TYPES
 from services.core.facts import CaseFact
 from services.core.receipts import Receipt
-from services.core.records import ActionRecord, Alert, DeadLetter, DisclosureRecord
+from services.core.records import ActionRecord, Alert, DeadLetter, DisclosureRecord, Erasure
 from services.core.tasks import Task
 
 NAMESPACE = "fi.jatkumo.v1"
@@ -33,6 +33,7 @@ RECORDS: tuple[type[BaseModel], ...] = (
     DeadLetter,
     Receipt,
     ActionRecord,
+    Erasure,
 )
 
 _OPTIONS = pas.Option.NO_DOC | pas.Option.NO_AUTO_NAMESPACE

@@ -16,6 +16,12 @@ def seal_event(
     return sanitised, (sealer.seal(values) if values else None)
 
 
+def tokens_of(case: CaseState) -> list[str]:
+    """Every sealed token a case carries (identity and referral summaries)."""
+    tokens = [case.sealed_identity] if case.sealed_identity else []
+    return tokens + [r.sealed_summary for r in case.referrals if r.sealed_summary]
+
+
 def open_personal(case: CaseState, sealer: Sealer) -> PersonalDetails:
     """Identity and referral summaries of a case, opened in memory for the policy to filter."""
     identity: dict[str, str] = {}

@@ -7,8 +7,10 @@ from typing import Any
 import faust
 from pydantic import BaseModel
 
+from services.core.case import CaseState
 from services.core.organisations import Registry, default_registry
 from services.core.policy import IssuedTask
+from services.platform.alias_follower import AliasFollower
 from services.platform.clock import Clock
 from services.platform.codec import Catalogue
 from services.platform.dlq import dead_letter
@@ -16,9 +18,11 @@ from services.platform.faust_app import make_app
 from services.platform.keyring import KeyRing
 from services.platform.logging import get_logger
 from services.platform.metrics import DEAD_LETTERS, MESSAGES, TASKS
+from services.platform.person_keys import person_of
+from services.platform.privacy import tokens_of
 from services.platform.sealing import Sealer
 from services.platform.settings import Settings
-from services.platform.topics import TopicNames
+from services.platform.topics import PERSON_KEY_PARTITIONS, TopicNames
 from services.platform.worker_http import attach
 
 
@@ -34,7 +38,33 @@ class Runtime:
     registry: Registry
     log: Any
     dead_letter_ring: KeyRing
+    person_keys: AliasFollower
+    """The wrapped per-person data keys (`keys.persons`); the sealer opens with them."""
     _topics: dict[str, Any] = field(default_factory=dict)
+
+    def follow_person_keys(self) -> None:
+        """Read `keys.persons` whole and follow it (the services that seal or open)."""
+        self.app.task(self.person_keys.run)
+
+    async def person_key(self, person_ref: str) -> str | None:
+        """The person's wrapped data key; when not yet here, after reading the key topic to
+        the end it has now (the registry publishes a key before what is sealed under it)."""
+        keys = self.person_keys.aliases
+        if person_ref not in keys:
+            await self.person_keys.sync()
+        return keys.get(person_ref)
+
+    async def keys_to_open(self, case: CaseState) -> None:
+        """Make sure the data keys a case's tokens name are here, or known to be gone."""
+        for ref in {person_of(token) for token in tokens_of(case)}:
+            if ref is not None:
+                await self.person_key(ref)
+
+    async def send_raw(self, topic: str, key: str, value: bytes | None) -> None:
+        """Send bytes (or a tombstone) and wait until the broker has them."""
+        await self.app.producer.send_and_wait(
+            topic, key.encode(), value, partition=None, timestamp=None, headers=None
+        )
 
     def topic(self, name: str) -> Any:
         """A cached faust topic of raw bytes (created on first use)."""
@@ -80,8 +110,15 @@ class Runtime:
 
         The original value and key travel only sealed; the letter is keyed by its own id."""
         letter = dead_letter(
-            stage or self.service, reason, detail, topic=topic, partition=partition,
-            offset=offset, original=value, original_key=key, at=self.clock.now(),
+            stage or self.service,
+            reason,
+            detail,
+            topic=topic,
+            partition=partition,
+            offset=offset,
+            original=value,
+            original_key=key,
+            at=self.clock.now(),
             ring=self.dead_letter_ring,
         )
         sent = await self.send(self.names.dlq, letter.dead_letter_id, letter)
@@ -118,15 +155,18 @@ async def delivered(sent: Iterable[Awaitable[Any]]) -> None:
 def make_runtime(service: str, settings: Settings, worker_id: str = "0") -> Runtime:
     app = make_app(service, settings, worker_id)
     attach(app, service, settings)  # traffic counts; the probes when a port is set
+    names = TopicNames(settings.namespace)
+    person_keys = AliasFollower(settings, names.person_keys, PERSON_KEY_PARTITIONS)
     return Runtime(
         service=service,
         settings=settings,
         app=app,
-        names=TopicNames(settings.namespace),
+        names=names,
         catalogue=Catalogue(),
         clock=Clock(settings.clock),
-        sealer=Sealer(settings.sealing_ring),
+        sealer=Sealer(settings.sealing_ring, person_keys=person_keys.aliases),
         registry=default_registry(),
         log=get_logger(f"jatkumo.{service}"),
         dead_letter_ring=settings.dead_letter_ring,
+        person_keys=person_keys,
     )

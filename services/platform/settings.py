@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     store: str = "memory://"
     web_port: int = 6066
     tick_interval_seconds: float = 1.0
+    closed_case_retention_days: int = Field(default=90, ge=1)
+    """How long a closed case's state is kept before every service forgets it
+    (`services.followup.retention`)."""
     commit_interval_seconds: float = 1.0
     """How often consumed offsets are committed (after the producer is flushed)."""
     sharing_rules: Path | None = None

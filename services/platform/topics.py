@@ -36,8 +36,7 @@ class Replication:
 
     def __post_init__(self) -> None:
         if not 1 <= self.min_insync <= self.factor:
-            raise ValueError(
-                f"min.insync.replicas {self.min_insync} must lie in 1..{self.factor}")
+            raise ValueError(f"min.insync.replicas {self.min_insync} must lie in 1..{self.factor}")
 
     @classmethod
     def for_brokers(cls, brokers: int) -> "Replication":
@@ -50,8 +49,9 @@ class Replication:
     def of(cls, factor: int, min_insync: int | None = None) -> "Replication":
         """A factor with `min.insync.replicas` given, or the default for that factor."""
         default = cls.for_brokers(factor)
-        return cls(factor, min_insync if min_insync is not None else min(
-            default.min_insync, factor))
+        return cls(
+            factor, min_insync if min_insync is not None else min(default.min_insync, factor)
+        )
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,14 @@ AUDIT_ACTIONS = "audit.actions"
 DLQ = "dlq"
 PSEUDONYMS = "referral.pseudonyms"
 PSEUDONYM_PARTITIONS = 3
+PERSON_KEYS = "keys.persons"
+PERSON_KEY_PARTITIONS = 3
+ERASURES = "erasures"
+KEY_SEGMENT_MS = 60 * 60 * 1000
+"""`keys.persons` rolls a segment every hour, so the log cleaner can drop an erased key's
+earlier records within hours (the active segment is never compacted)."""
+KEY_TOMBSTONE_MS = DAY_MS
+"""How long an erased key's tombstone stays, for a follower that was stopped to see it."""
 RECEIPTS_PREFIX = "receipts"
 """`receipts.<org>`: one topic per sending organisation, readable only by that organisation."""
 PER_ORG_PREFIXES = ("inbound", "tasks", RECEIPTS_PREFIX)
@@ -143,6 +151,14 @@ class TopicNames:
     def pseudonyms(self) -> str:
         return self._n(PSEUDONYMS)
 
+    @property
+    def person_keys(self) -> str:
+        return self._n(PERSON_KEYS)
+
+    @property
+    def erasures(self) -> str:
+        return self._n(ERASURES)
+
     def inbound(self, org_code: str) -> str:
         return self._n(f"inbound.{org_code}")
 
@@ -173,7 +189,9 @@ class TopicNames:
 
 
 def catalogue(
-    registry: Registry, names: TopicNames | None = None, internal_partitions: int = 6,
+    registry: Registry,
+    names: TopicNames | None = None,
+    internal_partitions: int = 6,
     replication: Replication | None = None,
 ) -> list[TopicSpec]:
     """Every topic Jatkumo uses, derived from the organisation registry, each replicated as
@@ -206,6 +224,26 @@ def _catalogue(registry: Registry, n: TopicNames, internal_partitions: int) -> l
         TopicSpec(n.pseudonyms, PSEUDONYM_PARTITIONS, "<key id>:<hashed ref>",
                   "pseudonym aliases: a hash under a rotated key to the stable person_ref",
                   FOREVER, "compact"),
+        TopicSpec(
+            n.person_keys,
+            PERSON_KEY_PARTITIONS,
+            "person_ref",
+            "per-person data keys, wrapped under the sealing key ring",
+            FOREVER,
+            "compact",
+            {
+                "segment.ms": str(KEY_SEGMENT_MS),
+                "min.cleanable.dirty.ratio": "0.01",
+                "delete.retention.ms": str(KEY_TOMBSTONE_MS),
+            },
+        ),
+        TopicSpec(
+            n.erasures,
+            internal_partitions,
+            "person_ref",
+            "erasures: every service forgets the person's state",
+            7 * DAY_MS,
+        ),
     ]
     inbound = [
         TopicSpec(
@@ -218,8 +256,13 @@ def _catalogue(registry: Registry, n: TopicNames, internal_partitions: int) -> l
         for org in registry.codes()
     ]
     receipts = [
-        TopicSpec(n.receipts(org), 2, "event_id (or topic:partition:offset)",
-                  f"receipts for the messages {org} sent", 30 * DAY_MS)
+        TopicSpec(
+            n.receipts(org),
+            2,
+            "event_id (or topic:partition:offset)",
+            f"receipts for the messages {org} sent",
+            30 * DAY_MS,
+        )
         for org in registry.codes()
     ]
     return internal + inbound + tasks + receipts + _service_internals(n, internal_partitions)

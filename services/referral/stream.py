@@ -1,10 +1,13 @@
 """The referral shell: decode, gate, seal and re-key inbound events; keep the case registry.
 
 Two agents: `gate` reads every `inbound.<org>` topic and forwards admitted, sealed events to
-`referral.intake` keyed by `person_ref`; `registry` applies them to the person's entry in a
-table co-partitioned with that topic and publishes case facts. Every refusal goes to the DLQ,
-and every inbound message's sender gets its receipts on `receipts.<org>` (see
-`services.core.receipts`): the gate sends the refusals it decides, the registry the rest.
+`referral.intake` keyed by `person_ref`; `registry` seals each event's sealed fields again under
+the person's own data key (created and published to `keys.persons` when first needed), applies
+the event to the person's entry in a table co-partitioned with that topic and publishes case
+facts. A third agent forgets a person on `erasures`: their entries, data key and aliases.
+Every refusal goes to the DLQ, and every inbound message's sender gets its receipts on
+`receipts.<org>` (see `services.core.receipts`): the gate sends the refusals it decides, the
+registry the rest.
 """
 
 import asyncio
@@ -17,10 +20,12 @@ import faust
 from services.core.envelopes import Intake, Origin, Tick
 from services.core.events import InboundEvent
 from services.core.receipts import ReceiptOutcome, make_receipt, receipt_key
+from services.core.records import Erasure
 from services.platform.alias_follower import AliasFollower
 from services.platform.batching import Batch, decide_in_batches
 from services.platform.codec import DecodeError
 from services.platform.metrics import DECISION_SECONDS, MESSAGES
+from services.platform.person_keys import new_data_key, person_of, wrap
 from services.platform.privacy import seal_event
 from services.platform.runtime import Runtime, make_runtime
 from services.platform.settings import Settings
@@ -85,8 +90,10 @@ class ReferralShell:
         rt.app.agent(inbound, name="referral-gate")(self._gate_agent)
         rt.app.agent(rt.topic(rt.names.intake), name="referral-registry")(self._registry_agent)
         rt.app.agent(rt.topic(rt.names.referral_ticks), name="referral-ticks")(self._tick_agent)
+        rt.app.agent(rt.topic(rt.names.erasures), name="referral-erasures")(self._erasure_agent)
         rt.app.timer(rt.settings.tick_interval_seconds)(self._send_due_ticks)
         rt.app.task(self.aliases.run)
+        rt.follow_person_keys()
 
     async def _gate_agent(self, stream: Any) -> None:
         async for event in stream.events():
@@ -97,33 +104,54 @@ class ReferralShell:
                 self.rt.log.exception("gate_failed", error=type(error).__name__)
                 await self._refuse(event.message, None, "internal_error", type(error).__name__)
 
-    async def _refuse(self, message: Any, event_id: str | None, reason: str,
-                      detail: str) -> None:
+    async def _refuse(self, message: Any, event_id: str | None, reason: str, detail: str) -> None:
         """Dead-letter a message the gate refuses and tell its sender why."""
         await self.rt.dead_letter(reason, detail, message, stage="referral.gate")
-        await self._receipt(self.rt.names.org_of(message.topic) or "", event_id, message.topic,
-                            message.partition, message.offset, ReceiptOutcome.REJECTED,
-                            reason, detail)
+        await self._receipt(
+            self.rt.names.org_of(message.topic) or "",
+            event_id,
+            message.topic,
+            message.partition,
+            message.offset,
+            ReceiptOutcome.REJECTED,
+            reason,
+            detail,
+        )
 
     async def _receipt(  # noqa: PLR0917 - the fields of a receipt
-        self, org: str, event_id: str | None, topic: str, partition: int, offset: int,
-        outcome: ReceiptOutcome, reason_code: str | None = None, reason: str | None = None,
+        self,
+        org: str,
+        event_id: str | None,
+        topic: str,
+        partition: int,
+        offset: int,
+        outcome: ReceiptOutcome,
+        reason_code: str | None = None,
+        reason: str | None = None,
     ) -> list[Awaitable[Any]]:
         """Send a receipt to `receipts.<org>`; nothing for an organisation not in the registry
         (it has no receipts topic)."""
         rt = self.rt
         if rt.registry.get(org) is None:
             return []
-        receipt = make_receipt(org, event_id, topic, partition, offset, outcome,
-                               rt.clock.now(), reason_code, reason)
+        receipt = make_receipt(
+            org, event_id, topic, partition, offset, outcome, rt.clock.now(), reason_code, reason
+        )
         key = receipt_key(event_id, topic, partition, offset)
         return [await rt.send(rt.names.receipts(org), key, receipt)]
 
     async def _notify(self, notice: Notice) -> list[Awaitable[Any]]:
         origin = notice.origin
-        return await self._receipt(notice.source_org, notice.event_id, origin.topic,
-                                   origin.partition, origin.offset, notice.outcome,
-                                   notice.reason_code, notice.detail)
+        return await self._receipt(
+            notice.source_org,
+            notice.event_id,
+            origin.topic,
+            origin.partition,
+            origin.offset,
+            notice.outcome,
+            notice.reason_code,
+            notice.detail,
+        )
 
     async def _gate_one(self, message: Any) -> None:
         rt = self.rt
@@ -148,8 +176,9 @@ class ReferralShell:
             await self._refuse(message, record.event_id, verdict.reason_code, verdict.detail)
             return
         await self.aliases.ready.wait()
-        person_ref = stable_ref(verdict.person_ref, rt.settings.person_ref_key_id,
-                                self.aliases.aliases)
+        person_ref = stable_ref(
+            verdict.person_ref, rt.settings.person_ref_key_id, self.aliases.aliases
+        )
         verdict = verdict.model_copy(update={"person_ref": person_ref})
         rt.clock.observe(record.occurred_at)
         sanitised, sealed = seal_event(record, verdict.person_ref, rt.sealer)
@@ -179,16 +208,65 @@ class ReferralShell:
         intake = self.rt.catalogue.decode_as(event.message.value, Intake)
         inner = self.rt.catalogue.decode_as(intake.event, InboundEvent)
         try:
-            outcome = apply(self._load(event, batch, key), inner, intake.sealed, intake.origin,
-                            self.decide_settings, self.rt.clock.now(),
-                            identity_temporary=intake.identity_temporary)
+            sealed = await self._seal_for_person(intake.person_ref, intake.sealed)
+            outcome = apply(
+                self._load(event, batch, key),
+                inner,
+                sealed,
+                intake.origin,
+                self.decide_settings,
+                self.rt.clock.now(),
+                identity_temporary=intake.identity_temporary,
+            )
         except Exception as error:
             origin = intake.origin  # the caller dead-letters the intake; tell the sender too
-            batch.extend(await self._receipt(
-                inner.source_org, inner.event_id, origin.topic, origin.partition,
-                origin.offset, ReceiptOutcome.REJECTED, "internal_error", type(error).__name__))
+            batch.extend(
+                await self._receipt(
+                    inner.source_org,
+                    inner.event_id,
+                    origin.topic,
+                    origin.partition,
+                    origin.offset,
+                    ReceiptOutcome.REJECTED,
+                    "internal_error",
+                    type(error).__name__,
+                )
+            )
             raise
         await self._publish(event, batch, key, outcome)
+
+    async def _seal_for_person(self, person_ref: str, token: str | None) -> str | None:
+        """The gate's token sealed again under the person's data key; a new person's key is
+        created and delivered to `keys.persons` before anything sealed under it leaves."""
+        if token is None or person_of(token) is not None:
+            return token
+        rt = self.rt
+        wrapped = await rt.person_key(person_ref)
+        if wrapped is None:
+            wrapped = wrap(new_data_key(), rt.sealer.ring)
+            await rt.send_raw(rt.names.person_keys, person_ref, wrapped.encode("ascii"))
+            rt.person_keys.aliases[person_ref] = wrapped
+        return rt.sealer.reseal_for(person_ref, wrapped, token)
+
+    async def _erasure_agent(self, stream: Any) -> None:
+        async for event in stream.events():
+            async with self._one_at_a_time:
+                await self._forget(event.message.key, event.message.value)
+
+    async def _forget(self, key: bytes, value: bytes) -> None:
+        """Delete the person's entries (changelog tombstones), their data key and aliases."""
+        rt = self.rt
+        erasure = rt.catalogue.decode_as(value, Erasure)
+        for table in (self.persons, self.held_due):
+            if key in table:
+                del table[key]
+        self._ticked.pop(key, None)
+        await rt.send_raw(rt.names.person_keys, erasure.person_ref, None)
+        rt.person_keys.aliases.pop(erasure.person_ref, None)
+        for alias, ref in list(self.aliases.aliases.items()):
+            if ref == erasure.person_ref:
+                await rt.send_raw(rt.names.pseudonyms, alias, None)
+        rt.log.info("person_forgotten", reason=erasure.reason.value)
 
     async def _on_tick(self, event: Any, batch: Batch) -> None:
         key = event.message.key

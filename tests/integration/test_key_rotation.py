@@ -3,8 +3,9 @@
 Phase one runs the referral service under the first keys. Then, with the service stopped,
 `jatkumo keys rotate` publishes the pseudonym aliases under the new pseudonym key, and the
 service starts again with a new pseudonym key and a new sealing key (the old one kept as a
-previous key). A person's code then still reaches their case, an organisation's old
-`person_ref` still finds it, and what was sealed before the rotation still opens.
+previous key); the rotation re-wraps the person's data key under the new sealing key. A
+person's code then still reaches their case, an organisation's old `person_ref` still finds
+it, and what was sealed before the rotation still opens.
 """
 
 import signal
@@ -20,6 +21,8 @@ from services.core.events import ContactPersonAssigned, CustodyStarted, ReleaseD
 from services.core.facts import CaseFact
 from services.core.receipts import ReceiptOutcome
 from services.core.vocabulary import ContactRole, ReleaseType, SentenceType
+from services.platform.alias_follower import read_aliases
+from services.platform.person_keys import person_of
 from services.platform.sealing import Sealer
 from services.platform.settings import DEV_SECRET, Settings
 from services.sdk import Publisher
@@ -112,6 +115,7 @@ def test_rotation_keeps_person_ref_and_opens_old_sealed_data(pipeline: Pipeline)
     )
     assert rotated.returncode == 0, rotated.stderr
     assert "1 people, 1 aliases published" in rotated.stdout
+    assert "1 data keys, 1 re-wrapped" in rotated.stdout
     pipeline.start_worker("referral")
     pipeline.wait_ready(WITHIN)
 
@@ -141,10 +145,12 @@ def test_rotation_keeps_person_ref_and_opens_old_sealed_data(pipeline: Pipeline)
 
     token = opened.case.sealed_identity
     assert token is not None
-    assert token.startswith("s1:")
+    assert person_of(token) == OLD_REF
+    keys = read_aliases(pipeline.bootstrap, names.person_keys)
+    assert keys[OLD_REF].startswith("s2:")
     new_ring = Settings(
         sealing_secret=NEW_KEYS["JATKUMO_SEALING_SECRET"],
         sealing_key_id="s2",
         sealing_previous=f"s1={DEV_SECRET}",
     ).sealing_ring
-    assert Sealer(new_ring).open(token)["identity_code"] == CODE
+    assert Sealer(new_ring, person_keys=keys).open(token)["identity_code"] == CODE

@@ -65,14 +65,18 @@ class FakeRuntime:
         self.names = TopicNames()
         self.catalogue = Catalogue()
         self.clock = Clock(ClockMode.EVENT)
-        self.sealer = Sealer(SETTINGS.fernet_key)
+        self.keys: dict[str, str] = {}
+        self.person_keys = SimpleNamespace(aliases=self.keys)
+        self.sealer = Sealer(SETTINGS.fernet_key, person_keys=self.keys)
         self.registry = ReferralSettings().registry
         self.log = SimpleNamespace(exception=lambda *a, **k: None, warning=lambda *a, **k: None)
         self.agents: dict[str, Any] = {}
         self.app = SimpleNamespace(
             Table=lambda name, **_: RecordingTable(name, journal),
             agent=lambda _topic, name: lambda fn: self.agents.setdefault(name, fn),
-            topic=lambda *a, **k: None, timer=lambda _s: lambda fn: fn, task=lambda fn: fn,
+            topic=lambda *a, **k: None,
+            timer=lambda _s: lambda fn: fn,
+            task=lambda fn: fn,
         )
 
     def topic(self, name: str) -> None:
@@ -89,6 +93,18 @@ class FakeRuntime:
 
     async def dead_letter_at(self, *args: Any, **kwargs: Any) -> Any:
         return await self.send("dlq", None, None)
+
+    def follow_person_keys(self) -> None:
+        return None
+
+    async def person_key(self, person_ref: str) -> str | None:
+        return self.keys.get(person_ref)
+
+    async def keys_to_open(self, case: Any) -> None:
+        return None
+
+    async def send_raw(self, topic: str, key: str, value: bytes | None) -> None:
+        self.journal.entries.append(f"delivered {topic}")
 
 
 def _custody_started() -> tuple[bytes, Intake]:

@@ -30,6 +30,7 @@ REGISTRY = default_registry()
 GRANTS = derive_grants(REGISTRY, NS)
 
 R, W, C, D = Operation.READ, Operation.WRITE, Operation.CREATE, Operation.DESCRIBE
+X = Operation.DELETE
 T, G = Resource.TOPIC, Resource.GROUP
 
 TABLE = [
@@ -100,6 +101,26 @@ TABLE = [
     ("svc-gateway", W, T, "ns.inbound.county-13", False),
     ("svc-gateway", R, T, "ns.tasks.county-13", False),
     ("svc-gateway", W, T, "ns.case-facts", False),
+    ("svc-referral", W, T, "ns.keys.persons", True),
+    ("svc-handover", R, T, "ns.keys.persons", True),
+    ("svc-handover", W, T, "ns.keys.persons", False),
+    ("svc-followup", R, T, "ns.keys.persons", True),
+    ("svc-operator", R, T, "ns.keys.persons", False),
+    ("svc-referral", R, T, "ns.erasures", True),
+    ("svc-handover", R, T, "ns.erasures", True),
+    ("svc-followup", W, T, "ns.erasures", True),
+    ("svc-erasure", W, T, "ns.erasures", True),
+    ("svc-erasure", W, T, "ns.keys.persons", True),
+    ("svc-erasure", R, T, "ns.keys.persons", False),
+    ("svc-erasure", W, T, "ns.audit.disclosures", True),
+    ("svc-erasure", R, T, "ns.audit.disclosures", False),
+    ("svc-erasure", X, T, "ns.tasks.county-13", True),
+    ("svc-erasure", X, T, "ns.inbound.prison-kuopion", True),
+    ("svc-erasure", X, T, "ns.case-facts", False),
+    ("svc-erasure", R, T, "ns.case-facts", False),
+    ("svc-erasure", D, G, "org-county-13", True),
+    ("svc-erasure", R, G, "org-county-13", False),
+    ("svc-referral", X, T, "ns.tasks.county-13", False),
 ]
 
 
@@ -121,8 +142,13 @@ def test_every_organisation_touches_only_its_own_topics_and_groups() -> None:
     for code in REGISTRY.codes():
         user = principal(org_username(code))
         mine = {(g.resource, g.name) for g in GRANTS if g.principal == user}
-        assert mine == {(T, NS.inbound(code)), (T, NS.tasks(code)), (T, NS.receipts(code)),
-                        (G, org_username(code)), (G, org_username(code) + ".")}
+        assert mine == {
+            (T, NS.inbound(code)),
+            (T, NS.tasks(code)),
+            (T, NS.receipts(code)),
+            (G, org_username(code)),
+            (G, org_username(code) + "."),
+        }
 
 
 def test_no_grant_reaches_outside_the_namespace_or_the_cluster() -> None:
