@@ -7,6 +7,11 @@ Every referral worker reads all partitions of the compacted topic (no consumer g
 gate knows every alias whatever partitions it is assigned. The gate waits until the topic has
 been read to the end it had at start-up before it admits anything: aliases published while the
 referral service was stopped (the rotation procedure) are in force from its first message.
+
+`sync` asks for the topic's end offsets over a connection of its own: a broker answers one
+connection's requests in order, so behind the follower's long-polling fetch (up to
+`fetch_max_wait_ms`, 500 ms) the question would wait for the fetch to time out, once per person
+whose key is not yet known.
 """
 
 import asyncio
@@ -21,15 +26,23 @@ from services.platform.topics import PSEUDONYM_PARTITIONS
 
 class AliasFollower:
     def __init__(
-        self, settings: Settings, topic: str, partitions: int = PSEUDONYM_PARTITIONS
+        self,
+        settings: Settings,
+        topic: str,
+        partitions: int = PSEUDONYM_PARTITIONS,
+        fetch_max_wait_ms: int = 500,
     ) -> None:
         self.settings = settings
+        self.fetch_max_wait_ms = fetch_max_wait_ms
+        """How long the broker holds the follower's fetch when nothing new has come."""
         self.topic = topic
         self.partitions = partitions
         self.aliases: dict[str, str] = {}
         """The entries in force, updated in place (a tombstone removes one)."""
         self.ready = asyncio.Event()
         self._consumer: AIOKafkaConsumer | None = None
+        self._offsets: AIOKafkaConsumer | None = None
+        """Asks the end offsets for `sync`; never fetches, so never waits behind a fetch."""
         self._positions: dict[TopicPartition, int] = {}
         self._progress = asyncio.Condition()
 
@@ -45,21 +58,26 @@ class AliasFollower:
         else:
             self.aliases[key.decode()] = value.decode()
 
-    async def run(self) -> None:
-        consumer = AIOKafkaConsumer(
+    def _client(self) -> AIOKafkaConsumer:
+        return AIOKafkaConsumer(
             bootstrap_servers=self.settings.bootstrap_servers,
             group_id=None,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
+            fetch_max_wait_ms=self.fetch_max_wait_ms,
             **self._security(),
         )
+
+    async def run(self) -> None:
+        consumer, offsets = self._client(), self._client()
         await consumer.start()
+        await offsets.start()
         try:
             partitions = [TopicPartition(self.topic, p) for p in range(self.partitions)]
             consumer.assign(partitions)
             await consumer.seek_to_beginning(*partitions)
             ends = await consumer.end_offsets(partitions)
-            self._consumer = consumer
+            self._consumer, self._offsets = consumer, offsets
             while True:
                 if not self.ready.is_set() and await self._caught_up(consumer, ends):
                     self.ready.set()
@@ -72,17 +90,18 @@ class AliasFollower:
                     self._positions = positions
                     self._progress.notify_all()
         finally:
-            self._consumer = None
+            self._consumer = self._offsets = None
+            await offsets.stop()
             await consumer.stop()
 
     async def sync(self) -> None:
         """Wait until everything on the topic before this call has been read: an entry whose
         delivery another worker awaited before it published what depends on it is then here."""
         await self.ready.wait()
-        consumer = self._consumer
-        if consumer is None:
+        offsets = self._offsets
+        if offsets is None:
             return
-        ends = await consumer.end_offsets(
+        ends = await offsets.end_offsets(
             [TopicPartition(self.topic, p) for p in range(self.partitions)]
         )
         async with self._progress:
