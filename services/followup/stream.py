@@ -12,7 +12,6 @@ on which every service, this one included, forgets the person.
 """
 
 import asyncio
-import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +20,7 @@ import faust
 from services.core.drafts import addressed_to_person
 from services.core.envelopes import Tick
 from services.core.facts import CaseFact
+from services.core.ids import stable_id
 from services.core.policy import disclose
 from services.core.records import Erasure, ErasureReason
 from services.followup.decide import on_fact, on_tick
@@ -137,10 +137,14 @@ class FollowupShell:
             await self._publish(event, batch, key, on_tick(state, self.levels, self.rt.clock.now()))
 
     async def _purge(self, batch: Batch, state: FollowupState) -> None:
-        """The closed case's retention is over: ask every service to forget the person."""
+        """The closed case's retention is over: ask every service to forget the person.
+
+        The erasure's id comes from the person and the closing, so a tick decided again after
+        a crash asks the same erasure again, not a second one."""
         rt = self.rt
+        closed_at = state.case.closed_at if state.case else None
         erasure = Erasure(
-            erasure_id=str(uuid.uuid4()),
+            erasure_id=stable_id(state.person_ref, ErasureReason.RETENTION.value, closed_at),
             person_ref=state.person_ref,
             reason=ErasureReason.RETENTION,
             requested_at=rt.clock.now(),
