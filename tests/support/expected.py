@@ -9,6 +9,7 @@ workers must publish, whatever faults happen in between.
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from services.core.case import CaseState
 from services.core.envelopes import Origin
@@ -38,6 +39,8 @@ class Expected:
     last_fact_id: dict[str, str] = field(default_factory=dict)
     dead_letters: Counter[str] = field(default_factory=Counter)
     """Reason codes of the events the gate or the registry refuses."""
+    latest_at: datetime | None = None
+    """The latest event time: no worker's event clock reads later."""
 
 
 def fold(events: Iterable[InboundEvent], settings: Settings | None = None) -> Expected:
@@ -52,6 +55,7 @@ def fold(events: Iterable[InboundEvent], settings: Settings | None = None) -> Ex
     handover: dict[str, HandoverState] = {}
     expected = Expected()
     for event in events:
+        expected.latest_at = max(expected.latest_at or event.occurred_at, event.occurred_at)
         verdict = gate(event, event.source_org, registry, config.person_ref_key)
         if isinstance(verdict, Rejection):
             expected.dead_letters[verdict.reason_code] += 1
