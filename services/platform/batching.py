@@ -20,7 +20,7 @@ from weakref import ref
 
 from faust.streams import _current_event
 
-from services.platform.faust_patches.batch_acks import withhold_acks
+from services.platform.faust_patches.batch_acks import acknowledged_when_decided
 from services.platform.metrics import DECISION_SECONDS
 from services.platform.runtime import Runtime, delivered
 
@@ -105,7 +105,8 @@ def processing(event: Any) -> Iterator[None]:
 
 
 async def batches(stream: Any) -> AsyncIterator[Sequence[Any]]:
-    """The stream's events a batch at a time; faust acknowledges them after the batch's body."""
+    """The stream's events a batch at a time; faust acknowledges them after the batch's body
+    (with `acknowledged_when_decided`, only after a body that ended without an exception)."""
     async for events in stream.take_events(BATCH_SIZE, BATCH_WITHIN):
         yield events
 
@@ -120,15 +121,13 @@ async def decide_in_batches(
 
     Whatever goes wrong with one message dead-letters that message and the batch goes on; if
     the batch's outputs cannot be delivered, its messages are dead-lettered and nothing of
-    the batch is written. Only a cancellation escapes (faust acknowledges a batch when its
-    body ends, however it ends), and then the batch's acknowledgements are withheld."""
+    the batch is written. The batch's messages are acknowledged once the batch is decided and
+    its outputs are delivered. What escapes (a cancellation, as when the worker stops in the
+    middle of a batch) leaves every message of the batch unacknowledged, to be read again."""
     async for events in batches(stream):
-        try:
+        with acknowledged_when_decided(events):
             async with lock or nullcontext():
                 await _decide_and_flush(rt, events, handle, stage)
-        except BaseException:
-            withhold_acks(events)
-            raise
 
 
 async def _decide_and_flush(

@@ -15,7 +15,7 @@ from aiokafka import TopicPartition
 
 from services.platform.batching import batches
 from services.platform.faust_patches import stall_watch
-from services.platform.faust_patches.batch_acks import withhold_acks
+from services.platform.faust_patches.batch_acks import acknowledged_when_decided
 from tests.support.patched_app import PatchedApp, hold, patched_app, process
 from tests.support.record_batches import producer_ids
 
@@ -107,27 +107,18 @@ def test_stall_watch_reads_again_a_last_message_the_fetch_passed_over(
     _run(kafka_bootstrap, tmp_path, process, scenario)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open defect: with three messages fetched as one batch and the agent stopped in its "
-    "body, the group commits 3 (faust acknowledges a batch's earlier messages while taking the "
-    "later ones); the test passed only when the batch held one message",
-)
 def test_batch_acks_withholds_the_acknowledgements_of_a_cancelled_batch(
     kafka_bootstrap: str, tmp_path: Path
 ) -> None:
-    """An agent cancelled in the middle of a batch leaves the batch uncommitted."""
+    """An agent stopped in the middle of a batch leaves the batch uncommitted."""
     started = asyncio.Event()
 
     async def undecided(world: PatchedApp, stream: Any) -> None:
-        async for events in batches(stream):
-            try:
+        async for events in batches(stream):  # as `decide_in_batches` takes them
+            with acknowledged_when_decided(events):
                 world.seen.extend(event.message.offset for event in events)
                 started.set()
                 await asyncio.Event().wait()  # cancelled here, as SIGTERM cancels an agent
-            except BaseException:
-                withhold_acks(events)
-                raise
 
     async def scenario(world: PatchedApp) -> None:
         await world.produce_together(3)
@@ -139,6 +130,22 @@ def test_batch_acks_withholds_the_acknowledgements_of_a_cancelled_batch(
         assert await world.committed() in (None, 0), "committed a batch that was not decided"
 
     _run(kafka_bootstrap, tmp_path, undecided, scenario)
+
+
+def test_batch_acks_still_commits_a_decided_batch(kafka_bootstrap: str, tmp_path: Path) -> None:
+    """The messages of a batch whose body ended are acknowledged and committed."""
+
+    async def decided(world: PatchedApp, stream: Any) -> None:
+        async for events in batches(stream):
+            with acknowledged_when_decided(events):
+                world.seen.extend(event.message.offset for event in events)
+
+    async def scenario(world: PatchedApp) -> None:
+        await world.produce_together(3)
+        await world.wait_for(lambda: world.seen == [0, 1, 2], "three messages decided")
+        await world.wait_until_committed(3)
+
+    _run(kafka_bootstrap, tmp_path, decided, scenario)
 
 
 def test_idempotent_producer_writes_every_batch_under_a_producer_id(

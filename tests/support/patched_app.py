@@ -56,11 +56,13 @@ class PatchedApp:
             await (await topic.send(key=b"k", value=b"m%d" % n))
 
     async def produce_together(self, count: int) -> None:
-        """`count` messages sent before any is awaited: one record batch on the broker, so
-        that a consumer fetches them together."""
-        topic = self.rt.topic(self.topic_name)
-        sent = [await topic.send(key=b"k", value=b"m%d" % n) for n in range(count)]
-        await asyncio.gather(*sent)
+        """`count` messages in one record batch on the broker (through the app's own aiokafka
+        producer), so that a consumer fetches them together, never some of them."""
+        producer = self.app.producer._ensure_producer()
+        batch = producer.create_batch()
+        for n in range(count):
+            batch.append(key=b"k", value=b"m%d" % n, timestamp=None)
+        await (await producer.send_batch(batch, self.topic_name, partition=0))
 
     async def committed(self) -> int | None:
         """The group's committed offset on the topic's partition, as the broker has it."""

@@ -15,8 +15,10 @@ from importlib import metadata
 from typing import Any
 
 import aiokafka
+import faust.events
 import faust.streams
 from faust.transport.consumer import Consumer
+from faust.types.tuples import Message
 
 from services.platform.faust_patches import (
     ack_guard,
@@ -41,6 +43,11 @@ def _originals() -> dict[str, Callable[..., Any]]:
         "faust.transport.consumer.Consumer.seek_wait": Consumer.seek_wait,
         "faust.streams.Stream.take_events": faust.streams.Stream.take_events,
         "faust.streams.Stream._py_aiter": faust.streams.Stream._py_aiter,
+        "faust.streams.Stream.on_stop": faust.streams.Stream.on_stop,
+        "faust.events.Event.ack": faust.events.Event.ack,
+        "faust.types.tuples.Message.ack": Message.ack,
+        "faust.types.tuples.Message.incref": Message.incref,
+        "faust.types.tuples.Message.decref": Message.decref,
         "aiokafka.AIOKafkaConsumer.seek": aiokafka.AIOKafkaConsumer.seek,
         "faust.App._new_producer": idempotent_producer._original_new_producer,
         "faust.transport.drivers.aiokafka.Producer._settings_extra": (
@@ -65,6 +72,26 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "faust.streams.Stream._py_aiter": (
         "(self) -> AsyncIterator[+T_co]",
         "3a48ee257a65435b",
+    ),
+    "faust.streams.Stream.on_stop": (
+        "(self) -> None",
+        "81b327b1578dff1c",
+    ),
+    "faust.events.Event.ack": (
+        "(self) -> bool",
+        "2d29a6eda87c4ce5",
+    ),
+    "faust.types.tuples.Message.ack": (
+        "(self, consumer: faust.types.tuples._ConsumerT, n: int = 1) -> bool",
+        "4751b72c4ed84153",
+    ),
+    "faust.types.tuples.Message.incref": (
+        "(self, n: int = 1) -> None",
+        "78d34df830d3089b",
+    ),
+    "faust.types.tuples.Message.decref": (
+        "(self, n: int = 1) -> int",
+        "f23396189d0e5592",
     ),
     "faust.streams.Stream.take_events": (
         "(self, max_: int, within: Union[datetime.timedelta, float, str]) -> "

@@ -3,10 +3,13 @@ write in the name of the message that caused it."""
 
 import asyncio
 import contextlib
+from collections.abc import AsyncGenerator
 from types import SimpleNamespace
 from typing import Any
 
+from faust.events import Event
 from faust.streams import current_event
+from faust.types.tuples import Message
 
 from services.platform.batching import Batch, decide_in_batches, processing
 
@@ -110,28 +113,87 @@ def test_processing_restores_the_previous_current_event() -> None:
     assert current_event() is before
 
 
-def test_a_batch_cut_short_is_never_acknowledged() -> None:
-    """An agent cancelled mid-batch leaves every message of the batch unacknowledged."""
-    first, second = FakeEvent(0), FakeEvent(0)
-    for event in (first, second):
-        event.message.acked = False
-    acknowledged: list[Any] = []
+class TakingStream:
+    """Hands over `events` as one batch and, as faust's `Stream.take_events` does, acknowledges
+    them in the `finally` around the `yield`, however the generator leaves it."""
 
-    class Stream:
-        async def take_events(self, max_: int, within: float) -> Any:
-            try:
-                yield [first, second]
-            finally:  # as faust does: acknowledge what is not acknowledged yet
-                acknowledged.extend(e for e in (first, second) if not e.message.acked)
+    def __init__(self, events: list[Any]) -> None:
+        self.events = events
+        self.taking: AsyncGenerator[list[Any], None] | None = None
+
+    def take_events(self, max_: int, within: float) -> AsyncGenerator[list[Any], None]:
+        self.taking = self._take()
+        return self.taking
+
+    async def _take(self) -> AsyncGenerator[list[Any], None]:
+        try:
+            yield list(self.events)
+        finally:
+            for event in self.events:
+                event.ack()
+
+
+def _received(offset: int) -> Any:
+    """A faust event whose message one stream received (the conductor's one reference)."""
+    message = Message("topic", 0, offset, 0.0, 0, None, b"k", b"v", None)
+    message.incref()
+    app: Any = SimpleNamespace(consumer=None)
+    return Event(app, b"k", b"v", None, message)
+
+
+RUNTIME: Any = SimpleNamespace(log=SimpleNamespace(exception=lambda *a, **k: None))
+
+
+def test_a_decided_batch_is_acknowledged_only_after_its_outputs_are_delivered() -> None:
+    """No message is acknowledged while the outputs are delivered; all are, afterwards."""
+    events = [_received(0), _received(1)]
+    acked_at_delivery: list[bool] = []
+
+    async def deliver() -> None:
+        acked_at_delivery.extend(event.message.acked for event in events)
+
+    async def decide(event: Any, batch: Batch) -> None:
+        if event is events[-1]:
+            batch.extend([deliver()])
+
+    asyncio.run(decide_in_batches(RUNTIME, TakingStream(events), decide, stage="test"))
+    assert acked_at_delivery == [False, False]
+    assert [event.message.acked for event in events] == [True, True]
+
+
+def test_a_batch_stopped_in_its_middle_is_never_acknowledged() -> None:
+    """Closed by its stream's stop while the batch waits, then cancelled: nothing is acked."""
+    events = [_received(0), _received(1)]
+    stream = TakingStream(events)
+    started = asyncio.Event()
+
+    async def undecided(event: Any, batch: Batch) -> None:
+        started.set()
+        await asyncio.Event().wait()
+
+    async def run() -> None:
+        task = asyncio.create_task(decide_in_batches(RUNTIME, stream, undecided, stage="test"))
+        await started.wait()
+        assert stream.taking is not None
+        await stream.taking.aclose()  # as faust's `Stream.on_stop` does, ack in its `finally`
+        task.cancel()  # then the agent's task, as a stopping worker does
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    asyncio.run(run())
+    assert [event.message.acked for event in events] == [False, False]
+
+
+def test_a_batch_cancelled_in_its_body_is_never_acknowledged() -> None:
+    """Cancelled first, its generator closed afterwards: nothing of the batch is acked."""
+    events = [_received(0), _received(1)]
 
     async def cancelled(event: Any, batch: Batch) -> None:
         raise asyncio.CancelledError
 
-    runtime: Any = SimpleNamespace(log=SimpleNamespace(exception=lambda *a, **k: None))
-
     async def run() -> None:
         with contextlib.suppress(asyncio.CancelledError):
-            await decide_in_batches(runtime, Stream(), cancelled, stage="test")
+            await decide_in_batches(RUNTIME, TakingStream(events), cancelled, stage="test")
 
-    asyncio.run(run())
-    assert acknowledged == []
+    asyncio.run(run())  # closes the abandoned generators: faust's `finally` acks then
+    assert [event.message.acked for event in events] == [False, False]
