@@ -39,9 +39,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 KAFKA_DIR = REPO_ROOT / "infra" / "kafka"
 LIBS = KAFKA_DIR / "libs"
 """One directory of jars per Kafka version: `libs/<version>`."""
-DEFAULT_KAFKA_VERSION = "3.9.1"
-"""The version `infra/kafka/pom.xml` names; `KAFKA_VERSION` (e.g. `make test KAFKA_VERSION=4.4.0`)
-chooses another one from Maven Central."""
+DEFAULT_KAFKA_VERSION = "4.4.0"
+"""The version `infra/kafka/pom.xml` names; `KAFKA_VERSION` (e.g. `make test KAFKA_VERSION=3.9.1`)
+chooses another one from Maven Central (3.9.1, the last 3.x line, is supported too)."""
 DEFAULT_STATE = REPO_ROOT / ".jatkumo" / "broker"
 ADMIN = "admin"
 """The broker's super user in the secure profile (SASL/SCRAM)."""
