@@ -5,6 +5,16 @@ person to `followup.ticks`, and that topic's agent does the work, so table write
 inside stream iteration on the key's own partition. A tick with `person_ref` "*" moves the event
 clock forward and at once sends the ticks that fell due (replays and tests advance time this
 way, without sleeping).
+
+Event time is per person (`Clock.judge`, `decide.advance`): a fact is judged at the later of its
+own instant and the person's time kept in their state, and a person's tick at the later of the
+tick's instant and that time. A case fact never moves the worker's clock: that clock is only
+the watermark of the broadcast ticks, which say that everything before their instant has been
+taken in, and it decides nothing but when to send a person their tick. So a partition read far
+ahead of the others judges nobody else at its later time, and a publisher need not hold back
+for the followup service's sake. The person's time travels with their state (a rebalance moves
+it with the partition, a replay of the changelog restores it); the watermark lives in memory and
+after a restart waits for the next broadcast, so a tick may come late, never early.
 """
 
 import asyncio
@@ -91,24 +101,26 @@ class FollowupShell:
     async def _on_fact(self, event: Any, batch: Batch) -> None:
         key = event.message.key
         fact = self.rt.catalogue.decode_as(event.message.value, CaseFact)
-        self.rt.clock.observe(fact.occurred_at)
-        outcome = on_fact(self._load(event, batch, key), fact, self.levels, self.rt.clock.now())
-        await self._publish(event, batch, key, outcome)
+        state = self._load(event, batch, key)
+        now = self.rt.clock.judge(state.judged_at if state else None, fact.occurred_at)
+        await self._publish(event, batch, key, on_fact(state, fact, self.levels, now))
 
     async def _on_tick(self, event: Any, batch: Batch) -> None:
-        """A person's tick evaluates that person; a broadcast moves the clock and at once sends
-        the ticks that became due, so in event time due work runs at the broadcast instant
-        and not whenever the wall-clock timer happens to fire (replays stay deterministic)."""
+        """A person's tick lets that person's time pass to the tick's instant; a broadcast
+        moves the watermark and at once sends the ticks that became due, so in event time due
+        work runs at the broadcast instant and not whenever the wall-clock timer happens to
+        fire (replays stay deterministic)."""
         key = event.message.key
         tick = self.rt.catalogue.decode_as(event.message.value, Tick)
-        self.rt.clock.observe(tick.now)
         if tick.person_ref == BROADCAST:
+            self.rt.clock.observe(tick.now)
             await batch.flush()  # the due index must include what this batch decided
             await self._send_due_ticks()
             return
         state = self._load(event, batch, key)
         if state is not None:
-            await self._publish(event, batch, key, on_tick(state, self.levels, self.rt.clock.now()))
+            now = self.rt.clock.judge(state.judged_at, tick.now)
+            await self._publish(event, batch, key, on_tick(state, self.levels, now))
 
     def _load(self, event: Any, batch: Batch, key: bytes) -> FollowupState | None:
         return batch.read(event, self.states, key, READ_STATE)
@@ -126,7 +138,7 @@ class FollowupShell:
             withheld = []
             for draft in outcome.drafts:
                 filled = addressed_to_person(draft, personal)
-                issued = disclose(filled, case, self.rules, rt.clock.now())
+                issued = disclose(filled, case, self.rules, draft.created_at)
                 if issued is None:
                     withheld.append(draft.trigger)
                 else:
@@ -142,7 +154,7 @@ class FollowupShell:
         MESSAGES.labels(SERVICE, "accepted").inc()
 
     async def _send_due_ticks(self) -> None:
-        """Tick every person whose next deadline has passed on this worker's clock."""
+        """Tick every person whose next deadline the watermark has passed."""
         rt = self.rt
         if not rt.clock.started():
             return

@@ -5,6 +5,10 @@ Two agents: `gate` reads every `inbound.<org>` topic and forwards admitted, seal
 table co-partitioned with that topic and publishes case facts. Every refusal goes to the DLQ,
 and every inbound message's sender gets its receipts on `receipts.<org>` (see
 `services.core.receipts`): the gate sends the refusals it decides, the registry the rest.
+
+In event time the registry decides each event at the event's own instant (`Clock.judge`), not
+at the newest instant the gate has read on some other topic; the worker's clock, moved by the
+gate, only paces the ticks that expire held events.
 """
 
 import asyncio
@@ -179,8 +183,9 @@ class ReferralShell:
         intake = self.rt.catalogue.decode_as(event.message.value, Intake)
         inner = self.rt.catalogue.decode_as(intake.event, InboundEvent)
         try:
+            now = self.rt.clock.judge(None, inner.occurred_at)  # the event's own time
             outcome = apply(self._load(event, batch, key), inner, intake.sealed, intake.origin,
-                            self.decide_settings, self.rt.clock.now(),
+                            self.decide_settings, now,
                             identity_temporary=intake.identity_temporary)
         except Exception as error:
             origin = intake.origin  # the caller dead-letters the intake; tell the sender too

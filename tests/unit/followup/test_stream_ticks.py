@@ -124,3 +124,16 @@ def test_a_tick_whose_deadline_moved_on_is_forgotten(
     tick = Tick(person_ref="p-due", now=NOW)
     asyncio.run(shell._tick_agent(FakeStream(FakeEvent(b"p-due", shell.rt.catalogue.encode(tick)))))
     assert b"p-due" not in shell._ticked
+
+
+def test_a_case_fact_does_not_move_the_watermark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A person's fact a month ahead ticks nobody: only broadcasts move the worker's clock."""
+    shell, sent = _shell(tmp_path, monkeypatch)
+    monkeypatch.setattr(shell, "states", {})
+    ahead = case(release_date=local_date(NOW) + timedelta(days=60))
+    value = shell.rt.catalogue.encode(fact(FactKind.CASE_OPENED, ahead, NOW + timedelta(30)))
+    asyncio.run(shell._facts_agent(FakeStream(FakeEvent(ahead.person_ref.encode(), value))))
+    assert not shell.rt.clock.started()
+    assert not any(isinstance(item, tuple) and isinstance(item[2], Tick) for item in sent)
