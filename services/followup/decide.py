@@ -166,6 +166,15 @@ def advance(
     return state, alerts, drafts
 
 
+def pass_time(state: FollowupState, levels: LevelsConfig, now: datetime) -> FollowupOutcome:
+    """`advance` as an outcome: what fell due up to `now`, decided on the case as it stands.
+
+    The shell runs it before `on_fact` so that a task which fell due before the fact is
+    disclosed, or withheld, on the case as it was then, not on what the fact changed."""
+    new_state, alerts, drafts = advance(state, levels, now)
+    return FollowupOutcome.build(state=new_state, alerts=alerts, drafts=drafts)
+
+
 def _judged(state: FollowupState, now: datetime) -> FollowupState:
     """The state with the person's own time moved to `now` (never back)."""
     if state.judged_at is not None and state.judged_at >= now:

@@ -27,7 +27,7 @@ from services.core.drafts import addressed_to_person
 from services.core.envelopes import Tick
 from services.core.facts import CaseFact
 from services.core.policy import disclose
-from services.followup.decide import on_fact, on_tick
+from services.followup.decide import on_fact, on_tick, pass_time
 from services.followup.levels import LevelsError, default_levels, load_levels
 from services.followup.state import FollowupOutcome, FollowupState
 from services.platform.batching import Batch, decide_in_batches
@@ -103,6 +103,8 @@ class FollowupShell:
         fact = self.rt.catalogue.decode_as(event.message.value, CaseFact)
         state = self._load(event, batch, key)
         now = self.rt.clock.judge(state.judged_at if state else None, fact.occurred_at)
+        if state is not None:  # what fell due before the fact is decided on the case before it
+            state = await self._send(batch, key, pass_time(state, self.levels, now))
         await self._publish(event, batch, key, on_fact(state, fact, self.levels, now))
 
     async def _on_tick(self, event: Any, batch: Batch) -> None:
@@ -129,6 +131,18 @@ class FollowupShell:
         self, event: Any, batch: Batch, key: bytes, outcome: FollowupOutcome
     ) -> None:
         """Queue the alerts and tasks, then the state that remembers them (see Batch)."""
+        state = await self._send(batch, key, outcome)
+        batch.write(event, self.states, key, pack(state), state)
+        due = outcome.state.next_due.isoformat().encode() if outcome.state.next_due else None
+        if due != batch.raw(event, self.due, key):
+            batch.write(event, self.due, key, due)
+        if self._ticked.get(key, due) != due:
+            del self._ticked[key]  # that deadline is settled; remember only pending ticks
+        MESSAGES.labels(SERVICE, "accepted").inc()
+
+    async def _send(self, batch: Batch, key: bytes, outcome: FollowupOutcome) -> FollowupState:
+        """Queue the outcome's alerts and the tasks its drafts may be disclosed as (on the
+        outcome's case); the outcome's state with the withheld drafts noted."""
         rt = self.rt
         batch.extend([await rt.send(rt.names.alerts, key, alert) for alert in outcome.alerts])
         case = outcome.state.case
@@ -145,13 +159,7 @@ class FollowupShell:
                     batch.extend(await publish_issued(rt, key, issued))
             if withheld:
                 state = state.with_withheld(withheld)
-        batch.write(event, self.states, key, pack(state), state)
-        due = outcome.state.next_due.isoformat().encode() if outcome.state.next_due else None
-        if due != batch.raw(event, self.due, key):
-            batch.write(event, self.due, key, due)
-        if self._ticked.get(key, due) != due:
-            del self._ticked[key]  # that deadline is settled; remember only pending ticks
-        MESSAGES.labels(SERVICE, "accepted").inc()
+        return state
 
     async def _send_due_ticks(self) -> None:
         """Tick every person whose next deadline the watermark has passed."""
