@@ -46,7 +46,8 @@ def demo(
     people: Annotated[int, typer.Option(min=1, help="People in custody.")] = 300,
     seed: Annotated[int, typer.Option(help="Same seed, same year.")] = 7,
     speed: Annotated[
-        float, typer.Option(min=0, help="Simulated days per second at most.")
+        float,
+        typer.Option(min=0, help="Simulated days per second at most (0: as fast as it goes)."),
     ] = DEFAULT_SPEED,
     lockstep: LockstepOption = False,
     no_wait: Annotated[

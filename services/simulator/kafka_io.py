@@ -26,7 +26,8 @@ def security(settings: Settings) -> dict[str, Any]:
 
 
 def ticker(settings: Settings) -> tuple[KafkaProducer, list[int]]:
-    """A producer for clock ticks and the partitions of `followup.ticks`."""
+    """A producer for clock ticks and the partitions of `followup.ticks` (`referral.ticks` has
+    as many: both are keyed by person, like every internal topic)."""
     try:
         producer = KafkaProducer(
             bootstrap_servers=settings.bootstrap_servers,
@@ -39,13 +40,14 @@ def ticker(settings: Settings) -> tuple[KafkaProducer, list[int]]:
             f"no Kafka broker answers at {settings.bootstrap_servers}: start one with "
             "`jatkumo broker start` (or run `make demo`)"
         ) from error
-    topic = TopicNames(settings.namespace).followup_ticks
-    partitions = sorted(producer.partitions_for(topic) or [])
-    if not partitions:
+    names = TopicNames(settings.namespace)
+    partitions = sorted(producer.partitions_for(names.followup_ticks) or [])
+    held = sorted(producer.partitions_for(names.referral_ticks) or [])
+    if not partitions or held != partitions:
         producer.close(timeout=5)
         raise SimulationError(
-            f"topic {topic} does not exist: run `jatkumo topics apply` with "
-            "the same JATKUMO_NAMESPACE and start the workers"
+            f"topics {names.followup_ticks} and {names.referral_ticks} do not exist alike: run "
+            "`jatkumo topics apply` with the same JATKUMO_NAMESPACE and start the workers"
         )
     return producer, partitions
 
@@ -196,7 +198,7 @@ class ServiceProgress:
             for p in t["partitions"]
         ]
         self.broadcasts = 0
-        """Clock ticks sent to every followup partition: taken in without a state write."""
+        """Clock ticks sent to every tick partition: taken in without a state write."""
         self._baseline = self._raw()
 
     def _raw(self) -> tuple[int, int]:

@@ -19,10 +19,10 @@ and effect:
   the simulator may publish one day ahead of the services without missing an answer.
 
 Time passing where nothing happens is a broadcast `Tick` (person_ref "*") at midnight to every
-partition of `followup.ticks`, sent once the case registry and the followup service have taken
-in everything before that midnight. A tick that comes later than its midnight changes nothing
-but when the tasks it fires can be read (`services.followup.decide.advance`); only one that came
-early could.
+partition of `followup.ticks` and `referral.ticks`, sent once the case registry and the
+followup service have taken in everything before that midnight. A tick that comes later than
+its midnight changes nothing but when the tasks it fires can be read
+(`services.followup.decide.advance`); only one that came early could.
 
 By default the days are pipelined: day N+1 is published while the registry and followup still
 work on day N (`StageProgress` waits for day N exactly, whatever of day N+1 has already
@@ -85,8 +85,8 @@ __all__ = [
 ]
 
 BROADCAST = "*"
-DEFAULT_SPEED = 6.0
-"""Simulated days per wall-clock second at most: a year in about a minute."""
+DEFAULT_SPEED = 0.0
+"""Simulated days per wall-clock second at most; 0: as fast as the services take them in."""
 
 
 def not_before(created_at: datetime) -> datetime:
@@ -329,13 +329,13 @@ class Simulation:
         self._unflushed.clear()
 
     def _tick(self, producer: KafkaProducer, partitions: list[int], now: datetime) -> None:
-        """Move every followup worker's event clock to `now`, even where no event happens."""
+        """Let time pass to `now` where nothing happens: a broadcast tick to every partition of
+        `followup.ticks` (deadlines) and of `referral.ticks` (events held too long)."""
         value = self.catalogue.encode(Tick(person_ref=BROADCAST, now=now))
-        for partition in partitions:
-            producer.send(
-                self.names.followup_ticks, value=value, key=BROADCAST.encode(), partition=partition
-            )
-        producer.flush(timeout=30)  # on the topic before anything counts it as sent
+        for topic in (self.names.followup_ticks, self.names.referral_ticks):
+            for partition in partitions:
+                producer.send(topic, value=value, key=BROADCAST.encode(), partition=partition)
+        producer.flush(timeout=30)  # on the topics before anything counts them as sent
         self.report.ticks += 1
 
     def _read_tasks(self, consumer: KafkaConsumer) -> None:
@@ -400,7 +400,7 @@ class _Lockstep:
     def day_taken_in(self, day_end: datetime) -> float:
         waited = self._progress.wait_until_done()
         self._tick(day_end)
-        self._progress.broadcasts += self._partitions
+        self._progress.broadcasts += 2 * self._partitions  # followup and referral ticks
         return waited
 
     def finish(self) -> float:
@@ -435,8 +435,9 @@ class _Pipeline:
         waited = self._registry.wait_past(taken_in)
         waited += self._followup.wait_past(self._followup.snapshot())
         self._tick(day_end)
-        for partition in self._partitions:
-            self._followup.silent[partition] = self._followup.silent.get(partition, 0) + 1
+        for watch in (self._registry, self._followup):
+            for partition in self._partitions:
+                watch.silent[partition] = watch.silent.get(partition, 0) + 1
         return waited
 
     def close(self) -> None:
