@@ -15,8 +15,10 @@ and effect:
 - the answers. A county answers a task it has received, so the task must exist before the day
   of the answer is published. Answers and escalations are sent at their planned time, but no
   earlier than the end of the day after the one their task or alert was created on
-  (`not_before`: the simulated systems report what they received with a night's delay), so
-  the simulator may publish one day ahead of the services without missing an answer.
+  (`not_before`: the simulated systems report what they received with a night's delay), and an
+  operator drops an escalation only for an alert that resolved two days before it or earlier
+  (`withdrawn`), so the simulator may publish one day ahead of the services without missing an
+  answer or a resolution.
 
 Time passing where nothing happens is a broadcast `Tick` (person_ref "*") at midnight to every
 partition of `followup.ticks` and `referral.ticks`, sent once the case registry and the
@@ -82,6 +84,7 @@ __all__ = [
     "SimulationError",
     "not_before",
     "waves",
+    "withdrawn",
 ]
 
 BROADCAST = "*"
@@ -93,6 +96,17 @@ def not_before(created_at: datetime) -> datetime:
     """The earliest instant an answer to a task (or an escalation of an alert) created at
     `created_at` is sent: midnight ending the day after the one it was created on."""
     return start_of_local_day(local_date(created_at) + timedelta(days=2))
+
+
+def withdrawn(escalated_at: datetime, resolved_at: datetime | None) -> bool:
+    """Whether an operator drops a planned escalation: the alert had resolved before the start
+    of the day two days before the escalation's (the list as the operator last reviewed it).
+    Running a day ahead of the services, the simulator has by then read every resolution from
+    before that instant, and nothing later counts, so the answer does not depend on how far
+    the services had got."""
+    if resolved_at is None:
+        return False
+    return resolved_at < start_of_local_day(local_date(escalated_at) - timedelta(days=2))
 
 
 def waves(
@@ -187,7 +201,8 @@ class Simulation:
         self._pending: list[tuple[datetime, int, InboundEvent]] = []
         self._order = itertools.count()
         self._closures: dict[str, datetime] = {}
-        self._resolved_alerts: set[str] = set()
+        self._resolved_alerts: dict[str, datetime] = {}
+        """When each alert the operators saw resolve did so."""
         self._escalating: set[str] = set()
         self._unflushed: set[str] = set()
 
@@ -300,7 +315,8 @@ class Simulation:
             ):
                 _, _, answer = heapq.heappop(self._pending)
                 if isinstance(answer, AlertEscalated):
-                    if answer.alert_id not in self._resolved_alerts:
+                    resolved_at = self._resolved_alerts.get(answer.alert_id)
+                    if not withdrawn(answer.occurred_at, resolved_at):
                         due.append((answer.source_org, answer))
                         self.report.escalations += 1
                     continue
@@ -362,7 +378,7 @@ class Simulation:
                 except DecodeError:
                     continue
                 if alert.state == AlertState.RESOLVED:
-                    self._resolved_alerts.add(alert.alert_id)
+                    self._resolved_alerts[alert.alert_id] = alert.resolved_at or alert.opened_at
                 elif alert.alert_id in self._escalating:
                     continue
                 elif (planned := escalation(alert, self.config.seed)) is not None:

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from services.core.calendar import start_of_local_day
 from services.core.events import InboundEvent, ReferralAcknowledged
-from services.simulator.run import not_before, waves
+from services.simulator.run import not_before, waves, withdrawn
 
 
 def _event(n: int, person: str) -> InboundEvent:
@@ -48,3 +48,23 @@ def test_an_answer_waits_for_the_end_of_the_day_after_the_task() -> None:
 def test_a_task_created_at_midnight_belongs_to_the_day_it_starts() -> None:
     """A task created at the first instant of Tuesday waits for the end of Wednesday."""
     assert not_before(start_of_local_day(date(2026, 3, 3))) == start_of_local_day(date(2026, 3, 5))
+
+
+def test_an_escalation_stands_for_an_alert_resolved_the_day_before() -> None:
+    """An alert resolved on Monday is still escalated on Wednesday: the operator's list was
+    reviewed at the start of Monday."""
+    monday_noon = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    wednesday = datetime(2026, 3, 4, 9, tzinfo=UTC)
+    assert not withdrawn(wednesday, monday_noon)
+
+
+def test_an_escalation_is_dropped_for_an_alert_resolved_before_the_review() -> None:
+    """An alert resolved on Sunday is not escalated on Wednesday."""
+    sunday = datetime(2026, 3, 1, 10, tzinfo=UTC)
+    wednesday = datetime(2026, 3, 4, 9, tzinfo=UTC)
+    assert withdrawn(wednesday, sunday)
+
+
+def test_an_open_alert_is_escalated() -> None:
+    """With no resolution seen, the planned escalation is sent."""
+    assert not withdrawn(datetime(2026, 3, 4, 9, tzinfo=UTC), None)
