@@ -24,7 +24,7 @@ from kafka.errors import KafkaError
 from rich.console import Console
 
 from services.commands.demo_output import print_next_steps, print_readout
-from services.commands.simulate_cmd import print_report, run_with_progress
+from services.commands.simulate_cmd import LockstepOption, print_report, run_with_progress
 from services.core.organisations import default_registry
 from services.gateway.client import GatewayClient
 from services.platform import broker
@@ -46,8 +46,10 @@ def demo(
     people: Annotated[int, typer.Option(min=1, help="People in custody.")] = 300,
     seed: Annotated[int, typer.Option(help="Same seed, same year.")] = 7,
     speed: Annotated[
-        float, typer.Option(min=0, help="Simulated days per second at most.")
+        float,
+        typer.Option(min=0, help="Simulated days per second at most (0: as fast as it goes)."),
     ] = DEFAULT_SPEED,
+    lockstep: LockstepOption = False,
     no_wait: Annotated[
         bool, typer.Option("--no-wait", help="Stop everything after the summary.")
     ] = False,
@@ -78,7 +80,7 @@ def demo(
         run.bring_up(os.environ.get("KAFKA_BOOTSTRAP_SERVERS"), broker_port, adopt_broker)
         if gateway_org:
             run.bring_up_gateway(gateway_org, gateway_port)
-        run.simulate(SimulationConfig(seed=seed, days=days, people=people), speed)
+        run.simulate(SimulationConfig(seed=seed, days=days, people=people), speed, lockstep)
         run.report()
         if not no_wait:
             run.keep_running()
@@ -137,7 +139,7 @@ class DemoRun:
         self._write_state(children=self.stack.pids(), gateway_url=f"https://127.0.0.1:{port}")
         self.say(f"{org} publishes and reads its tasks through https://127.0.0.1:{port}")
 
-    def simulate(self, config: SimulationConfig, speed: float) -> None:
+    def simulate(self, config: SimulationConfig, speed: float, lockstep: bool = False) -> None:
         client = self.gateway
         report = run_with_progress(
             self.settings,
@@ -146,8 +148,19 @@ class DemoRun:
             self.console,
             publishers={client.org: client} if client else None,
             task_sources={client.org: client} if client else None,
+            lockstep=lockstep,
         )
         print_report(report, self.console)
+        mode = "lockstep" if lockstep else "pipelined"
+        self.say(
+            f"simulation time {report.wall_seconds:.1f} s ({mode}; "
+            f"{report.wait_seconds:.1f} s of it waiting for the services)"
+        )
+        self._write_state(
+            lockstep=lockstep,
+            simulation_seconds=round(report.wall_seconds, 1),
+            events_published=report.events,
+        )
         lag = PipelineLag(self.settings, client_id="jatkumo-demo")
         try:
             caught_up = self.stack.wait_quiet(lag)

@@ -34,6 +34,14 @@ PeopleOption = Annotated[int, typer.Option(min=1, help="People in custody during
 SpeedOption = Annotated[
     float, typer.Option(min=0, help="Simulated days per second (0: as fast as possible).")
 ]
+LockstepOption = Annotated[
+    bool,
+    typer.Option(
+        "--lockstep",
+        help="Wait for the services after every simulated day instead of publishing the next "
+        "day while they finish the one before (slower; the same outcome).",
+    ),
+]
 
 
 def simulate(
@@ -42,6 +50,7 @@ def simulate(
     days: DaysOption = 365,
     people: PeopleOption = 300,
     speed: SpeedOption = DEFAULT_SPEED,
+    lockstep: LockstepOption = False,
     start: Annotated[str, typer.Option(help="First simulated day (YYYY-MM-DD).")] = "2026-01-05",
     sentence_mix: Annotated[
         str | None,
@@ -75,7 +84,7 @@ def simulate(
         raise typer.BadParameter(str(error)) from error
     settings = Settings()
     try:
-        report = run_with_progress(settings, config, speed, console)
+        report = run_with_progress(settings, config, speed, console, lockstep=lockstep)
     except (SimulationError, PublishError) as error:
         console.print(f"[red]error:[/red] {error}")
         raise typer.Exit(1) from error
@@ -90,6 +99,7 @@ def run_with_progress(
     *,
     publishers: dict[str, EventSink] | None = None,
     task_sources: dict[str, TaskSource] | None = None,
+    lockstep: bool = False,
 ) -> RunReport:
     """Run the simulation with a live progress line (simulated date, events sent)."""
     with _progress(console) as progress:
@@ -110,7 +120,12 @@ def run_with_progress(
                 )
 
         simulation = Simulation(
-            settings, config, speed, publishers=publishers, task_sources=task_sources
+            settings,
+            config,
+            speed,
+            publishers=publishers,
+            task_sources=task_sources,
+            lockstep=lockstep,
         )
         return simulation.run(on_day)
 
@@ -132,8 +147,9 @@ def _progress(console: Console) -> Iterator[Progress]:
 
 def print_report(report: RunReport, console: Console) -> None:
     """Events by type and by organisation kind, and how long the run took."""
+    mode = "in lockstep" if report.lockstep else "pipelined"
     console.print(
-        f"simulated {report.days} days of {report.people} people in "
+        f"simulated {report.days} days of {report.people} people ({mode}) in "
         f"{report.wall_seconds:.1f} s: {report.events} events published, "
         f"{report.tasks_seen} tasks read by the counties, {report.task_answers} answers, "
         f"{report.escalations} alerts escalated by operators; "

@@ -3,6 +3,14 @@
 `on_fact` and `on_tick` both end in `evaluate`, so every rule and timer is written once and
 answers the same at the same `now` whichever way time reached it. Everything here is pure.
 
+Each person is judged at their own time, never at another person's: before a fact or a tick at
+`now` is taken in, `advance` lets the person's time pass to `now` one due instant at a time,
+evaluating the rules and timers at each instant where their answer may change (`next_due`).
+An alert so opens, and a timer's task is created, at the instant it fell due, whether a tick
+brought the person there or the person's next fact did, and however late either arrived. The
+outcome for a person is therefore a function of that person's own facts in order and of the
+instants their ticks carry, not of when other people's messages were read.
+
 Alert identity: the first alert of a (case, rule, subject) has
 `alert_id = stable_id(case_id, rule, subject)`. An alert opens once and resolves once; when
 its condition comes back after it resolved (contact lost again, the next plan review overdue),
@@ -143,32 +151,75 @@ def _same_instant(a: datetime | None, b: datetime | None) -> bool:
     return a == b and a.tzinfo is b.tzinfo
 
 
-def _outcome(result: tuple[FollowupState, list[Alert], list[TaskDraft]]) -> FollowupOutcome:
-    state, alerts, drafts = result
-    return FollowupOutcome.build(state=state, alerts=alerts, drafts=drafts)
+def advance(
+    state: FollowupState, levels: LevelsConfig, until: datetime
+) -> tuple[FollowupState, list[Alert], list[TaskDraft]]:
+    """Let the person's time pass to `until`: evaluate at every due instant up to and including
+    `until`, each at that instant and in order. Each evaluation moves `next_due` strictly
+    later (or clears it), so this ends."""
+    alerts: list[Alert] = []
+    drafts: list[TaskDraft] = []
+    while state.next_due is not None and state.next_due <= until:
+        state, changed, due = evaluate(state, levels, state.next_due)
+        alerts.extend(changed)
+        drafts.extend(due)
+    return state, alerts, drafts
+
+
+def pass_time(state: FollowupState, levels: LevelsConfig, now: datetime) -> FollowupOutcome:
+    """`advance` as an outcome: what fell due up to `now`, decided on the case as it stands.
+
+    The shell runs it before `on_fact` so that a task which fell due before the fact is
+    disclosed, or withheld, on the case as it was then, not on what the fact changed."""
+    new_state, alerts, drafts = advance(state, levels, now)
+    return FollowupOutcome.build(state=new_state, alerts=alerts, drafts=drafts)
+
+
+def _judged(state: FollowupState, now: datetime) -> FollowupState:
+    """The state with the person's own time moved to `now` (never back)."""
+    if state.judged_at is not None and state.judged_at >= now:
+        return state
+    return state.model_copy(update={"judged_at": now})
 
 
 def on_fact(
     state: FollowupState | None, fact: CaseFact, levels: LevelsConfig, now: datetime
 ) -> FollowupOutcome:
-    """Take in one case fact, then evaluate at `now`.
+    """Let the person's time pass to `now`, then take in one case fact and evaluate at `now`.
 
-    A redelivered fact, or one about an older custody period, changes nothing but is still
-    evaluated at `now` like a tick. A fact about a newer custody period resolves the previous
-    case's open alerts and starts afresh.
+    `now` is the person's own time (`Clock.judge`): the later of the fact's instant and the
+    latest instant the person was judged at. A redelivered fact, or one about an older custody
+    period, changes nothing but is still evaluated at `now` like a tick. A fact about a newer
+    custody period resolves the previous case's open alerts and starts afresh.
     """
-    if state is not None and is_stale(state, fact):
-        return _outcome(evaluate(state, levels, now))
+    passed: list[Alert] = []
+    drafts: list[TaskDraft] = []
+    if state is not None:
+        state, passed, drafts = advance(state, levels, now)
+        if is_stale(state, fact):
+            new_state, alerts, due = evaluate(state, levels, now)
+            return FollowupOutcome.build(
+                state=_judged(new_state, now), alerts=[*passed, *alerts], drafts=[*drafts, *due]
+            )
     superseded: list[Alert] = []
     if state is None:
         state = fresh_state(fact)
     elif fact.case.case_id != state.case.case_id:
         superseded = [_resolve(a, now) for a in state.alerts.values() if a.state == AlertState.OPEN]
         state = fresh_state(fact)
-    new_state, alerts, drafts = evaluate(observe(state, fact), levels, now)
-    return FollowupOutcome.build(state=new_state, alerts=[*superseded, *alerts], drafts=drafts)
+    new_state, alerts, due = evaluate(observe(state, fact), levels, now)
+    return FollowupOutcome.build(
+        state=_judged(new_state, now),
+        alerts=[*passed, *superseded, *alerts],
+        drafts=[*drafts, *due],
+    )
 
 
 def on_tick(state: FollowupState, levels: LevelsConfig, now: datetime) -> FollowupOutcome:
-    """Let time pass to `now`: open, resolve and issue whatever became due. Idempotent."""
-    return _outcome(evaluate(state, levels, now))
+    """Let time pass to `now`: open, resolve and issue whatever fell due, each at the instant
+    it fell due. Idempotent."""
+    state, passed, drafts = advance(state, levels, now)
+    new_state, alerts, due = evaluate(state, levels, now)
+    return FollowupOutcome.build(
+        state=_judged(new_state, now), alerts=[*passed, *alerts], drafts=[*drafts, *due]
+    )

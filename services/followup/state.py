@@ -61,6 +61,7 @@ class FollowupState(Frozen):
 
     def with_withheld(self, triggers: list[str]) -> "FollowupState":
         return self.model_copy(update={"withheld": (*self.withheld, *triggers)})
+
     tasks: dict[str, TaskTrack] = Field(default_factory=dict)
     release_date_moved_earlier: bool = False
     release_moved_on: date | None = None
@@ -69,6 +70,9 @@ class FollowupState(Frozen):
     seen_fact_ids: tuple[str, ...] = ()
     next_due: Instant | None = None
     """The next instant at which a rule or timer may change its answer (None: nothing due)."""
+    judged_at: Instant | None = None
+    """The person's own event time: the latest instant they were judged at. Kept here, with
+    the person, so that a rebalance or a replay of the table brings it along."""
 
 
 class FollowupOutcome(Frozen):

@@ -9,6 +9,16 @@ way, without sleeping).
 A closed case stays until `JATKUMO_CLOSED_CASE_RETENTION_DAYS` after its closing: the due index
 wakes the person then, and the tick publishes an `Erasure` (reason `retention`) on `erasures`,
 on which every service, this one included, forgets the person.
+
+Event time is per person (`Clock.judge`, `decide.advance`): a fact is judged at the later of its
+own instant and the person's time kept in their state, and a person's tick at the later of the
+tick's instant and that time. A case fact never moves the worker's clock: that clock is only
+the watermark of the broadcast ticks, which say that everything before their instant has been
+taken in, and it decides nothing but when to send a person their tick. So a partition read far
+ahead of the others judges nobody else at its later time, and a publisher need not hold back
+for the followup service's sake. The person's time travels with their state (a rebalance moves
+it with the partition, a replay of the changelog restores it); the watermark lives in memory and
+after a restart waits for the next broadcast, so a tick may come late, never early.
 """
 
 import asyncio
@@ -23,7 +33,7 @@ from services.core.facts import CaseFact
 from services.core.ids import stable_id
 from services.core.policy import disclose
 from services.core.records import Erasure, ErasureReason
-from services.followup.decide import on_fact, on_tick
+from services.followup.decide import on_fact, on_tick, pass_time
 from services.followup.levels import LevelsError, default_levels, load_levels
 from services.followup.retention import next_wake, purge_due
 from services.followup.state import FollowupOutcome, FollowupState
@@ -115,26 +125,31 @@ class FollowupShell:
     async def _on_fact(self, event: Any, batch: Batch) -> None:
         key = event.message.key
         fact = self.rt.catalogue.decode_as(event.message.value, CaseFact)
-        self.rt.clock.observe(fact.occurred_at)
-        outcome = on_fact(self._load(event, batch, key), fact, self.levels, self.rt.clock.now())
-        await self._publish(event, batch, key, outcome)
+        state = self._load(event, batch, key)
+        now = self.rt.clock.judge(state.judged_at if state else None, fact.occurred_at)
+        if state is not None:  # what fell due before the fact is decided on the case before it
+            state = await self._send(batch, key, pass_time(state, self.levels, now))
+        await self._publish(event, batch, key, on_fact(state, fact, self.levels, now))
 
     async def _on_tick(self, event: Any, batch: Batch) -> None:
-        """A person's tick evaluates that person; a broadcast moves the clock and at once sends
-        the ticks that became due, so in event time due work runs at the broadcast instant
-        and not whenever the wall-clock timer happens to fire (replays stay deterministic)."""
+        """A person's tick lets that person's time pass to the tick's instant; a broadcast
+        moves the watermark and at once sends the ticks that became due, so in event time due
+        work runs at the broadcast instant and not whenever the wall-clock timer happens to
+        fire (replays stay deterministic)."""
         key = event.message.key
         tick = self.rt.catalogue.decode_as(event.message.value, Tick)
-        self.rt.clock.observe(tick.now)
         if tick.person_ref == BROADCAST:
+            self.rt.clock.observe(tick.now)
             await batch.flush()  # the due index must include what this batch decided
             await self._send_due_ticks()
             return
         state = self._load(event, batch, key)
-        if state is not None and purge_due(state.case, self.rt.clock.now(), self.retention):
-            await self._purge(batch, state)
-        elif state is not None:
-            await self._publish(event, batch, key, on_tick(state, self.levels, self.rt.clock.now()))
+        if state is not None:
+            now = self.rt.clock.judge(state.judged_at, tick.now)
+            if purge_due(state.case, now, self.retention):
+                await self._purge(batch, state)
+            else:
+                await self._publish(event, batch, key, on_tick(state, self.levels, now))
 
     async def _purge(self, batch: Batch, state: FollowupState) -> None:
         """The closed case's retention is over: ask every service to forget the person.
@@ -159,6 +174,19 @@ class FollowupShell:
         self, event: Any, batch: Batch, key: bytes, outcome: FollowupOutcome
     ) -> None:
         """Queue the alerts and tasks, then the state that remembers them (see Batch)."""
+        state = await self._send(batch, key, outcome)
+        batch.write(event, self.states, key, pack(state), state)
+        wake = next_wake(outcome.state.next_due, outcome.state.case, self.retention)
+        due = wake.isoformat().encode() if wake else None
+        if due != batch.raw(event, self.due, key):
+            batch.write(event, self.due, key, due)
+        if self._ticked.get(key, due) != due:
+            del self._ticked[key]  # that deadline is settled; remember only pending ticks
+        MESSAGES.labels(SERVICE, "accepted").inc()
+
+    async def _send(self, batch: Batch, key: bytes, outcome: FollowupOutcome) -> FollowupState:
+        """Queue the outcome's alerts and the tasks its drafts may be disclosed as (on the
+        outcome's case); the outcome's state with the withheld drafts noted."""
         rt = self.rt
         batch.extend([await rt.send(rt.names.alerts, key, alert) for alert in outcome.alerts])
         case = outcome.state.case
@@ -169,24 +197,17 @@ class FollowupShell:
             withheld = []
             for draft in outcome.drafts:
                 filled = addressed_to_person(draft, personal)
-                issued = disclose(filled, case, self.rules, rt.clock.now())
+                issued = disclose(filled, case, self.rules, draft.created_at)
                 if issued is None:
                     withheld.append(draft.trigger)
                 else:
                     batch.extend(await publish_issued(rt, key, issued))
             if withheld:
                 state = state.with_withheld(withheld)
-        batch.write(event, self.states, key, pack(state), state)
-        wake = next_wake(outcome.state.next_due, outcome.state.case, self.retention)
-        due = wake.isoformat().encode() if wake else None
-        if due != batch.raw(event, self.due, key):
-            batch.write(event, self.due, key, due)
-        if self._ticked.get(key, due) != due:
-            del self._ticked[key]  # that deadline is settled; remember only pending ticks
-        MESSAGES.labels(SERVICE, "accepted").inc()
+        return state
 
     async def _send_due_ticks(self) -> None:
-        """Tick every person whose next deadline has passed on this worker's clock."""
+        """Tick every person whose next deadline the watermark has passed."""
         rt = self.rt
         if not rt.clock.started():
             return

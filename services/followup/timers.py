@@ -147,8 +147,9 @@ def _plan_review_timer(
 def followup_check(state: FollowupState, levels: ServiceLevels, now: datetime) -> list[Timer]:
     """To the responsible county at each checkpoint after release.
 
-    Only the latest checkpoint reached fires: when a check is found late (a worker was down,
-    the release became known late), the earlier, superseded checks are skipped.
+    Only the latest checkpoint reached fires: when the release becomes known late, the earlier,
+    superseded checks are skipped. Time passing for a release already known reaches each
+    checkpoint at its own instant (`decide.advance`), so each check is issued then.
     """
     case = state.case
     if case.released_at is None or case.responsible_area is None or case.voice.contact_refused:

@@ -2,7 +2,9 @@
 
 The decision (which tasks, which fields) is `services.handover.decide`; this agent decodes the
 fact, opens the sealed personal details in memory, and publishes each disclosure record before
-the task it records. On `erasures` it forgets which tasks it issued for the person.
+the task it records. In event time a fact is decided at its own instant (`Clock.judge`), never
+at the newest instant the worker has read for someone else. On `erasures` it forgets which
+tasks it issued for the person.
 """
 
 import asyncio
@@ -42,11 +44,12 @@ def build_app(settings: Settings, worker_id: str = "0") -> faust.App:
     async def on_fact(event: Any, batch: Batch) -> None:
         key = event.message.key
         fact = rt.catalogue.decode_as(event.message.value, CaseFact)
-        rt.clock.observe(fact.occurred_at)
+        rt.clock.observe(fact.occurred_at)  # for the time stamps of dead letters only
         state = batch.read(event, issued_table, key, READ_STATE)
         await rt.keys_to_open(fact.case)
+        now = rt.clock.judge(None, fact.occurred_at)  # the fact's own time, not the newest read
         outcome = decide(
-            state, fact, open_personal(fact.case, rt.sealer), rules, decide_settings, rt.clock.now()
+            state, fact, open_personal(fact.case, rt.sealer), rules, decide_settings, now
         )
         for issued in outcome.issued:
             batch.extend(await publish_issued(rt, key, issued))

@@ -8,6 +8,13 @@ facts. A third agent forgets a person on `erasures`: their entries, data key and
 Every refusal goes to the DLQ, and every inbound message's sender gets its receipts on
 `receipts.<org>` (see `services.core.receipts`): the gate sends the refusals it decides, the
 registry the rest.
+
+In event time the registry decides each event at the event's own instant (`Clock.judge`), not
+at the newest instant the gate has read on some other topic. Held events are expired by ticks
+sent when the watermark passes their deadline; in event time the watermark moves only with
+broadcast ticks (person_ref "*") on `referral.ticks`, which say that everything before their
+instant has been taken in, never with what the gate reads (a gate read ahead of the registry
+would expire an event whose releasing event was still on its way).
 """
 
 import asyncio
@@ -23,6 +30,7 @@ from services.core.receipts import ReceiptOutcome, make_receipt, receipt_key
 from services.core.records import Erasure
 from services.platform.alias_follower import AliasFollower
 from services.platform.batching import Batch, decide_in_batches
+from services.platform.clock import Clock
 from services.platform.codec import DecodeError
 from services.platform.metrics import DECISION_SECONDS, MESSAGES
 from services.platform.person_keys import new_data_key, person_of, wrap
@@ -45,6 +53,7 @@ from services.referral.pseudonyms import stable_ref
 from services.referral.state import EVENT_TYPES, Notice, RejectedEvent
 
 SERVICE = "referral"
+BROADCAST = "*"
 READ_PERSON = unpacker(PersonState)
 
 
@@ -76,6 +85,9 @@ class ReferralShell:
         )
         self.aliases = AliasFollower(runtime.settings, runtime.names.pseudonyms)
         self._ticked: dict[bytes, bytes] = {}
+        self._watermark = Clock(runtime.settings.clock)
+        """When held events may be expired: the wall clock, or in event time the broadcast
+        ticks (the worker's own clock follows the gate, for time stamps)."""
         self._one_at_a_time = asyncio.Lock()
         """Intake and ticks of one person arrive in two agents that each read the person's
         entry, wait for delivery and then write it: a batch at a time, or a decision is lost."""
@@ -209,13 +221,14 @@ class ReferralShell:
         inner = self.rt.catalogue.decode_as(intake.event, InboundEvent)
         try:
             sealed = await self._seal_for_person(intake.person_ref, intake.sealed)
+            now = self.rt.clock.judge(None, inner.occurred_at)  # the event's own time
             outcome = apply(
                 self._load(event, batch, key),
                 inner,
                 sealed,
                 intake.origin,
                 self.decide_settings,
-                self.rt.clock.now(),
+                now,
                 identity_temporary=intake.identity_temporary,
             )
         except Exception as error:
@@ -271,6 +284,11 @@ class ReferralShell:
     async def _on_tick(self, event: Any, batch: Batch) -> None:
         key = event.message.key
         tick = self.rt.catalogue.decode_as(event.message.value, Tick)
+        if tick.person_ref == BROADCAST:
+            self._watermark.observe(tick.now)
+            await batch.flush()  # the held index must include what this batch decided
+            await self._send_due_ticks()
+            return
         state = self._load(event, batch, key)
         if state is not None:
             await self._publish(
@@ -322,9 +340,9 @@ class ReferralShell:
     async def _send_due_ticks(self) -> None:
         """Ask the registry to expire held events whose wait is over (ticks, not table writes)."""
         rt = self.rt
-        if not rt.clock.started():
+        if not self._watermark.started():
             return
-        now = rt.clock.now()
+        now = self._watermark.now()
         for key, deadline in list(self.held_due.items()):
             if (
                 deadline

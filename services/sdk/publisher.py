@@ -72,6 +72,15 @@ class Publisher:
                          wait=wait or wait_for_receipt)
         return None if reader is None else reader.wait_for(event.event_id, receipt_timeout)
 
+    def connect(self) -> None:
+        """Fetch the topic's partitions now, so that the first `publish` does not wait for
+        them (raises `PublishError` when the topic is unknown)."""
+        try:
+            if not self._producer.partitions_for(self.topic):
+                raise PublishError(f"topic {self.topic} has no partitions")
+        except KafkaError as error:
+            raise PublishError(f"no metadata for {self.topic}: {error}") from error
+
     def _receipt_reader(self) -> ReceiptReader:
         """One reader per publisher, made before its first send (it starts at the end)."""
         if self._receipts is None:

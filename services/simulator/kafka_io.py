@@ -1,5 +1,5 @@
-"""The simulator's Kafka clients: the clock ticker, the counties' task reader, and the gate
-watch that keeps the simulation in step with the referral service."""
+"""The simulator's Kafka clients: the clock ticker, the counties' task reader, and the watches
+that tell how far the referral gate and the stateful services have got."""
 
 import time
 from typing import Any
@@ -9,6 +9,8 @@ from kafka.admin import OffsetSpec
 from kafka.errors import KafkaError
 from kafka.structs import TopicPartition
 
+from services.core.records import DeadLetter
+from services.platform.codec import Catalogue, DecodeError
 from services.platform.kafka_security import client_options
 from services.platform.settings import Settings
 from services.platform.topics import TopicNames
@@ -24,7 +26,8 @@ def security(settings: Settings) -> dict[str, Any]:
 
 
 def ticker(settings: Settings) -> tuple[KafkaProducer, list[int]]:
-    """A producer for clock ticks and the partitions of `followup.ticks`."""
+    """A producer for clock ticks and the partitions of `followup.ticks` (`referral.ticks` has
+    as many: both are keyed by person, like every internal topic)."""
     try:
         producer = KafkaProducer(
             bootstrap_servers=settings.bootstrap_servers,
@@ -37,13 +40,14 @@ def ticker(settings: Settings) -> tuple[KafkaProducer, list[int]]:
             f"no Kafka broker answers at {settings.bootstrap_servers}: start one with "
             "`jatkumo broker start` (or run `make demo`)"
         ) from error
-    topic = TopicNames(settings.namespace).followup_ticks
-    partitions = sorted(producer.partitions_for(topic) or [])
-    if not partitions:
+    names = TopicNames(settings.namespace)
+    partitions = sorted(producer.partitions_for(names.followup_ticks) or [])
+    held = sorted(producer.partitions_for(names.referral_ticks) or [])
+    if not partitions or held != partitions:
         producer.close(timeout=5)
         raise SimulationError(
-            f"topic {topic} does not exist: run `jatkumo topics apply` with "
-            "the same JATKUMO_NAMESPACE and start the workers"
+            f"topics {names.followup_ticks} and {names.referral_ticks} do not exist alike: run "
+            "`jatkumo topics apply` with the same JATKUMO_NAMESPACE and start the workers"
         )
     return producer, partitions
 
@@ -80,12 +84,15 @@ def alert_reader(settings: Settings) -> KafkaConsumer:
 class GateWatch:
     """How many published events the referral gate has dealt with so far.
 
-    Every inbound event either passes the gate onto `referral.intake` or is dead-lettered, so
-    the growth of those two topics counts the gate's progress exactly (a later stage's dead
-    letters can only make it look slightly ahead). Inbound topics are read in no particular
-    order, so publishing the next day only after the gate has taken in the previous one keeps
-    cause before effect: a county never acknowledges a referral the service has not yet seen.
+    Every inbound event either passes the gate onto `referral.intake` or is dead-lettered by
+    the gate, so the growth of those two topics, less the dead letters of later stages (read
+    from the dead-letter topic as they come), counts the gate's progress exactly. Inbound topics
+    are read in no particular order, so publishing the next day only after the gate has taken in
+    the previous one keeps cause before effect: a county never acknowledges a referral the
+    service has not yet seen.
     """
+
+    GATE_STAGE = "referral.gate"
 
     def __init__(self, settings: Settings) -> None:
         self.names = TopicNames(settings.namespace)
@@ -101,13 +108,39 @@ class GateWatch:
             for t in described
             for p in t["partitions"]
         ]
+        self._dead_letters = [tp for tp in self._partitions if tp.topic == self.names.dlq]
+        self._reader = KafkaConsumer(
+            bootstrap_servers=settings.bootstrap_servers,
+            group_id=None,
+            enable_auto_commit=False,
+            client_id="jatkumo-simulator-gate-dlq",
+            **security(settings),
+        )
+        self._reader.assign(self._dead_letters)
+        self._reader.seek_to_beginning(*self._dead_letters)
+        self._catalogue = Catalogue()
+        self._later_stages = 0
         self._baseline = self._total()
 
     def _total(self) -> int:
         ends = self._admin.list_partition_offsets(
             dict.fromkeys(self._partitions, OffsetSpec.LATEST)
         )
-        return sum(ends[tp].offset for tp in self._partitions)
+        self._count_later_stages({tp: ends[tp].offset for tp in self._dead_letters})
+        total: int = sum(ends[tp].offset for tp in self._partitions)
+        return total - self._later_stages
+
+    def _count_later_stages(self, ends: dict[TopicPartition, int]) -> None:
+        """Read the dead letters up to `ends`, counting those a later stage wrote."""
+        while any(self._reader.position(tp) < end for tp, end in ends.items()):
+            for records in self._reader.poll(timeout_ms=200).values():
+                for record in records:
+                    try:
+                        letter = self._catalogue.decode_as(record.value, DeadLetter)
+                    except DecodeError:
+                        continue
+                    if letter.stage != self.GATE_STAGE:
+                        self._later_stages += 1
 
     def wait_for(self, published: int, timeout: float = 120.0) -> float:
         """Until the gate has dealt with `published` events; the seconds it took."""
@@ -119,10 +152,11 @@ class GateWatch:
                     f" are the workers running with JATKUMO_NAMESPACE={self.names.namespace!r} and "
                     "JATKUMO_CLOCK=event?"
                 )
-            time.sleep(0.01)
+            time.sleep(0.005)
         return time.monotonic() - began
 
     def close(self) -> None:
+        self._reader.close()
         self._admin.close()
 
 
@@ -164,7 +198,7 @@ class ServiceProgress:
             for p in t["partitions"]
         ]
         self.broadcasts = 0
-        """Clock ticks sent to every followup partition: taken in without a state write."""
+        """Clock ticks sent to every tick partition: taken in without a state write."""
         self._baseline = self._raw()
 
     def _raw(self) -> tuple[int, int]:
@@ -201,6 +235,108 @@ class ServiceProgress:
 
     def close(self) -> None:
         self._admin.close()
+
+
+class StageProgress:
+    """How far one stateful stage has got on each partition, against a snapshot of its inputs.
+
+    The stage writes its person's state once for every message it takes in (see
+    `ServiceProgress`), and its state table's changelog is co-partitioned with its inputs, so
+    partition p of the changelog counts the messages done on partition p of the inputs. A
+    snapshot of the inputs' end offsets, taken when everything before some instant had reached
+    them, is done once every partition's count has reached it, however much newer input has
+    arrived since: unlike the total backlog, it can be waited for while the publisher goes on.
+    """
+
+    def __init__(
+        self, settings: Settings, changelog: str, inputs: tuple[str, ...], client_id: str
+    ) -> None:
+        self._changelog, self._inputs = changelog, inputs
+        self._admin = KafkaAdminClient(
+            bootstrap_servers=settings.bootstrap_servers, client_id=client_id, **security(settings)
+        )
+        described = self._admin.describe_topics([changelog, *inputs])
+        missing = [t["name"] for t in described if not t["partitions"]]
+        if missing:
+            self._admin.close()
+            raise SimulationError(
+                f"topics {', '.join(missing)} do not exist: run `jatkumo topics apply` with the "
+                "same JATKUMO_NAMESPACE"
+            )
+        self._partitions = [
+            TopicPartition(t["name"], p["partition_index"])
+            for t in described
+            for p in t["partitions"]
+        ]
+        self.silent: dict[int, int] = {}
+        """Messages sent to an input partition that write no state (broadcast clock ticks)."""
+        self._base_todo, self._base_done = self._counts()
+
+    def _counts(self) -> tuple[dict[int, int], dict[int, int]]:
+        ends = self._admin.list_partition_offsets(
+            dict.fromkeys(self._partitions, OffsetSpec.LATEST)
+        )
+        todo: dict[int, int] = {}
+        done: dict[int, int] = {}
+        for tp in self._partitions:
+            into = done if tp.topic == self._changelog else todo
+            into[tp.partition] = into.get(tp.partition, 0) + ends[tp].offset
+        return todo, done
+
+    def snapshot(self) -> dict[int, int]:
+        """Per partition, the messages that have reached the stage's inputs so far and will
+        write state (the silent ones sent so far left out)."""
+        todo, _ = self._counts()
+        return {p: n - self._base_todo.get(p, 0) - self.silent.get(p, 0) for p, n in todo.items()}
+
+    def wait_past(
+        self, snapshot: dict[int, int], timeout: float = 120.0, stall: float = 5.0
+    ) -> float:
+        """Until every partition has done what its snapshot holds (or nothing moved for
+        `stall` seconds: a message that failed writes no state); the seconds it took."""
+        began = last_move = time.monotonic()
+        last_done: dict[int, int] = {}
+        while True:
+            _, done = self._counts()
+            done = {p: n - self._base_done.get(p, 0) for p, n in done.items()}
+            now = time.monotonic()
+            if all(done.get(p, 0) >= n for p, n in snapshot.items()):
+                return now - began
+            if done != last_done:
+                last_done, last_move = done, now
+            elif now - last_move > stall:
+                return now - began
+            if now - began > timeout:
+                raise SimulationError(
+                    f"the services did not keep up within {timeout:.0f} s: are the referral and "
+                    "followup workers running?"
+                )
+            time.sleep(0.005)
+
+    def close(self) -> None:
+        self._admin.close()
+
+
+def registry_progress(settings: Settings) -> StageProgress:
+    """The case registry: intake and referral ticks in, `referral-persons` written."""
+    names = TopicNames(settings.namespace)
+    return StageProgress(
+        settings,
+        names.changelog("referral", "referral-persons"),
+        (names.intake, names.referral_ticks),
+        "jatkumo-simulator-registry",
+    )
+
+
+def followup_progress(settings: Settings) -> StageProgress:
+    """The followup service: case facts and ticks in, `followup-state` written."""
+    names = TopicNames(settings.namespace)
+    return StageProgress(
+        settings,
+        names.changelog("followup", "followup-state"),
+        (names.case_facts, names.followup_ticks),
+        "jatkumo-simulator-followup",
+    )
 
 
 class PipelineLag:

@@ -57,6 +57,20 @@ def demo(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         stop_demo(process)
 
 
+@pytest.fixture(scope="module")
+def lockstep_demo(
+    kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningDemo]:
+    """The same seeded period, each day published only once the services had taken in the
+    day before (`--lockstep`)."""
+    work = tmp_path_factory.mktemp("demo-lockstep")
+    process = start_demo(kafka_bootstrap, work, *DEMO_ARGS, "--lockstep")
+    try:
+        yield RunningDemo(process, wait_ready(process, work, READY_WITHIN), work)
+    finally:
+        stop_demo(process)
+
+
 def _read(bootstrap: str, topics: list[str]) -> list[tuple[str, Any]]:
     """Every record of the topics, from the beginning to their current end."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
@@ -185,6 +199,24 @@ def test_no_internal_topic_holds_an_identity_code_or_a_name(
     assert findings == []
     inbound = [demo.names.inbound(org) for org in ("prison-kuopion", "prison-turun")]
     assert scan(kafka_bootstrap, inbound)[1], "the scan would find what senders send"
+
+
+def test_demo_prints_its_simulation_time(demo: RunningDemo) -> None:
+    """The demo says how many wall-clock seconds the simulated period took to publish."""
+    assert demo.state["lockstep"] is False
+    assert demo.state["simulation_seconds"] > 0
+    assert f"simulation time {demo.state['simulation_seconds']:.1f} s (pipelined" in demo.log()
+
+
+def test_pipelined_days_give_the_lockstep_outcome(
+    demo: RunningDemo, lockstep_demo: RunningDemo
+) -> None:
+    """The same seed, its days pipelined or in lockstep, gives the same tasks per organisation
+    and the same open alerts per rule."""
+    assert lockstep_demo.state["lockstep"] is True
+    assert demo.state["events_published"] == lockstep_demo.state["events_published"]
+    assert demo.state["tasks_by_org"] == lockstep_demo.state["tasks_by_org"]
+    assert demo.state["open_alerts_by_rule"] == lockstep_demo.state["open_alerts_by_rule"]
 
 
 def test_sigterm_stops_everything_the_demo_started(demo: RunningDemo) -> None:

@@ -60,21 +60,39 @@ def test_redelivered_fact_changes_nothing() -> None:
     assert (second.alerts, second.drafts, second.state) == ([], [], first.state)
 
 
-def test_on_fact_and_on_tick_agree() -> None:
-    """A fact evaluated at a later now opens the same alerts as a tick at that now."""
+def test_next_fact_and_tick_let_time_pass_alike() -> None:
+    """The person's next fact and a tick at the same later instant open the same alerts."""
     now = at(date(2025, 3, 20))
-    c = case(referrals=[referral(at(date(2025, 3, 14)))])
-    via_fact = apply(None, FactKind.REFERRAL_SUBMITTED, c, at(date(2025, 3, 14)))
-    late = on_fact(None, fact(FactKind.REFERRAL_SUBMITTED, c, at(date(2025, 3, 14))), LEVELS, now)
-    assert late.alerts == tick(via_fact.state, now).alerts
+    state = _late_referral_state()
+    unrelated = fact(FactKind.REFERRAL_SUBMITTED, state.case, now, fact_id="fact-later")
+    assert on_fact(state, unrelated, LEVELS, now).alerts == tick(state, now).alerts
 
 
-def test_evaluate_is_what_on_tick_runs() -> None:
-    """evaluate is the single place rules run: on_tick returns exactly its answer."""
+def test_overdue_alert_opens_at_the_deadline_however_late_time_reaches_it() -> None:
+    """Acknowledgement is due within 3 working days of Friday 14 March: the alert opens at the
+    first instant of Thursday 20 March, whether the person's time gets there that day or later."""
+    deadline = start_of_local_day(date(2025, 3, 20))
+    for now in (at(date(2025, 3, 20)), at(date(2025, 4, 2))):
+        [alert] = opened(tick(_late_referral_state(), now))
+        assert alert.opened_at == deadline
+
+
+def test_on_tick_is_evaluate_at_each_due_instant_then_at_now() -> None:
+    """on_tick is evaluate run at the person's due instants up to now and then at now."""
     state, now = _late_referral_state(), at(date(2025, 3, 20))
-    new_state, alerts, drafts = evaluate(state, LEVELS, now)
+    assert state.next_due is not None
+    stepped, alerts, drafts = evaluate(state, LEVELS, state.next_due)
+    assert stepped.next_due is None or stepped.next_due > now
+    new_state, more_alerts, more_drafts = evaluate(stepped, LEVELS, now)
     outcome = tick(state, now)
-    assert (new_state, alerts, drafts) == (outcome.state, outcome.alerts, outcome.drafts)
+    assert (outcome.alerts, outcome.drafts) == ([*alerts, *more_alerts], [*drafts, *more_drafts])
+    assert outcome.state == new_state.model_copy(update={"judged_at": now})
+
+
+def test_a_person_is_judged_at_their_own_time() -> None:
+    """A tick older than the person's own time leaves that time where it was."""
+    state = tick(_late_referral_state(), at(date(2025, 3, 20))).state
+    assert tick(state, at(date(2025, 3, 15))).state.judged_at == at(date(2025, 3, 20))
 
 
 def test_next_due_is_the_earliest_coming_deadline() -> None:
@@ -103,14 +121,9 @@ def test_first_alert_id_is_stable_id_of_case_rule_subject() -> None:
 
 
 def test_alert_carries_case_and_area() -> None:
-    """An alert names the pseudonymous case and the responsible county, opened at now."""
+    """An alert names the pseudonymous case and the responsible county."""
     [alert] = opened(tick(_late_referral_state(), at(date(2025, 3, 20))))
-    assert (alert.person_ref, alert.case_id, alert.area, alert.opened_at) == (
-        "person-1",
-        "case-1",
-        COUNTY,
-        at(date(2025, 3, 20)),
-    )
+    assert (alert.person_ref, alert.case_id, alert.area) == ("person-1", "case-1", COUNTY)
 
 
 def test_resolved_alert_keeps_its_id_and_records_when() -> None:

@@ -11,14 +11,17 @@ from services.core.calendar import local_date
 from services.core.case import CaseStatus
 from services.core.envelopes import Tick
 from services.core.facts import FactKind
+from services.core.tasks import Task
+from services.core.vocabulary import Category
 from services.followup import stream as followup_stream
+from services.followup.decide import on_fact
 from services.followup.state import FollowupOutcome, FollowupState
 from services.followup.stream import BROADCAST, FollowupShell
 from services.platform.runtime import make_runtime
 from services.platform.settings import ClockMode, Settings
 from services.platform.state_codec import pack, unpacker
 from tests.support.streams import FakeEvent, FakeStream
-from tests.unit.followup.builders import case, fact, released
+from tests.unit.followup.builders import COUNTY, LEVELS, case, consent, fact, released
 
 NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 
@@ -124,3 +127,45 @@ def test_a_tick_whose_deadline_moved_on_is_forgotten(
     tick = Tick(person_ref="p-due", now=NOW)
     asyncio.run(shell._tick_agent(FakeStream(FakeEvent(b"p-due", shell.rt.catalogue.encode(tick)))))
     assert b"p-due" not in shell._ticked
+
+
+def test_a_case_fact_does_not_move_the_watermark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A person's fact a month ahead ticks nobody: only broadcasts move the worker's clock."""
+    shell, sent = _shell(tmp_path, monkeypatch)
+    monkeypatch.setattr(shell, "states", {})
+    ahead = case(release_date=local_date(NOW) + timedelta(days=60))
+    value = shell.rt.catalogue.encode(fact(FactKind.CASE_OPENED, ahead, NOW + timedelta(30)))
+    asyncio.run(shell._facts_agent(FakeStream(FakeEvent(ahead.person_ref.encode(), value))))
+    assert not shell.rt.clock.started()
+    assert not any(isinstance(item, tuple) and isinstance(item[2], Tick) for item in sent)
+
+
+def test_a_task_due_before_a_fact_is_disclosed_on_the_case_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Release nears nine days before a consent naming the county (dated back) arrives with the
+    next fact: the release-imminent task that fell due then had no basis and is not sent."""
+    shell, _ = _shell(tmp_path, monkeypatch)
+    sent: list[BaseModel] = []
+
+    async def send(topic: str, key: str | bytes | None, record: BaseModel) -> object:
+        sent.append(record)
+        return asyncio.sleep(0)
+
+    monkeypatch.setattr(shell.rt, "send", send)
+    earlier = NOW - timedelta(days=10)
+    without = case(release_date=local_date(NOW) + timedelta(days=5), responsible_area=COUNTY)
+    state = on_fact(None, fact(FactKind.CASE_OPENED, without, earlier), LEVELS, earlier).state
+    key = without.person_ref.encode()
+    monkeypatch.setattr(shell, "states", {key: pack(state)})
+    valid = consent(
+        local_date(earlier), local_date(NOW) + timedelta(days=365), recipients=(COUNTY,)
+    )
+    valid = valid.model_copy(update={"categories": list(Category)})
+    given = without.model_copy(update={"consents": [valid]})  # dated back, given only now
+    value = shell.rt.catalogue.encode(fact(FactKind.CONSENT_GIVEN, given, NOW))
+    asyncio.run(shell._facts_agent(FakeStream(FakeEvent(key, value))))
+    assert [r for r in sent if isinstance(r, Task)] == []
+    assert unpacker(FollowupState)(shell.states[key]).withheld

@@ -5,14 +5,17 @@ from datetime import date
 from services.core.calendar import end_of_local_day, start_of_local_day
 from services.core.facts import FactKind
 from services.core.tasks import Priority, TaskKind
+from services.followup.decide import on_fact
 from services.followup.state import FollowupState
 from tests.unit.followup.builders import (
     COUNTY,
+    LEVELS,
     WORKER,
     apply,
     at,
     case,
     days,
+    fact,
     named_worker,
     plan,
     released,
@@ -128,10 +131,20 @@ def test_followup_checks_follow_each_checkpoint() -> None:
     assert draft.trigger == "checkpoint:30"
 
 
-def test_late_followup_only_issues_the_latest_checkpoint() -> None:
-    """Found late at day 95, only the ninety-day check is issued."""
+def test_release_known_late_only_issues_the_latest_checkpoint() -> None:
+    """A release that becomes known only at day 95 issues only the ninety-day check."""
+    known = at(RELEASE + days(95))
+    outcome = on_fact(None, fact(FactKind.RELEASED, _released_state().case, known), LEVELS, known)
+    assert [d.trigger for d in outcome.drafts] == ["checkpoint:90"]
+
+
+def test_time_passing_late_issues_each_check_at_its_instant() -> None:
+    """A release known at day 0 and a tick only at day 95: each check is issued, each created
+    at its own checkpoint."""
     drafts = tick(_released_state(), at(RELEASE + days(95))).drafts
-    assert [d.trigger for d in drafts] == ["checkpoint:90"]
+    assert [(d.trigger, d.created_at) for d in drafts] == [
+        (f"checkpoint:{n}", start_of_local_day(RELEASE + days(n))) for n in (7, 30, 90)
+    ]
 
 
 def test_followup_check_needs_a_responsible_county() -> None:

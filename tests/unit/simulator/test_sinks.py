@@ -87,9 +87,8 @@ def test_tasks_from_an_organisation_source_are_answered_like_those_on_its_topic(
     tasks = [_task(f"t-{n}") for n in range(20)]
     config = SimulationConfig(seed=1, days=1, people=1)
     simulation = Simulation(Settings(), config, task_sources={"county-13": Fetched(tasks)})
-    now = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
-    simulation._read_tasks(NoTopics(), now)
-    simulation._read_tasks(NoTopics(), now)
+    simulation._read_tasks(NoTopics())
+    simulation._read_tasks(NoTopics())
     counties, registry = simulation.counties, simulation.registry
     planned = sorted(a.event_id for t in tasks for a in responses(t, counties, registry, 1))
     assert simulation.report.tasks_seen == len(tasks)
