@@ -2,6 +2,7 @@
 that tell how far the referral gate and the stateful services have got."""
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
@@ -178,25 +179,10 @@ class ServiceProgress:
                 names.followup_ticks,
             ),
         }
-        self._admin = KafkaAdminClient(
-            bootstrap_servers=settings.bootstrap_servers,
-            client_id="jatkumo-simulator-progress",
-            **security(settings),
-        )
         topics = sorted({t for done, todo in self._work.items() for t in (done, *todo)})
-        described = self._admin.describe_topics(topics)
-        missing = [t["name"] for t in described if not t["partitions"]]
-        if missing:
-            self._admin.close()
-            raise SimulationError(
-                f"topics {', '.join(missing)} do not exist: run `jatkumo topics apply` with the "
-                "same JATKUMO_NAMESPACE"
-            )
-        self._partitions = [
-            TopicPartition(t["name"], p["partition_index"])
-            for t in described
-            for p in t["partitions"]
-        ]
+        self._admin, self._partitions = _partitions_of(
+            settings, topics, "jatkumo-simulator-progress"
+        )
         self.broadcasts = 0
         """Clock ticks sent to every tick partition: taken in without a state write."""
         self._baseline = self._raw()
@@ -215,23 +201,12 @@ class ServiceProgress:
     def wait_until_done(self, timeout: float = 120.0, stall: float = 5.0) -> float:
         """Until nothing is left (or nothing moved for `stall` seconds: a message that failed
         writes no state and would be waited for in vain); the seconds it took."""
-        began = last_move = time.monotonic()
-        last_done = -1
-        while True:
+
+        def check() -> tuple[bool, object]:
             backlog, done = self._raw()
-            now = time.monotonic()
-            if backlog - self.broadcasts <= self._baseline[0]:
-                return now - began
-            if done != last_done:
-                last_done, last_move = done, now
-            elif now - last_move > stall:
-                return now - began
-            if now - began > timeout:
-                raise SimulationError(
-                    f"the services did not keep up within {timeout:.0f} s: are the referral and "
-                    "followup workers running?"
-                )
-            time.sleep(0.01)
+            return backlog - self.broadcasts <= self._baseline[0], done
+
+        return _wait_while_moving(check, timeout, stall, interval=0.01)
 
     def close(self) -> None:
         self._admin.close()
@@ -252,22 +227,7 @@ class StageProgress:
         self, settings: Settings, changelog: str, inputs: tuple[str, ...], client_id: str
     ) -> None:
         self._changelog, self._inputs = changelog, inputs
-        self._admin = KafkaAdminClient(
-            bootstrap_servers=settings.bootstrap_servers, client_id=client_id, **security(settings)
-        )
-        described = self._admin.describe_topics([changelog, *inputs])
-        missing = [t["name"] for t in described if not t["partitions"]]
-        if missing:
-            self._admin.close()
-            raise SimulationError(
-                f"topics {', '.join(missing)} do not exist: run `jatkumo topics apply` with the "
-                "same JATKUMO_NAMESPACE"
-            )
-        self._partitions = [
-            TopicPartition(t["name"], p["partition_index"])
-            for t in described
-            for p in t["partitions"]
-        ]
+        self._admin, self._partitions = _partitions_of(settings, [changelog, *inputs], client_id)
         self.silent: dict[int, int] = {}
         """Messages sent to an input partition that write no state (broadcast clock ticks)."""
         self._base_todo, self._base_done = self._counts()
@@ -294,24 +254,13 @@ class StageProgress:
     ) -> float:
         """Until every partition has done what its snapshot holds (or nothing moved for
         `stall` seconds: a message that failed writes no state); the seconds it took."""
-        began = last_move = time.monotonic()
-        last_done: dict[int, int] = {}
-        while True:
-            _, done = self._counts()
-            done = {p: n - self._base_done.get(p, 0) for p, n in done.items()}
-            now = time.monotonic()
-            if all(done.get(p, 0) >= n for p, n in snapshot.items()):
-                return now - began
-            if done != last_done:
-                last_done, last_move = done, now
-            elif now - last_move > stall:
-                return now - began
-            if now - began > timeout:
-                raise SimulationError(
-                    f"the services did not keep up within {timeout:.0f} s: are the referral and "
-                    "followup workers running?"
-                )
-            time.sleep(0.005)
+
+        def check() -> tuple[bool, object]:
+            _, counts = self._counts()
+            done = {p: n - self._base_done.get(p, 0) for p, n in counts.items()}
+            return all(done.get(p, 0) >= n for p, n in snapshot.items()), done
+
+        return _wait_while_moving(check, timeout, stall, interval=0.005)
 
     def close(self) -> None:
         self._admin.close()
@@ -373,3 +322,49 @@ class PipelineLag:
 
     def close(self) -> None:
         self._admin.close()
+
+
+def _partitions_of(
+    settings: Settings, topics: list[str], client_id: str
+) -> tuple[KafkaAdminClient, list[TopicPartition]]:
+    """An admin client and every partition of the topics; a clear error when one is missing."""
+    admin = KafkaAdminClient(
+        bootstrap_servers=settings.bootstrap_servers, client_id=client_id, **security(settings)
+    )
+    described = admin.describe_topics(topics)
+    missing = [t["name"] for t in described if not t["partitions"]]
+    if missing:
+        admin.close()
+        raise SimulationError(
+            f"topics {', '.join(missing)} do not exist: run `jatkumo topics apply` with the "
+            "same JATKUMO_NAMESPACE"
+        )
+    partitions = [
+        TopicPartition(t["name"], p["partition_index"]) for t in described for p in t["partitions"]
+    ]
+    return admin, partitions
+
+
+def _wait_while_moving(
+    check: Callable[[], tuple[bool, object]], timeout: float, stall: float, interval: float
+) -> float:
+    """Poll `check` (done?, progress so far) until it is done, or its progress has not moved
+    for `stall` seconds (a message that failed writes no state and would be waited for in
+    vain); the seconds it took. Past `timeout` the services are not keeping up at all."""
+    began = last_move = time.monotonic()
+    last: object = None
+    while True:
+        done, progress = check()
+        now = time.monotonic()
+        if done:
+            return now - began
+        if progress != last:
+            last, last_move = progress, now
+        elif now - last_move > stall:
+            return now - began
+        if now - began > timeout:
+            raise SimulationError(
+                f"the services did not keep up within {timeout:.0f} s: are the referral and "
+                "followup workers running?"
+            )
+        time.sleep(interval)
