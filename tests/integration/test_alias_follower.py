@@ -6,6 +6,8 @@ not wait for the follower's own long-polling fetch, or every new person costs th
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -33,14 +35,8 @@ def _topic(bootstrap: str) -> str:
     return name
 
 
-async def _follow(bootstrap: str, topic: str, entries: dict[str, str]) -> AliasFollower:
-    """A follower of `topic` once `entries` are on it (the first send waits for the leaders)."""
-    follower = AliasFollower(
-        Settings(KAFKA_BOOTSTRAP_SERVERS=bootstrap),
-        topic,
-        PARTITIONS,
-        fetch_max_wait_ms=HELD_FETCH_MS,
-    )
+async def _publish(bootstrap: str, topic: str, entries: dict[str, str]) -> None:
+    """Send the entries and wait for each (the first send also waits for the leaders)."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     await producer.start()
     try:
@@ -48,7 +44,23 @@ async def _follow(bootstrap: str, topic: str, entries: dict[str, str]) -> AliasF
             await producer.send_and_wait(topic, value.encode(), key=key.encode())
     finally:
         await producer.stop()
-    return follower
+
+
+def _follower(bootstrap: str, topic: str) -> AliasFollower:
+    settings = Settings(KAFKA_BOOTSTRAP_SERVERS=bootstrap)
+    return AliasFollower(settings, topic, PARTITIONS, fetch_max_wait_ms=HELD_FETCH_MS)
+
+
+@asynccontextmanager
+async def _running(follower: AliasFollower) -> AsyncIterator[AliasFollower]:
+    """The follower running and caught up with the topic it had at start."""
+    running = asyncio.create_task(follower.run())
+    try:
+        await asyncio.wait_for(follower.ready.wait(), WITHIN)
+        yield follower
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
 
 
 def test_sync_is_not_held_behind_the_followers_fetch(kafka_bootstrap: str) -> None:
@@ -56,16 +68,11 @@ def test_sync_is_not_held_behind_the_followers_fetch(kafka_bootstrap: str) -> No
 
     async def scenario() -> None:
         topic = _topic(kafka_bootstrap)
-        follower = await _follow(kafka_bootstrap, topic, {"ref-a": "key-a"})
-        running = asyncio.create_task(follower.run())
-        try:
-            await asyncio.wait_for(follower.ready.wait(), WITHIN)
+        await _publish(kafka_bootstrap, topic, {"ref-a": "key-a"})
+        async with _running(_follower(kafka_bootstrap, topic)) as follower:
             for _ in range(3):
                 await asyncio.wait_for(follower.sync(), WITHIN)
             assert follower.aliases == {"ref-a": "key-a"}
-        finally:
-            running.cancel()
-            await asyncio.gather(running, return_exceptions=True)
 
     asyncio.run(scenario())
 
@@ -75,20 +82,10 @@ def test_sync_returns_an_entry_published_before_it(kafka_bootstrap: str) -> None
 
     async def scenario() -> None:
         topic = _topic(kafka_bootstrap)
-        follower = await _follow(kafka_bootstrap, topic, {"ref-a": "key-a"})
-        running = asyncio.create_task(follower.run())
-        try:
-            await asyncio.wait_for(follower.ready.wait(), WITHIN)
-            producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
-            await producer.start()
-            try:
-                await producer.send_and_wait(topic, b"key-b", key=b"ref-b")
-            finally:
-                await producer.stop()
+        await _publish(kafka_bootstrap, topic, {"ref-a": "key-a"})
+        async with _running(_follower(kafka_bootstrap, topic)) as follower:
+            await _publish(kafka_bootstrap, topic, {"ref-b": "key-b"})
             await asyncio.wait_for(follower.sync(), WITHIN)
             assert follower.aliases == {"ref-a": "key-a", "ref-b": "key-b"}
-        finally:
-            running.cancel()
-            await asyncio.gather(running, return_exceptions=True)
 
     asyncio.run(scenario())
