@@ -10,7 +10,6 @@ other person's state remains and their tokens still open.
 
 import re
 import subprocess
-import sys
 import time
 import zlib
 from collections.abc import Iterator
@@ -188,14 +187,7 @@ def _wait_for_tombstones(
 
 
 def _erase(pipeline: Pipeline, code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "services.cli", "erase", "--identity-code", code],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env=pipeline.env,
-    )
+    return pipeline.command("erase", "--identity-code", code, timeout=300)
 
 
 @pytest.fixture(scope="module")
@@ -313,14 +305,7 @@ def test_the_command_reports_what_it_cut(
 
 def test_subject_access_yields_nothing_identifying(erased: object, pipeline: Pipeline) -> None:
     """After the erasure the subject-access command shows no identity, only disclosures."""
-    result = subprocess.run(
-        [sys.executable, "-m", "services.cli", "disclosures", "--identity-code", GONE, "--json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=pipeline.env,
-    )
+    result = pipeline.command("disclosures", "--identity-code", GONE, "--json")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()
     for word in (GONE, *PERSONAL[GONE]):
