@@ -4,7 +4,6 @@ topics, the operator view answering and photographed, and a clean stop on SIGTER
 import os
 import signal
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections import Counter
@@ -14,8 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kafka import KafkaConsumer
-from kafka.structs import TopicPartition
 
 from services.core.organisations import default_registry
 from services.core.records import Alert, AlertState
@@ -23,6 +20,7 @@ from services.core.tasks import Task
 from services.platform.codec import Catalogue, DecodeError
 from services.platform.topics import TopicNames
 from tests.support.demo_run import demo_log, start_demo, stop_demo, wait_ready
+from tests.support.kafka_io import read_to_end
 from tests.support.topic_scan import internal_topics, scan
 
 pytestmark = pytest.mark.e2e
@@ -73,30 +71,14 @@ def lockstep_demo(
 
 def _read(bootstrap: str, topics: list[str]) -> list[tuple[str, Any]]:
     """Every record of the topics, from the beginning to their current end."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
     catalogue = Catalogue()
-    try:
-        partitions = [
-            TopicPartition(t, p)
-            for t in topics
-            for p in sorted(consumer.partitions_for_topic(t) or [])
-        ]
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
-        ends = consumer.end_offsets(partitions)
-        found: list[tuple[str, Any]] = []
-        deadline = time.monotonic() + 60
-        while any(consumer.position(tp) < ends[tp] for tp in partitions):
-            assert time.monotonic() < deadline, "topics could not be read to their end"
-            for batch in consumer.poll(timeout_ms=500).values():
-                for message in batch:
-                    try:
-                        found.append((message.topic, catalogue.decode(message.value)))
-                    except DecodeError:
-                        continue
-        return found
-    finally:
-        consumer.close()
+    found: list[tuple[str, Any]] = []
+    for message in read_to_end(bootstrap, topics):
+        try:
+            found.append((message.topic, catalogue.decode(message.value)))
+        except DecodeError:
+            continue
+    return found
 
 
 def test_tasks_reach_at_least_ten_organisations(demo: RunningDemo, kafka_bootstrap: str) -> None:

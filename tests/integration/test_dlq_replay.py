@@ -9,8 +9,6 @@ becomes its fact exactly once, however often the replay runs.
 import json
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -58,14 +56,7 @@ def pipeline(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> 
 
 def _replay(pipeline: Pipeline) -> str:
     """Run the command in the deployment's environment (its schemas included)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "services.cli", "dlq", "replay", "--reason", "unknown_fingerprint"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=pipeline.env,
-    )
+    result = pipeline.command("dlq", "replay", "--reason", "unknown_fingerprint")
     assert result.returncode == 0, result.stderr
     return result.stdout
 

@@ -10,7 +10,6 @@ other person's state remains and their tokens still open.
 
 import re
 import subprocess
-import sys
 import time
 import zlib
 from collections.abc import Iterator
@@ -44,7 +43,7 @@ from services.platform.person_keys import person_of
 from services.platform.sealing import Sealer, SealError
 from services.platform.settings import DEV_SECRET, Settings
 from services.sdk import Publisher
-from tests.support.kafka_io import TopicReader
+from tests.support.kafka_io import TopicReader, read_to_end
 from tests.support.people import temporary_identity_code
 from tests.support.pipeline import Pipeline
 from tests.support.settle import Settler
@@ -147,27 +146,7 @@ def _everything(pipeline: Pipeline) -> list[tuple[str, bytes | None, bytes | Non
         topics = [t for t in admin.list_topics() if t.startswith((f"{ns}.", f"jatkumo-{ns}-"))]
     finally:
         admin.close()
-    consumer = KafkaConsumer(
-        bootstrap_servers=pipeline.bootstrap, group_id=None, enable_auto_commit=False
-    )
-    try:
-        partitions = [
-            TopicPartition(t, p)
-            for t in topics
-            for p in sorted(consumer.partitions_for_topic(t) or [])
-        ]
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
-        ends = consumer.end_offsets(partitions)
-        seen: list[tuple[str, bytes | None, bytes | None]] = []
-        deadline = time.monotonic() + WITHIN
-        while any(consumer.position(tp) < ends[tp] for tp in partitions):
-            assert time.monotonic() < deadline, "topics could not be read to their end"
-            for batch in consumer.poll(timeout_ms=500, max_records=5000).values():
-                seen.extend((m.topic, m.key, m.value) for m in batch)
-        return seen
-    finally:
-        consumer.close()
+    return [(m.topic, m.key, m.value) for m in read_to_end(pipeline.bootstrap, topics, WITHIN)]
 
 
 def _texts(value: bytes | None) -> list[bytes]:
@@ -208,14 +187,7 @@ def _wait_for_tombstones(
 
 
 def _erase(pipeline: Pipeline, code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "services.cli", "erase", "--identity-code", code],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env=pipeline.env,
-    )
+    return pipeline.command("erase", "--identity-code", code, timeout=300)
 
 
 @pytest.fixture(scope="module")
@@ -333,14 +305,7 @@ def test_the_command_reports_what_it_cut(
 
 def test_subject_access_yields_nothing_identifying(erased: object, pipeline: Pipeline) -> None:
     """After the erasure the subject-access command shows no identity, only disclosures."""
-    result = subprocess.run(
-        [sys.executable, "-m", "services.cli", "disclosures", "--identity-code", GONE, "--json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=pipeline.env,
-    )
+    result = pipeline.command("disclosures", "--identity-code", GONE, "--json")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()
     for word in (GONE, *PERSONAL[GONE]):

@@ -9,8 +9,6 @@ it, and what was sealed before the rotation still opens.
 """
 
 import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
@@ -105,14 +103,7 @@ def test_rotation_keeps_person_ref_and_opens_old_sealed_data(pipeline: Pipeline)
 
     pipeline.kill("referral-0", signal.SIGTERM)
     pipeline.env.update(NEW_KEYS)
-    rotated = subprocess.run(
-        [sys.executable, "-m", "services.cli", "keys", "rotate"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=pipeline.env,
-    )
+    rotated = pipeline.command("keys", "rotate")
     assert rotated.returncode == 0, rotated.stderr
     assert "1 people, 1 aliases published" in rotated.stdout
     assert "1 data keys, 1 re-wrapped" in rotated.stdout

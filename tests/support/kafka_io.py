@@ -1,10 +1,11 @@
 """Reading topics in tests: bounded polls for a condition, never a fixed sleep."""
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from kafka import KafkaConsumer
+from kafka import KafkaConsumer, TopicPartition
+from kafka.consumer.fetcher import ConsumerRecord
 from pydantic import BaseModel
 
 from services.platform.codec import Catalogue
@@ -68,3 +69,28 @@ class TopicReader:
 
     def close(self) -> None:
         self._consumer.close()
+
+
+def read_to_end(
+    bootstrap: str, topics: list[str], timeout: float = 60.0, **security: Any
+) -> Iterator[ConsumerRecord]:
+    """Every record of the topics, from the beginning to the end each had when asked."""
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, **security
+    )
+    try:
+        partitions = [
+            TopicPartition(t, p)
+            for t in topics
+            for p in sorted(consumer.partitions_for_topic(t) or [])
+        ]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        ends = consumer.end_offsets(partitions)
+        deadline = time.monotonic() + timeout
+        while any(consumer.position(tp) < ends[tp] for tp in partitions):
+            assert time.monotonic() < deadline, "topics could not be read to their end"
+            for batch in consumer.poll(timeout_ms=500, max_records=5000).values():
+                yield from batch
+    finally:
+        consumer.close()

@@ -68,6 +68,17 @@ class Pipeline:
         }
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
 
+    def command(self, *args: str, timeout: float = 120.0) -> "subprocess.CompletedProcess[str]":
+        """Run a `jatkumo` command in the deployment's environment; its output as text."""
+        return subprocess.run(
+            [sys.executable, "-m", "services.cli", *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            env=self.env,
+        )
+
     def apply_topics(self) -> None:
         apply_topics(self.bootstrap, catalogue(default_registry(), self.names, self.partitions,
                                                self.replication), **self.security)

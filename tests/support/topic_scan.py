@@ -8,14 +8,13 @@ kind of data, never the data.
 
 import contextlib
 import re
-import time
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kafka import KafkaAdminClient, KafkaConsumer
-from kafka.structs import TopicPartition
+from kafka import KafkaAdminClient
 
+from tests.support.kafka_io import read_to_end
 from tests.support.log_privacy import NAME_FORMS, SYNTHETIC_NAME
 
 IDENTITY_CODE_SHAPE = re.compile(
@@ -69,30 +68,14 @@ def scan(
 ) -> tuple[int, list[Finding]]:
     """(messages scanned, findings) over the topics from the beginning to their current end."""
     words = list(extra)
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
-    try:
-        partitions = [
-            TopicPartition(t, p)
-            for t in topics
-            for p in sorted(consumer.partitions_for_topic(t) or [])
-        ]
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
-        ends = consumer.end_offsets(partitions)
-        findings: list[Finding] = []
-        scanned = 0
-        deadline = time.monotonic() + timeout
-        while any(consumer.position(tp) < ends[tp] for tp in partitions):
-            assert time.monotonic() < deadline, "topics could not be read to their end"
-            for batch in consumer.poll(timeout_ms=500, max_records=5000).values():
-                for m in batch:
-                    scanned += 1
-                    parts = [m.key or b"", m.value or b"", *(v for _, v in m.headers or [])]
-                    findings.extend(
-                        Finding(m.topic, m.partition, m.offset, kind)
-                        for part in parts
-                        for kind in kinds_in(part, words)
-                    )
-        return scanned, findings
-    finally:
-        consumer.close()
+    findings: list[Finding] = []
+    scanned = 0
+    for m in read_to_end(bootstrap, topics, timeout):
+        scanned += 1
+        parts = [m.key or b"", m.value or b"", *(v for _, v in m.headers or [])]
+        findings.extend(
+            Finding(m.topic, m.partition, m.offset, kind)
+            for part in parts
+            for kind in kinds_in(part, words)
+        )
+    return scanned, findings
