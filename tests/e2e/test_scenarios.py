@@ -127,11 +127,11 @@ def test_s1_planned_release_everything_on_time(stage: Stage) -> None:
         "assessment_started",
     ]
     assert [t.created_at for t in stage.tasks(p, TaskKind.FOLLOWUP_CHECK)] == [
-        card.at(7, 8),
-        card.at(30, 8),
-        card.at(90, 8),
+        card.midnight(7),  # the checkpoints: the start of the 7th, 30th and 90th day
+        card.midnight(30),
+        card.midnight(90),
     ]
-    assert (review.created_at, review.recipient_worker_ref) == (card.at(73, 8), "nw-s1")
+    assert (review.created_at, review.recipient_worker_ref) == (card.midnight(73), "nw-s1")
     assert disclosure_mismatches(stage, p) == []
     assert stage.alerts(p) == []
 
