@@ -105,12 +105,8 @@ class FollowupShell:
 
     def _forget(self, key: bytes, value: bytes) -> None:
         """Delete the person's state and due entry (changelog tombstones)."""
-        erasure = self.rt.catalogue.decode_as(value, Erasure)
-        for table in (self.states, self.due):
-            if key in table:
-                del table[key]
+        self.rt.forget(key, value, self.states, self.due)
         self._ticked.pop(key, None)
-        self.rt.log.info("person_forgotten", reason=erasure.reason.value)
 
     async def _facts_agent(self, stream: Any) -> None:
         await decide_in_batches(

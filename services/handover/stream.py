@@ -13,7 +13,6 @@ from typing import Any
 import faust
 
 from services.core.facts import CaseFact
-from services.core.records import Erasure
 from services.handover.decide import decide
 from services.handover.settings import HandoverSettings
 from services.handover.state import HandoverState
@@ -68,10 +67,7 @@ def build_app(settings: Settings, worker_id: str = "0") -> faust.App:
         """Forget the person: a tombstone on the changelog (between batches, never inside)."""
         async for event in stream.events():
             async with one_at_a_time:
-                erasure = rt.catalogue.decode_as(event.message.value, Erasure)
-                if event.message.key in issued_table:
-                    del issued_table[event.message.key]
-                rt.log.info("person_forgotten", reason=erasure.reason.value)
+                rt.forget(event.message.key, event.message.value, issued_table)
 
     rt.app.agent(rt.topic(rt.names.case_facts), name="handover-facts")(on_facts)
     rt.app.agent(rt.topic(rt.names.erasures), name="handover-erasures")(on_erasures)

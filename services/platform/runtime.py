@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from services.core.case import CaseState
 from services.core.organisations import Registry, default_registry
 from services.core.policy import IssuedTask
+from services.core.records import Erasure
 from services.platform.alias_follower import AliasFollower
 from services.platform.clock import Clock
 from services.platform.codec import Catalogue
@@ -59,6 +60,16 @@ class Runtime:
         for ref in {person_of(token) for token in tokens_of(case)}:
             if ref is not None:
                 await self.person_key(ref)
+
+    def forget(self, key: bytes, value: bytes, *tables: Any) -> Erasure:
+        """Delete the person's entries from the service's tables (tombstones on their
+        changelogs) on an erasure; the erasure, for what else the service forgets."""
+        erasure = self.catalogue.decode_as(value, Erasure)
+        for table in tables:
+            if key in table:
+                del table[key]
+        self.log.info("person_forgotten", reason=erasure.reason.value)
+        return erasure
 
     async def send_raw(self, topic: str, key: str, value: bytes | None) -> None:
         """Send bytes (or a tombstone) and wait until the broker has them."""

@@ -27,7 +27,6 @@ import faust
 from services.core.envelopes import Intake, Origin, Tick
 from services.core.events import InboundEvent
 from services.core.receipts import ReceiptOutcome, make_receipt, receipt_key
-from services.core.records import Erasure
 from services.platform.alias_follower import AliasFollower
 from services.platform.batching import Batch, decide_in_batches
 from services.platform.clock import Clock
@@ -269,17 +268,13 @@ class ReferralShell:
     async def _forget(self, key: bytes, value: bytes) -> None:
         """Delete the person's entries (changelog tombstones), their data key and aliases."""
         rt = self.rt
-        erasure = rt.catalogue.decode_as(value, Erasure)
-        for table in (self.persons, self.held_due):
-            if key in table:
-                del table[key]
+        erasure = rt.forget(key, value, self.persons, self.held_due)
         self._ticked.pop(key, None)
         await rt.send_raw(rt.names.person_keys, erasure.person_ref, None)
         rt.person_keys.aliases.pop(erasure.person_ref, None)
         for alias, ref in list(self.aliases.aliases.items()):
             if ref == erasure.person_ref:
                 await rt.send_raw(rt.names.pseudonyms, alias, None)
-        rt.log.info("person_forgotten", reason=erasure.reason.value)
 
     async def _on_tick(self, event: Any, batch: Batch) -> None:
         key = event.message.key

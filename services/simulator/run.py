@@ -42,9 +42,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from kafka import KafkaConsumer, KafkaProducer
+from pydantic import BaseModel
 
 from services.core.calendar import local_date, start_of_local_day
 from services.core.envelopes import Tick
@@ -75,6 +76,8 @@ from services.simulator.naming import as_named_by_sender
 from services.simulator.operators import escalation
 from services.simulator.responder import responses
 from services.simulator.timeline import period, timeline
+
+M = TypeVar("M", bound=BaseModel)
 
 __all__ = [
     "DEFAULT_SPEED",
@@ -357,13 +360,8 @@ class Simulation:
     def _read_tasks(self, consumer: KafkaConsumer) -> None:
         """Plan the counties' answers to the tasks that arrived; none before `not_before`, none
         for a case about to close."""
-        for records in consumer.poll(timeout_ms=0, max_records=5000).values():
-            for record in records:
-                try:
-                    task = self.catalogue.decode_as(record.value, Task)
-                except DecodeError:
-                    continue
-                self._plan_answers(task)
+        for task in self._decoded(consumer, Task):
+            self._plan_answers(task)
         for source in self._task_sources.values():
             for task in source.fetch_tasks():
                 self._plan_answers(task)
@@ -371,21 +369,25 @@ class Simulation:
     def _read_alerts(self, consumer: KafkaConsumer) -> None:
         """Plan the operators' escalations of the alerts that opened; note those resolved, so
         that an escalation planned for an alert resolved in the meantime is not sent."""
+        for alert in self._decoded(consumer, Alert):
+            if alert.state == AlertState.RESOLVED:
+                self._resolved_alerts[alert.alert_id] = alert.resolved_at or alert.opened_at
+            elif alert.alert_id in self._escalating:
+                continue
+            elif (planned := escalation(alert, self.config.seed)) is not None:
+                self._escalating.add(alert.alert_id)
+                at = max(planned.occurred_at, not_before(alert.opened_at))
+                event = planned.model_copy(update={"occurred_at": at})
+                heapq.heappush(self._pending, (at, next(self._order), event))
+
+    def _decoded(self, consumer: KafkaConsumer, model: type[M]) -> Iterator[M]:
+        """The records of one poll (without waiting) as `model`; what does not decode, skipped."""
         for records in consumer.poll(timeout_ms=0, max_records=5000).values():
             for record in records:
                 try:
-                    alert = self.catalogue.decode_as(record.value, Alert)
+                    yield self.catalogue.decode_as(record.value, model)
                 except DecodeError:
                     continue
-                if alert.state == AlertState.RESOLVED:
-                    self._resolved_alerts[alert.alert_id] = alert.resolved_at or alert.opened_at
-                elif alert.alert_id in self._escalating:
-                    continue
-                elif (planned := escalation(alert, self.config.seed)) is not None:
-                    self._escalating.add(alert.alert_id)
-                    at = max(planned.occurred_at, not_before(alert.opened_at))
-                    event = planned.model_copy(update={"occurred_at": at})
-                    heapq.heappush(self._pending, (at, next(self._order), event))
 
     def _plan_answers(self, task: Task) -> None:
         self.report.tasks_seen += 1
