@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 
 import psutil
@@ -17,7 +18,15 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 class Workers:
     """Processes in their own sessions; a sampler thread keeps each one's peak RSS."""
 
-    def __init__(self, bootstrap: str, namespace: str, work_dir: Path, partitions: int) -> None:
+    def __init__(
+        self,
+        bootstrap: str,
+        namespace: str,
+        work_dir: Path,
+        partitions: int,
+        settings: Mapping[str, str] | None = None,
+    ) -> None:
+        """`settings`: further `JATKUMO_*` variables for every worker (e.g. the table store)."""
         self.work_dir = work_dir
         self.env = {
             **os.environ,
@@ -30,6 +39,7 @@ class Workers:
             "PYTHONPATH": os.pathsep.join(
                 filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])
             ),
+            **(settings or {}),
         }
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.peak_rss: dict[str, int] = {}
@@ -97,6 +107,10 @@ class Workers:
         except (psutil.Error, KeyError):
             return 0
 
+    def state_bytes(self, name: str) -> int:
+        """The size of the worker's data directory (its table store, when not in memory)."""
+        return _tree_size(self.work_dir / "data" / name)
+
     def cpu_seconds(self) -> dict[str, float]:
         """User + system CPU time each worker has used so far."""
         used: dict[str, float] = {}
@@ -126,3 +140,15 @@ class Workers:
                 process.wait(timeout=10)
         for profiler in self.profilers:
             profiler.wait(timeout=60)
+
+
+def _tree_size(folder: Path) -> int:
+    """Bytes of the files under `folder`; files the store removes while it is read count 0."""
+    total = 0
+    for path in folder.rglob("*"):
+        try:
+            if path.is_file():
+                total += path.stat().st_size
+        except FileNotFoundError:
+            continue
+    return total

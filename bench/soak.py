@@ -1,9 +1,12 @@
 """`python -m bench.soak`: a long replay through the full pipeline, watching worker memory.
 
 The replay is published in chunks; after each chunk the soak waits until every event has a
-disposition, then samples each worker's RSS against the number of cases opened so far. It stops
-when the replay is done or the time budget is spent, and extrapolates the RSS growth per case
-to the target number of open cases. The result goes between soak markers in the report file.
+disposition, then samples each worker's RSS and the size of its state directory against the
+number of cases open (custody started, not closed). The workers keep their tables in the
+store production uses (`rocksdb://`, rocksdict) unless `--store` says otherwise. The replay
+runs to the end unless a time budget (`--minutes`) is given; a run cut short extrapolates the
+RSS growth per case to the target number of open cases. The result goes between soak markers
+in the report file.
 """
 
 import argparse
@@ -20,7 +23,7 @@ from bench.kafka import Observer, encode, groups_stable, prepare_topics, publish
 from bench.processes import Workers
 from bench.runs import SERVICES
 from bench.workload import Timed, generate
-from services.core.events import CustodyStarted
+from services.core.events import CaseClosed, CustodyStarted
 from services.platform.codec import Catalogue
 from services.platform.topics import TopicNames
 
@@ -32,8 +35,11 @@ MB = 2**20
 class Sample:
     events: int
     cases: int
+    """Cases open after the chunk: custody started and not closed."""
     seconds: float
     rss: dict[str, int]
+    state: dict[str, int]
+    """Bytes in each worker's data directory."""
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -46,7 +52,12 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         help="custody starts spread over this many days (sets the peak)",
     )
     parser.add_argument("--chunk", type=int, default=5_000)
-    parser.add_argument("--minutes", type=float, default=35.0, help="time budget")
+    parser.add_argument(
+        "--minutes", type=float, default=None, help="time budget (default: run to the end)"
+    )
+    parser.add_argument(
+        "--store", default="rocksdb://", help="the workers' table store (faust store URL)"
+    )
     parser.add_argument("--target-cases", type=int, default=100_000)
     parser.add_argument("--partitions", type=int, default=6)
     parser.add_argument("--output", type=Path, default=Path("docs/performance.md"))
@@ -63,7 +74,9 @@ async def _soak(
     observer = Observer(bootstrap, [names.case_facts, names.dlq])
     await observer.start()
     codec, samples, cases = Catalogue(), [], 0
-    began, deadline = time.monotonic(), time.monotonic() + args.minutes * 60
+    budget = args.minutes * 60 if args.minutes is not None else float("inf")
+    began = time.monotonic()
+    deadline = began + budget
     try:
         for start in range(0, len(events), args.chunk):
             chunk = events[start : start + args.chunk]
@@ -72,17 +85,21 @@ async def _soak(
             await publish(bootstrap, encode(chunk, names, codec), None)
             await observer.wait(
                 lambda t=tracker: t.update() and t.all_disposed(),
-                max(60.0, deadline - time.monotonic() + 600),
+                max(600.0, min(deadline - time.monotonic() + 600, 3600.0)),
                 "the chunk",
             )
             observer.seen.clear()
-            cases += sum(isinstance(t.event, CustodyStarted) for t in chunk)
+            cases += _opened(chunk)
             workers.check_alive()
             rss = {name: workers.rss(name) for name in workers.processes}
-            samples.append(Sample(start + len(chunk), cases, time.monotonic() - began, rss))
+            state = {name: workers.state_bytes(name) for name in workers.processes}
+            samples.append(Sample(start + len(chunk), cases, time.monotonic() - began, rss, state))
             print(
-                f"{samples[-1].events:>9} events {cases:>7} cases  "
-                + "  ".join(f"{n} {v / MB:.0f} MB" for n, v in rss.items()),
+                f"{samples[-1].events:>9} events {cases:>7} open cases "
+                f"{samples[-1].seconds / 60:6.1f} min  "
+                + "  ".join(
+                    f"{n} {v / MB:.0f} MB (state {state[n] / MB:.0f} MB)" for n, v in rss.items()
+                ),
                 flush=True,
             )
             if time.monotonic() > deadline:
@@ -90,6 +107,13 @@ async def _soak(
     finally:
         await observer.stop()
     return samples
+
+
+def _opened(chunk: list[Timed]) -> int:
+    """Cases the chunk opens less those it closes."""
+    return sum(isinstance(t.event, CustodyStarted) for t in chunk) - sum(
+        isinstance(t.event, CaseClosed) for t in chunk
+    )
 
 
 def _slope(samples: list[Sample], name: str) -> float:
@@ -105,34 +129,80 @@ def _slope(samples: list[Sample], name: str) -> float:
     )
 
 
-def render(samples: list[Sample], args: argparse.Namespace, peak: int, argv: list[str]) -> str:
+def render(
+    samples: list[Sample],
+    args: argparse.Namespace,
+    peak: int,
+    peak_rss: dict[str, int],
+    argv: list[str],
+) -> str:
+    """The soak's result block: a summary per worker and the RSS curve over the replay."""
     last = samples[-1]
     finished = last.events >= args.events
+    most = max(samples, key=lambda sample: sample.cases)
+    limit = (
+        "completed"
+        if finished
+        else f"stopped by the {args.minutes:.0f} min budget after {last.events:,} events"
+    )
     lines = [
         BEGIN,
         f"Command: `{' '.join(['python -m bench.soak', *argv]) if argv else 'make bench-soak'}`",
         "",
-        f"Replay of {args.events:,} events ({peak:,} cases open at its peak); "
-        + (
-            "completed"
-            if finished
-            else f"stopped by the {args.minutes:.0f} min budget after {last.events:,} events"
-        )
-        + f" and {last.cases:,} cases in {last.seconds / 60:.1f} min.",
+        f"Replay of {args.events:,} events on the `{args.store}` table store ({peak:,} cases "
+        f"open at its peak); {limit} in {last.seconds / 60:.1f} min "
+        f"({last.events / last.seconds:,.0f} events/s), {most.cases:,} cases open at the most "
+        f"open sample, {last.cases:,} at the end.",
         "",
-        "| worker | RSS at start | RSS at the end | growth per 1,000 cases | "
-        f"extrapolated at {args.target_cases:,} cases |",
-        "|---|---:|---:|---:|---:|",
+        "| worker | RSS at start | RSS at the most open cases | peak RSS | RSS at the end "
+        "| state directory at the end |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name in sorted(last.rss):
+        lines.append(
+            f"| {name} | {samples[0].rss[name] / MB:.0f} MB | {most.rss[name] / MB:.0f} MB | "
+            f"{peak_rss.get(name, 0) / MB:.0f} MB | {last.rss[name] / MB:.0f} MB | "
+            f"{last.state[name] / MB:.0f} MB |"
+        )
+    if not finished:
+        lines += ["", *_extrapolation(samples, args)]
+    lines += ["", *_curve(samples)]
+    lines.append(END)
+    return "\n".join(lines) + "\n"
+
+
+def _extrapolation(samples: list[Sample], args: argparse.Namespace) -> list[str]:
+    last = samples[-1]
+    lines = [
+        f"| worker | growth per 1,000 cases | extrapolated at {args.target_cases:,} cases |",
+        "|---|---:|---:|",
     ]
     for name in sorted(last.rss):
         slope = _slope(samples, name)
         projected = last.rss[name] + slope * max(0, args.target_cases - last.cases)
-        lines.append(
-            f"| {name} | {samples[0].rss[name] / MB:.0f} MB | {last.rss[name] / MB:.0f} MB | "
-            f"{slope * 1000 / MB:.1f} MB | {projected / MB:.0f} MB |"
+        lines.append(f"| {name} | {slope * 1000 / MB:.1f} MB | {projected / MB:.0f} MB |")
+    return lines
+
+
+def _curve(samples: list[Sample], rows: int = 12) -> list[str]:
+    """RSS and state size per worker at evenly spaced samples (the first and last included)."""
+    step = max(1, (len(samples) - 1) // (rows - 1))
+    picked = samples[::step]
+    if picked[-1] is not samples[-1]:
+        picked.append(samples[-1])
+    names = sorted(samples[-1].rss)
+    lines = [
+        "| events | open cases | minutes | " + " | ".join(f"{n} RSS / state" for n in names) + " |",
+        "|---:|---:|---:|" + "---:|" * len(names),
+    ]
+    for sample in picked:
+        cells = " | ".join(
+            f"{sample.rss[n] / MB:.0f} / {sample.state[n] / MB:.0f} MB" for n in names
         )
-    lines.append(END)
-    return "\n".join(lines) + "\n"
+        lines.append(
+            f"| {sample.events:,} | {sample.cases:,} | {sample.seconds / 60:.1f} | {cells} |"
+        )
+    return lines
 
 
 def write(path: Path, block: str) -> None:
@@ -159,7 +229,13 @@ def main(argv: list[str]) -> None:
         running_broker() as bootstrap,
     ):
         prepare_topics(bootstrap, names, args.partitions)
-        workers = Workers(bootstrap, names.namespace, Path(scratch), args.partitions)
+        workers = Workers(
+            bootstrap,
+            names.namespace,
+            Path(scratch),
+            args.partitions,
+            settings={"JATKUMO_STORE": args.store},
+        )
         try:
             for service in SERVICES:
                 workers.service(service)
@@ -167,7 +243,7 @@ def main(argv: list[str]) -> None:
             samples = asyncio.run(_soak(bootstrap, workload.events, workers, names, args))
         finally:
             workers.stop()
-    block = render(samples, args, workload.peak_open_cases, argv)
+    block = render(samples, args, workload.peak_open_cases, workers.peak_rss, argv)
     write(args.output, block)
     print(block)
 
