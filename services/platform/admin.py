@@ -3,6 +3,7 @@
 import contextlib
 import logging
 import socket
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +13,20 @@ from kafka.admin import ConfigResource, ConfigResourceType, NewPartitions, NewTo
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from services.platform.topics import Replication, TopicSpec
+
+
+class _FaustMemberMetadata(logging.Filter):
+    """Drops kafka-python's warning that it cannot read a faust worker's group membership.
+
+    `describe_groups` tries to decode every member's metadata as the plain consumer protocol;
+    faust members carry their own (protocol `faust`), so each call would log the whole group,
+    bytes and all, as a warning: noise on the demo's console, and nothing wrong."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Unable to decode member_metadata")
+
+
+logging.getLogger("kafka.admin._groups").addFilter(_FaustMemberMetadata())
 
 
 @dataclass
@@ -98,7 +113,8 @@ def apply_topics(
         factors = {
             topic.get("name", topic.get("topic")): min(
                 (len(p.get("replica_nodes", p.get("replicas", []))) for p in topic["partitions"]),
-                default=0)
+                default=0,
+            )
             for topic in described
         }
         missing = [s for s in specs if s.name not in existing]
@@ -106,13 +122,15 @@ def apply_topics(
             with contextlib.suppress(TopicAlreadyExistsError):
                 client.create_topics(
                     [
-                        NewTopic(s.name, s.partitions, s.replication.factor,
-                                 topic_configs=s.configs())
+                        NewTopic(
+                            s.name, s.partitions, s.replication.factor, topic_configs=s.configs()
+                        )
                         for s in missing
                     ],
                     validate_only=False,
                 )
             report.created = [s.name for s in missing]
+            _wait_for_leaders(client, report.created)
             progress(f"created {len(missing)} topics")
         for spec in specs:
             if spec.name in existing and existing[spec.name] < spec.partitions:
@@ -133,6 +151,33 @@ def apply_topics(
     finally:
         client.close()
     return report
+
+
+def all_led(described: list[dict[str, Any]]) -> bool:
+    """Whether every described topic exists and each of its partitions has a leader."""
+    return all(
+        topic.get("error_code", 0) == 0
+        and topic["partitions"]
+        and all(
+            p.get("error_code", 0) == 0 and p.get("leader_id", p.get("leader", -1)) >= 0
+            for p in topic["partitions"]
+        )
+        for topic in described
+    )
+
+
+def _wait_for_leaders(client: KafkaAdminClient, names: list[str], timeout: float = 60.0) -> None:
+    """Until the new topics have a leader for every partition.
+
+    A broker that is still busy (deleting an earlier demo's topics, say) answers the create
+    request before the topics are in its metadata; a consumer that joins its group then is
+    assigned none of their partitions and does not look again for minutes
+    (`metadata.max.age.ms`), so the services would start deaf to them."""
+    deadline = time.monotonic() + timeout
+    while not all_led(client.describe_topics(names)):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"new topics had no leader within {timeout:.0f} s")
+        time.sleep(0.1)
 
 
 def broker_count(bootstrap: str, **security: Any) -> int:
