@@ -39,6 +39,7 @@ from services.followup.retention import next_wake, purge_due
 from services.followup.state import FollowupOutcome, FollowupState
 from services.platform.batching import Batch, decide_in_batches
 from services.platform.config_files import config_file, sharing_rules
+from services.platform.faust_app import table_options
 from services.platform.metrics import MESSAGES
 from services.platform.privacy import open_personal
 from services.platform.runtime import Runtime, make_runtime, publish_issued
@@ -74,6 +75,7 @@ class FollowupShell:
             partitions=partitions,
             key_type=bytes,
             value_type=bytes,
+            options=table_options(runtime.settings),
         )
         self.due = runtime.app.Table(
             "followup-due",
@@ -81,6 +83,7 @@ class FollowupShell:
             partitions=partitions,
             key_type=bytes,
             value_type=bytes,
+            options=table_options(runtime.settings),
         )
         self.retention = timedelta(days=runtime.settings.closed_case_retention_days)
         self._ticked: dict[bytes, bytes] = {}

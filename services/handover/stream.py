@@ -18,6 +18,7 @@ from services.handover.settings import HandoverSettings
 from services.handover.state import HandoverState
 from services.platform.batching import Batch, decide_in_batches
 from services.platform.config_files import sharing_rules
+from services.platform.faust_app import table_options
 from services.platform.metrics import MESSAGES, TASKS_REFUSED
 from services.platform.privacy import open_personal
 from services.platform.runtime import make_runtime, publish_issued
@@ -38,6 +39,7 @@ def build_app(settings: Settings, worker_id: str = "0") -> faust.App:
         partitions=settings.internal_partitions,
         key_type=bytes,
         value_type=bytes,
+        options=table_options(rt.settings),
     )
 
     async def on_fact(event: Any, batch: Batch) -> None:

@@ -31,6 +31,7 @@ from services.platform.alias_follower import AliasFollower
 from services.platform.batching import Batch, decide_in_batches
 from services.platform.clock import Clock
 from services.platform.codec import DecodeError
+from services.platform.faust_app import table_options
 from services.platform.metrics import DECISION_SECONDS, MESSAGES
 from services.platform.person_keys import new_data_key, person_of, wrap
 from services.platform.privacy import seal_event
@@ -74,6 +75,7 @@ class ReferralShell:
             partitions=partitions,
             key_type=bytes,
             value_type=bytes,
+            options=table_options(runtime.settings),
         )
         self.held_due = runtime.app.Table(
             "referral-held-due",
@@ -81,6 +83,7 @@ class ReferralShell:
             partitions=partitions,
             key_type=bytes,
             value_type=bytes,
+            options=table_options(runtime.settings),
         )
         self.aliases = AliasFollower(runtime.settings, runtime.names.pseudonyms)
         self._ticked: dict[bytes, bytes] = {}
