@@ -32,7 +32,7 @@ Offence information is never shared.
 
 from collections.abc import Collection
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from services.core.calendar import local_date
 from services.core.case import CaseState, Consent, Referral
@@ -288,15 +288,20 @@ def bases_for(
 def consent_for_contact(case: CaseState, on: date) -> Consent | None:
     """The consent a contact with consent (SHL 35 § 1 mom.) rests on: in force on `on`, naming
     the responsible county (any county while routing is unresolved) for release planning."""
-    counties = (
-        [case.responsible_area]
-        if case.responsible_area is not None
-        else [org.code for org in default_registry().of_kind(OrgKind.COUNTY)]
-    )
+    county = case.responsible_area
     for consent in case.consents:
-        if any(_reaches(consent, county, _RELEASE_PLANNING, on) for county in counties):
+        # Only a county the consent names can be reached, so look at those alone.
+        named = (
+            (county,) if county is not None else [r for r in consent.recipients if r in _counties()]
+        )
+        if any(_reaches(consent, c, _RELEASE_PLANNING, on) for c in named):
             return consent
     return None
+
+
+@cache
+def _counties() -> frozenset[str]:
+    return frozenset(org.code for org in default_registry().of_kind(OrgKind.COUNTY))
 
 
 def county_may_be_told(case: CaseState, now: datetime) -> bool:
@@ -351,9 +356,12 @@ def _evaluation(
         for name, category in declared_categories().items()
         if category in permitted
     }
-    bases: list[Basis] = []
+    # Each basis once, in the order first found (two bases are equal when kind and ref are).
+    unique: dict[tuple[BasisKind, str], Basis] = {}
     for found in permitted.values():
-        bases.extend(basis for basis in found if basis not in bases)
+        for basis in found:
+            unique.setdefault((basis.kind, basis.ref), basis)
+    bases = list(unique.values())
     consent_ids = [basis.ref for basis in bases if basis.kind == BasisKind.CONSENT]
     return Evaluation.build(
         payload=TaskPayload.build(**kept),
