@@ -67,7 +67,7 @@ def _reconcile(
     wanted: dict[tuple[AlertRule, str | None], Breach] = {}
     holding: dict[AlertRule, Dismissal] = {}
     for breach in breaches:
-        dismissal = dismissed(breach.rule.value, case, today)
+        dismissal = dismissed(breach.rule.value, case, today) if case.dismissals else None
         if dismissal is not None:
             holding[breach.rule] = dismissal
             continue
