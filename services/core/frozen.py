@@ -20,9 +20,14 @@ from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict
 
-_set = object.__setattr__
 _new = object.__new__
 _REQUIRED = object()
+# The four slots every pydantic model has, set through their descriptors: cheaper than
+# `object.__setattr__`, which looks each one up on the type first.
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 class _Spec:
@@ -36,6 +41,8 @@ class _Spec:
         required: list[str] = []
         for name, info in cls.__pydantic_fields__.items():
             factory = info.default_factory
+            if isinstance(factory, type) and issubclass(factory, Frozen):
+                factory = factory.build  # an all-default frozen model needs no validation
             if factory is not None:
                 self.template[name] = _REQUIRED
                 self.factories.append((name, factory))  # type: ignore[arg-type]
@@ -71,16 +78,16 @@ class Frozen(BaseModel):
         """An instance from already-typed values, without validation (see the module doc)."""
         spec = _SPECS.get(cls) or _spec(cls)
         fields = spec.template | values
-        if len(fields) != spec.size or not spec.required <= values.keys():
+        if len(fields) != spec.size or not spec.required.issubset(values):
             raise TypeError(_misfit(cls, spec, values))
         for name, factory in spec.factories:
             if name not in values:
                 fields[name] = factory()
         model = _new(cls)
-        _set(model, "__dict__", fields)
-        _set(model, "__pydantic_fields_set__", set(values))
-        _set(model, "__pydantic_extra__", None)
-        _set(model, "__pydantic_private__", None)
+        _set_dict(model, fields)
+        _set_fields_set(model, set(values))
+        _set_extra(model, None)
+        _set_private(model, None)
         return model
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
@@ -94,8 +101,8 @@ class Frozen(BaseModel):
             fields_set = self.__pydantic_fields_set__ | update.keys()
         else:
             fields_set = set(self.__pydantic_fields_set__)
-        _set(copied, "__dict__", fields)
-        _set(copied, "__pydantic_fields_set__", fields_set)
-        _set(copied, "__pydantic_extra__", None)
-        _set(copied, "__pydantic_private__", None)
+        _set_dict(copied, fields)
+        _set_fields_set(copied, fields_set)
+        _set_extra(copied, None)
+        _set_private(copied, None)
         return copied

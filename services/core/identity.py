@@ -100,7 +100,11 @@ def validate(code: str, today: date | None = None) -> str:
 def is_temporary(code: str) -> bool:
     """Temporary codes use individual numbers 900-999. They are issued to real people by single
     organisations and are unique only within the controller that issued them."""
-    return int(validate(code)[7:10]) >= 900
+    return _temporary(validate(code))
+
+
+def _temporary(valid: str) -> bool:
+    return int(valid[7:10]) >= 900
 
 
 def person_ref(code: str, secret: bytes, issuer: str = AGENCY_CONTROLLER) -> str:
@@ -110,8 +114,13 @@ def person_ref(code: str, secret: bytes, issuer: str = AGENCY_CONTROLLER) -> str
     Sanctions Agency for its prisons and offices, each county for itself), so the same
     temporary number issued by two controllers names two people, never one.
     """
-    text = validate(code)
-    if is_temporary(text):
-        text = f"{issuer}:{text}"
+    return pseudonym(validate(code), secret, issuer)[0]
+
+
+def pseudonym(valid: str, secret: bytes, issuer: str = AGENCY_CONTROLLER) -> tuple[str, bool]:
+    """`person_ref` of a code `validate` has already returned, and whether it is temporary:
+    the gate validates once (with the day that bounds the birth date) and hashes that."""
+    temporary = _temporary(valid)
+    text = f"{issuer}:{valid}" if temporary else valid
     digest = hmac.digest(secret, text.encode("utf-8"), hashlib.sha256).hex()
-    return "p-" + digest[:40]
+    return "p-" + digest[:40], temporary

@@ -32,7 +32,7 @@ Offence information is never shared.
 
 from collections.abc import Collection
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from services.core.calendar import local_date
 from services.core.case import CaseState, Consent, Referral
@@ -138,21 +138,37 @@ def _normalised(purpose: str) -> str:
     return normalise_purpose(purpose)
 
 
-def _recorder_may_name(consent: Consent, recipient: str) -> bool:
+@lru_cache(maxsize=4096)
+def _recorder_may_name(recorder_code: str, recipient: str) -> bool:
     """A prison, sanctions office or county records consents for the recipients it names; an
     NGO records consent only for itself."""
-    recorder = default_registry().get(consent.given_by_org)
+    recorder = default_registry().get(recorder_code)
     return recorder is not None and (recorder.kind != OrgKind.NGO or recipient == recorder.code)
 
 
 def _consent_reaches(consent: Consent, recipient: str, purpose: str, today: date) -> bool:
     """The consent is in force and names the recipient and the purpose (any category)."""
+    return _reaches(consent, recipient, _normalised(purpose), today)
+
+
+def _reaches(consent: Consent, recipient: str, normalised_purpose: str, today: date) -> bool:
+    """`_consent_reaches` for a purpose already normalised; the cheapest tests first."""
     return (
-        consent.in_force(today)
-        and recipient in consent.recipients
-        and _normalised(consent.purpose) == _normalised(purpose)
-        and _recorder_may_name(consent, recipient)
+        recipient in consent.recipients
+        and consent.withdrawn_at is None
+        and consent.valid_from <= today <= consent.valid_until
+        and _normalised(consent.purpose) == normalised_purpose
+        and _recorder_may_name(consent.given_by_org, recipient)
     )
+
+
+_RELEASE_PLANNING = normalise_purpose(Purpose.RELEASE_PLANNING)
+
+
+@lru_cache(maxsize=4096)
+def _basis(*, kind: BasisKind, ref: str) -> Basis:
+    """A basis is a frozen pair of values: one instance per pair serves every task."""
+    return Basis.build(kind=kind, ref=ref)
 
 
 def _shl35_ended(referral: Referral, case: CaseState, now: datetime) -> bool:
@@ -227,32 +243,33 @@ class _Grants:
 
     def __init__(self, draft: TaskDraft, case: CaseState, rules: SharingRules, now: datetime):
         recipient, purpose, today = draft.recipient_org, draft.purpose, local_date(now)
+        wanted = _normalised(purpose)
         self.sources: list[tuple[Basis, Collection[Category]]] = [
-            (Basis.build(kind=BasisKind.CONSENT, ref=consent.consent_id), consent.categories)
+            (_basis(kind=BasisKind.CONSENT, ref=consent.consent_id), consent.categories)
             for consent in case.consents
-            if _consent_reaches(consent, recipient, purpose, today)
+            if _reaches(consent, recipient, wanted, today)
         ]
         feedback = _feedback_consent(draft, case, today)
         if feedback is not None:
-            basis = Basis.build(kind=BasisKind.CONSENT, ref=feedback.consent_id)
+            basis = _basis(kind=BasisKind.CONSENT, ref=feedback.consent_id)
             self.sources.append((basis, FEEDBACK_CATEGORIES))
         if (
             draft.kind in SHL35_TASK_KINDS
             and recipient == case.responsible_area
             and shl35_notification_in_force(case, now) is not None
         ):
-            shl35 = Basis.build(kind=BasisKind.SHL35_NOTIFICATION, ref=SHL35_REF)
+            shl35 = _basis(kind=BasisKind.SHL35_NOTIFICATION, ref=SHL35_REF)
             self.sources.append((shl35, rules.shl35_notification.categories))
         self.sources.extend(
             (
-                Basis.build(kind=BasisKind.REGIONAL_AGREEMENT, ref=agreement.name),
+                _basis(kind=BasisKind.REGIONAL_AGREEMENT, ref=agreement.name),
                 agreement.categories,
             )
             for agreement in rules.regional_agreements
             if _agreement_reaches(agreement, recipient, purpose, case.responsible_area)
         )
         if is_agency_unit(recipient):
-            internal = Basis.build(kind=BasisKind.INTERNAL_USE, ref=INTERNAL_USE_REF)
+            internal = _basis(kind=BasisKind.INTERNAL_USE, ref=INTERNAL_USE_REF)
             self.sources.append((internal, AGENCY_CATEGORIES))
 
     def bases(self, category: Category) -> list[Basis]:
@@ -271,17 +288,20 @@ def bases_for(
 def consent_for_contact(case: CaseState, on: date) -> Consent | None:
     """The consent a contact with consent (SHL 35 § 1 mom.) rests on: in force on `on`, naming
     the responsible county (any county while routing is unresolved) for release planning."""
-    counties = (
-        [case.responsible_area]
-        if case.responsible_area is not None
-        else [org.code for org in default_registry().of_kind(OrgKind.COUNTY)]
-    )
+    county = case.responsible_area
     for consent in case.consents:
-        if any(
-            _consent_reaches(consent, county, Purpose.RELEASE_PLANNING, on) for county in counties
-        ):
+        # Only a county the consent names can be reached, so look at those alone.
+        named = (
+            (county,) if county is not None else [r for r in consent.recipients if r in _counties()]
+        )
+        if any(_reaches(consent, c, _RELEASE_PLANNING, on) for c in named):
             return consent
     return None
+
+
+@cache
+def _counties() -> frozenset[str]:
+    return frozenset(org.code for org in default_registry().of_kind(OrgKind.COUNTY))
 
 
 def county_may_be_told(case: CaseState, now: datetime) -> bool:
@@ -291,10 +311,10 @@ def county_may_be_told(case: CaseState, now: datetime) -> bool:
     if county is None:
         return False
     today = local_date(now)
-    consented = any(
-        _consent_reaches(c, county, Purpose.RELEASE_PLANNING, today) for c in case.consents
-    )
-    return consented or shl35_notification_in_force(case, now) is not None
+    for consent in case.consents:
+        if _reaches(consent, county, _RELEASE_PLANNING, today):
+            return True
+    return shl35_notification_in_force(case, now) is not None
 
 
 def evaluate(draft: TaskDraft, case: CaseState, rules: SharingRules, now: datetime) -> Evaluation:
@@ -307,7 +327,14 @@ def _evaluate(
 ) -> tuple[Evaluation, dict[Category, list[Basis]]]:
     """`evaluate`, and each permitted category with its bases (in category order: every field
     of a permitted category is kept, every other is emptied)."""
-    categories = declared_categories()
+    permitted, withheld = _permitted(draft, case, rules, now)
+    return _evaluation(draft, permitted, withheld), permitted
+
+
+def _permitted(
+    draft: TaskDraft, case: CaseState, rules: SharingRules, now: datetime
+) -> tuple[dict[Category, list[Basis]], list[Category]]:
+    """Each present category with a basis, with its bases; and the present ones without."""
     grants = _Grants(draft, case, rules, now)
     permitted: dict[Category, list[Basis]] = {}
     withheld: list[Category] = []
@@ -317,19 +344,31 @@ def _evaluate(
             permitted[category] = found
         else:
             withheld.append(category)
+    return permitted, withheld
+
+
+def _evaluation(
+    draft: TaskDraft, permitted: dict[Category, list[Basis]], withheld: list[Category]
+) -> Evaluation:
     values = draft.payload.__dict__
-    kept = {name: values[name] for name, category in categories.items() if category in permitted}
-    bases: list[Basis] = []
+    kept = {
+        name: values[name]
+        for name, category in declared_categories().items()
+        if category in permitted
+    }
+    # Each basis once, in the order first found (two bases are equal when kind and ref are).
+    unique: dict[tuple[BasisKind, str], Basis] = {}
     for found in permitted.values():
-        bases.extend(basis for basis in found if basis not in bases)
+        for basis in found:
+            unique.setdefault((basis.kind, basis.ref), basis)
+    bases = list(unique.values())
     consent_ids = [basis.ref for basis in bases if basis.kind == BasisKind.CONSENT]
-    evaluation = Evaluation.build(
+    return Evaluation.build(
         payload=TaskPayload.build(**kept),
         withheld=withheld,
         bases=bases,
         consent_ids=consent_ids,
     )
-    return evaluation, permitted
 
 
 def task_id_for(draft: TaskDraft) -> str:
@@ -342,7 +381,7 @@ def _revocation(draft: TaskDraft) -> Evaluation:
     return Evaluation.build(
         payload=TaskPayload.build(),
         withheld=_present_categories(draft.payload),
-        bases=[Basis.build(kind=BasisKind.REVOCATION_NOTICE, ref=REVOCATION_REF)],
+        bases=[_basis(kind=BasisKind.REVOCATION_NOTICE, ref=REVOCATION_REF)],
         consent_ids=[],
     )
 
@@ -364,9 +403,10 @@ def disclose(
     if draft.kind == TaskKind.CONSENT_REVOKED:
         evaluation = _revocation(draft)
     else:
-        evaluation, permitted = _evaluate(draft, case, rules, now)
+        permitted, withheld = _permitted(draft, case, rules, now)
         if not permitted:
             return None
+        evaluation = _evaluation(draft, permitted, withheld)
     internal = bool(permitted) and all(
         any(b.kind == BasisKind.INTERNAL_USE for b in found) for found in permitted.values()
     )

@@ -59,23 +59,37 @@ def _reconcile(
 ) -> tuple[dict[str, Alert], list[Alert]]:
     """Open an alert for each new breach, resolve each open alert whose breach cleared, and
     close as dismissed each open alert a person dismissed (no new one opens while the
-    dismissal holds; once its cause changes, a new episode opens)."""
+    dismissal holds; once its cause changes, a new episode opens).
+
+    When nothing changes, the state's own alert dictionary comes back (no copy is made)."""
     case = state.case
-    today = local_date(now)
-    alerts = dict(state.alerts)
+    current = state.alerts
     changed: list[Alert] = []
     wanted: dict[tuple[AlertRule, str | None], Breach] = {}
     holding: dict[AlertRule, Dismissal] = {}
+    today = local_date(now) if case.dismissals and breaches else None
     for breach in breaches:
-        dismissal = dismissed(breach.rule.value, case, today)
+        dismissal = dismissed(breach.rule.value, case, today) if today is not None else None
         if dismissal is not None:
             holding[breach.rule] = dismissal
             continue
         wanted.setdefault((breach.rule, breach.subject), breach)
+    if not wanted and not current:
+        return current, changed
 
-    for alert in state.alerts.values():
-        if alert.state != AlertState.OPEN or (alert.rule, alert.subject) in wanted:
+    alerts = current
+    episodes: dict[tuple[AlertRule, str | None], int] = {}
+    open_keys: set[tuple[AlertRule, str | None]] = set()
+    for alert in current.values():
+        key = (alert.rule, alert.subject)
+        episodes[key] = episodes.get(key, 0) + 1
+        if alert.state != AlertState.OPEN:
             continue
+        open_keys.add(key)
+        if key in wanted:
+            continue
+        if alerts is current:
+            alerts = dict(current)
         if alert.rule in holding:
             alerts[alert.alert_id] = _dismiss(alert, holding[alert.rule], now)
         else:
@@ -83,12 +97,14 @@ def _reconcile(
         changed.append(alerts[alert.alert_id])
 
     for (rule, subject), breach in wanted.items():
-        episodes = sum(1 for a in state.alerts.values() if (a.rule, a.subject) == (rule, subject))
-        latest = alerts.get(alert_id(case.case_id, rule, subject, episodes)) if episodes else None
-        if latest is not None and latest.state == AlertState.OPEN:
-            continue
+        count = episodes.get((rule, subject), 0)
+        if (rule, subject) in open_keys:
+            # The latest episode can only be open if some alert of this rule and subject is.
+            latest = alerts.get(alert_id(case.case_id, rule, subject, count))
+            if latest is not None and latest.state == AlertState.OPEN:
+                continue
         opened = Alert.build(
-            alert_id=alert_id(case.case_id, rule, subject, episodes + 1),
+            alert_id=alert_id(case.case_id, rule, subject, count + 1),
             rule=rule,
             state=AlertState.OPEN,
             person_ref=case.person_ref,
@@ -99,6 +115,8 @@ def _reconcile(
             subject=subject,
             identity_temporary=case.identity_temporary,
         )
+        if alerts is current:
+            alerts = dict(current)
         alerts[opened.alert_id] = opened
         changed.append(opened)
     return alerts, changed

@@ -122,10 +122,8 @@ def _subject(event: InboundEvent, secret: bytes, issuer: str, today: date) -> Ga
         except identity.IdentityCodeError as error:
             # The error message never repeats the code (services.core.identity promises it).
             return Rejection(reason_code=Reason(error.problem.value), detail=str(error))
-        return Admitted.build(
-            person_ref=identity.person_ref(code, secret, issuer),
-            identity_temporary=identity.is_temporary(code),
-        )
+        ref, temporary = identity.pseudonym(code, secret, issuer)
+        return Admitted.build(person_ref=ref, identity_temporary=temporary)
     if event.person_ref is not None:
         if PERSON_REF.fullmatch(event.person_ref) is None:
             return Rejection(

@@ -30,7 +30,7 @@ from services.core.ids import stable_id
 from services.core.policy import consent_for_contact
 from services.core.receipts import ReceiptOutcome
 from services.core.vocabulary import ReferralKind
-from services.referral.change import Change
+from services.referral.change import Change, Effect
 from services.referral.custody import open_case
 from services.referral.gate import Rejection
 from services.referral.reasons import Reason
@@ -129,8 +129,7 @@ def _already_known(person: PersonState, event_id: str) -> bool:
     return event_id in person.seen_event_ids or any(h.event_id == event_id for h in person.held)
 
 
-def _fact(case_change: Change, event: InboundEvent) -> list[CaseFact]:
-    case = case_change.case
+def _facts(case: CaseState, effects: list[Effect], event: InboundEvent) -> list[CaseFact]:
     return [
         CaseFact.build(
             fact_id=stable_id(case.case_id, event.event_id, kind),
@@ -143,7 +142,7 @@ def _fact(case_change: Change, event: InboundEvent) -> list[CaseFact]:
             case=case,
             detail=detail,
         )
-        for kind, detail in case_change.effects
+        for kind, detail in effects
     ]
 
 
@@ -251,7 +250,7 @@ class _Run:
                 "seen_event_ids": self._seen(event.event_id),
             }
         )
-        self.facts.extend(_fact(Change(case=case, effects=change.effects), event))
+        self.facts.extend(_facts(case, change.effects, event))
 
     def apply_to_case(
         self, event: InboundEvent, sealed: str | None, origin: Origin, *, was_held: bool

@@ -189,3 +189,22 @@ def test_state_survives_json_round_trip() -> None:
         at(date(2025, 5, 20)),
     ).state
     assert FollowupState.model_validate_json(state.model_dump_json()) == state
+
+
+def test_evaluation_that_changes_no_alert_keeps_the_alert_dictionary() -> None:
+    """An evaluation with no alert opening or resolving passes the alerts on without a copy."""
+    state = tick(_late_referral_state(), at(date(2025, 3, 20))).state
+    later = at(date(2025, 3, 21))
+    new_state, changed, _ = evaluate(state.model_copy(update={"next_due": later}), LEVELS, later)
+    assert changed == []
+    assert new_state.alerts is state.alerts
+
+
+def test_evaluation_that_opens_an_alert_leaves_the_old_state_alone() -> None:
+    """Opening an alert makes a new alert dictionary; the earlier state's is not changed."""
+    state = _late_referral_state()
+    before = dict(state.alerts)
+    outcome = tick(state, at(date(2025, 3, 20)))
+    assert outcome.alerts
+    assert state.alerts == before
+    assert outcome.state.alerts is not state.alerts
