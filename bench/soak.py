@@ -69,11 +69,14 @@ async def _soak(
     workers: Workers,
     names: TopicNames,
     args: argparse.Namespace,
-) -> list[Sample]:
+    *,
+    samples: list[Sample],
+) -> None:
+    """Publish chunk by chunk, appending a sample after each (kept if the run is cut short)."""
     senders = sorted({t.event.source_org for t in events})
     observer = Observer(bootstrap, [names.receipts(org) for org in senders])
     await observer.start()
-    codec, samples, cases = Catalogue(), [], 0
+    codec, cases = Catalogue(), 0
     budget = args.minutes * 60 if args.minutes is not None else float("inf")
     began = time.monotonic()
     deadline = began + budget
@@ -104,7 +107,6 @@ async def _soak(
                 break
     finally:
         await observer.stop()
-    return samples
 
 
 def _answered(observer: Observer, pending: set[bytes]) -> bool:
@@ -150,11 +152,12 @@ def render(
     last = samples[-1]
     finished = last.events >= args.events
     most = max(samples, key=lambda sample: sample.cases)
-    limit = (
-        "completed"
-        if finished
-        else f"stopped by the {args.minutes:.0f} min budget after {last.events:,} events"
-    )
+    if finished:
+        limit = "completed"
+    elif args.minutes is not None and last.seconds >= args.minutes * 60:
+        limit = f"stopped by the {args.minutes:g} min budget after {last.events:,} events"
+    else:
+        limit = f"interrupted after {last.events:,} events"
     lines = [
         BEGIN,
         f"Command: `{' '.join(['python -m bench.soak', *argv]) if argv else 'make bench-soak'}`",
@@ -246,11 +249,15 @@ def main(argv: list[str]) -> None:
             args.partitions,
             settings={"JATKUMO_STORE": args.store},
         )
+        samples: list[Sample] = []
         try:
             for service in SERVICES:
                 workers.service(service)
             groups_stable(bootstrap, [names.app_id(s) for s in SERVICES], 180, workers.check_alive)
-            samples = asyncio.run(_soak(bootstrap, workload.events, workers, names, args))
+            asyncio.run(_soak(bootstrap, workload.events, workers, names, args, samples=samples))
+        except KeyboardInterrupt:  # Ctrl-C: report the samples taken so far
+            if not samples:
+                raise
         finally:
             workers.stop()
     block = render(samples, args, workload.peak_open_cases, workers.peak_rss, argv)

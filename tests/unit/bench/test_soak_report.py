@@ -45,8 +45,8 @@ def test_completed_replay_reports_the_most_open_sample_and_peak_rss() -> None:
 def test_cut_short_replay_extrapolates_to_the_target() -> None:
     """A replay stopped by its budget extrapolates RSS growth per case to the target cases."""
     samples = [_sample(1000 * i, 1000 * i, 100 + i) for i in range(1, 5)]
-    block = render(samples, _args(10_000, minutes=1), 9000, {}, ["--minutes", "1"])
-    assert "stopped by the 1 min budget after 4,000 events" in block
+    block = render(samples, _args(10_000, minutes=0.5), 9000, {}, ["--minutes", "0.5"])
+    assert "stopped by the 0.5 min budget after 4,000 events" in block
     # 1 MB per 1,000 cases from 4,000 open cases to 100,000: 104 + 96 MB.
     assert "| followup | 1.0 MB | 200 MB |" in block
 
@@ -59,3 +59,10 @@ def test_curve_keeps_the_first_and_last_samples() -> None:
     assert rows[0].startswith("| 100 | 1 |")
     assert rows[-1].startswith("| 3,000 | 30 |")
     assert 10 <= len(rows) <= 13
+
+
+def test_interrupted_replay_says_so() -> None:
+    """A replay cut short without a budget reports where it was interrupted."""
+    samples = [_sample(1000 * i, 1000 * i, 100 + i) for i in range(1, 5)]
+    block = render(samples, _args(10_000), 9000, {}, [])
+    assert "interrupted after 4,000 events" in block
