@@ -176,17 +176,23 @@ def render(base: Side, new: Side, *, command: str, events: int, seed: int, load:
     return "\n".join(lines) + "\n"
 
 
+def replace_block(text: str, block: str, begin: str, end: str) -> str:
+    """`text` with the lines from `begin` to `end` (markers on lines of their own, so prose
+    that names them is left alone) replaced by `block`, or with `block` appended."""
+    lines = text.splitlines(keepends=True)
+    marks = [line.rstrip("\n") for line in lines]
+    if begin in marks and end in marks[marks.index(begin) :]:
+        first = marks.index(begin)
+        last = first + marks[first:].index(end)
+        return "".join(lines[:first]) + block + "".join(lines[last + 1 :])
+    return text + ("\n" if text else "") + block
+
+
 def write_block(path: Path, block: str) -> None:
     """Replace the A/B block in `path`, or append it."""
     text = path.read_text("utf-8") if path.exists() else ""
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n")
-        text = head + block + ("\n" + tail if tail else "")
-    else:
-        text = text + ("\n" if text else "") + block
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, "utf-8")
+    path.write_text(replace_block(text, block, BEGIN, END), "utf-8")
 
 
 @contextmanager

@@ -90,3 +90,14 @@ def test_write_block_replaces_only_its_own_block(tmp_path: Path) -> None:
     assert "block-one" not in text
     assert text.count("block-two") == 1
     assert parse_markdown(text).rate["c"] == 197  # the main table is left alone
+
+
+def test_prose_that_names_the_markers_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "performance.md"
+    path.write_text(f"The A/B goes between `{BEGIN}` and `{END}`.\n\nmore prose\n", "utf-8")
+    write_block(path, f"{BEGIN}\nblock-one\n{END}\n")
+    write_block(path, f"{BEGIN}\nblock-two\n{END}\n")
+    text = path.read_text("utf-8")
+    assert text.startswith(f"The A/B goes between `{BEGIN}` and `{END}`.\n\nmore prose\n")
+    assert text.count("block-two") == 1
+    assert "block-one" not in text
