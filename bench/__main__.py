@@ -2,16 +2,20 @@
 
 python -m bench                      # 20,000 events, latency at 200 events/s
 python -m bench --events 200 --latency-events 100 --output /tmp/perf.md   # smoke
+python -m bench --baseline d57a391 --only cd --events 5000   # A/B against a revision
 """
 
 import argparse
+import json
 import os
 import shlex
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from bench import ab
 from bench.core import run_core
 from bench.kafka import running_broker
 from bench.report import Report, percentile, write
@@ -38,7 +42,75 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         default="abcdl",
         help="runs to make: a, b, c, d and l (latency); a report needs all",
     )
+    parser.add_argument(
+        "--json", type=Path, help="also write the figures of the runs made to this file"
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="run the same bench on git revision REV and on this tree, side by side (A/B)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="with --baseline: rounds, order alternating"
+    )
     return parser.parse_args(argv)
+
+
+def _figures(results: dict[str, Any]) -> ab.Figures:
+    figures = ab.Figures()
+    for key in "abc":
+        if key in results:
+            figures.rate[key] = results[key].rate
+            figures.cpu_rate[key] = results[key].cpu_rate
+    if "c" in results:
+        figures.cpu = dict(results["c"].cpu)
+    if "d" in results:
+        figures.rate["d"] = figures.cpu_rate["d"] = results["d"].rate()
+    return figures
+
+
+def _this_tree() -> str:
+    def git(*args: str) -> str:
+        found = subprocess.run(
+            ["git", *args], cwd=ab.REPO_ROOT, capture_output=True, text=True, check=False
+        )
+        return found.stdout.strip()
+
+    return git("rev-parse", "--short", "HEAD") + (
+        " + changes" if git("status", "--porcelain") else ""
+    )
+
+
+def compare(args: argparse.Namespace, command: str) -> None:
+    """--baseline: the bench of REV and of this tree, alternating, one broker, one table."""
+    bench_args = [
+        *("--events", str(args.events), "--latency-events", str(args.latency_events)),
+        *("--rate", str(args.rate), "--partitions", str(args.partitions)),
+        *("--seed", str(args.seed), "--timeout", str(args.timeout), "--only", args.only),
+    ]
+    base = ab.Side("base", ab.revision_name(args.baseline))
+    new = ab.Side("new", _this_tree())
+    load_before = os.getloadavg()[0]
+    with (
+        ab.exported(args.baseline) as tree,
+        tempfile.TemporaryDirectory(prefix="jatkumo-bench-ab-") as scratch,
+        running_broker() as bootstrap,
+    ):
+        for round_ in range(args.rounds):
+            order = [(base, tree), (new, ab.REPO_ROOT)]
+            for side, root in order if round_ % 2 == 0 else reversed(order):
+                print(f"round {round_ + 1}: {side.label} ({side.revision})", flush=True)
+                side.rounds.append(ab.run_tree(root, bench_args, bootstrap, Path(scratch)))
+    block = ab.render(
+        base,
+        new,
+        command=command,
+        events=args.events,
+        seed=args.seed,
+        load=f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end",
+    )
+    ab.write_block(args.output, block)
+    print(block)
 
 
 def _show(label: str, result: RunResult) -> None:
@@ -53,6 +125,9 @@ def _show(label: str, result: RunResult) -> None:
 def main(argv: list[str]) -> None:
     args = _arguments(argv)
     command = shlex.join(["python", "-m", "bench", *argv]) if argv else "make bench"
+    if args.baseline:
+        compare(args, command)
+        return
     load_before = os.getloadavg()[0]
     workload = generate(args.events, seed=args.seed)
     print(f"replay: {len(workload.events)} events, {workload.persons} persons", flush=True)
@@ -94,6 +169,8 @@ def main(argv: list[str]) -> None:
                 f"(c) p99 task latency: {percentile(results['l'].task_latency, 99):.3f} s",
                 flush=True,
             )
+    if args.json:
+        args.json.write_text(json.dumps(_figures(results).to_json(), indent=2), "utf-8")
     if set(results) != set("abcdl"):
         return
     report = Report(

@@ -65,7 +65,9 @@ class Workers:
             self._sampler.start()
 
     def _profile(self, name: str) -> None:
-        """With `BENCH_PROFILE_DIR` set, py-spy records the worker until it exits."""
+        """With `BENCH_PROFILE_DIR` set, py-spy records the worker until it exits; with
+        `BENCH_PROFILE_GIL` also set, only the samples of the thread holding the GIL (what uses
+        the CPU, not what waits in a system call or for the loop)."""
         folder = os.environ.get("BENCH_PROFILE_DIR")
         if not folder:
             return
@@ -85,6 +87,7 @@ class Workers:
                     "--output",
                     str(output),
                     "--nonblocking",
+                    *(["--gil"] if os.environ.get("BENCH_PROFILE_GIL") else []),
                 ],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import psutil
 
+from bench.ab import replace_block
 from bench.core import CoreResult
 from bench.runs import RunResult
 
@@ -118,13 +119,6 @@ def render(r: Report) -> str:
 
 def write(path: Path, report: Report) -> None:
     """Replace the marked block in `path` (or create the file with only the block)."""
-    block = render(report)
     text = path.read_text("utf-8") if path.exists() else ""
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n")
-        text = head + block + ("\n" + tail if tail else "")
-    else:
-        text = text + ("\n" if text else "") + block
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, "utf-8")
+    path.write_text(replace_block(text, render(report), BEGIN, END), "utf-8")

@@ -49,6 +49,7 @@ from services.platform.state_codec import pack, unpacker
 SERVICE = "followup"
 BROADCAST = "*"
 READ_STATE = unpacker(FollowupState)
+ACCEPTED = MESSAGES.labels(SERVICE, "accepted")
 
 
 def build_app(settings: Settings, worker_id: str = "0") -> faust.App:
@@ -181,7 +182,7 @@ class FollowupShell:
             batch.write(event, self.due, key, due)
         if self._ticked.get(key, due) != due:
             del self._ticked[key]  # that deadline is settled; remember only pending ticks
-        MESSAGES.labels(SERVICE, "accepted").inc()
+        ACCEPTED.inc()
 
     async def _send(self, batch: Batch, key: bytes, outcome: FollowupOutcome) -> FollowupState:
         """Queue the outcome's alerts and the tasks its drafts may be disclosed as (on the

@@ -27,6 +27,7 @@ from services.platform.state_codec import pack, unpacker
 
 SERVICE = "handover"
 READ_STATE = unpacker(HandoverState)
+ACCEPTED = MESSAGES.labels(SERVICE, "accepted")
 
 
 def build_app(settings: Settings, worker_id: str = "0") -> faust.App:
@@ -58,7 +59,7 @@ def build_app(settings: Settings, worker_id: str = "0") -> faust.App:
             TASKS_REFUSED.labels(refusal.task_kind.value, refusal.reason_code).inc()
         if outcome.state is not state:  # new or changed; written after its tasks (see Batch)
             batch.write(event, issued_table, key, pack(outcome.state), outcome.state)
-        MESSAGES.labels(SERVICE, "accepted").inc()
+        ACCEPTED.inc()
 
     one_at_a_time = asyncio.Lock()
 

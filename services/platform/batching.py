@@ -134,9 +134,10 @@ async def _decide_and_flush(
     rt: Runtime, events: Sequence[Any], handle: Handler, stage: str
 ) -> None:
     batch = Batch()
+    seconds = DECISION_SECONDS.labels(stage)
     for event in events:
         try:
-            with DECISION_SECONDS.labels(stage).time():
+            with seconds.time():
                 await handle(event, batch)
         except Exception as error:
             rt.log.exception("decision_failed", stage=stage, error=type(error).__name__)

@@ -93,12 +93,20 @@ class TrafficSensor(Sensor):
     def __init__(self, service: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.service = service
+        self._in: dict[str, Any] = {}
+        self._out: dict[str, Any] = {}
 
     def on_message_in(self, tp: Any, offset: int, message: Any) -> None:
-        EVENTS_IN.labels(self.service, tp.topic).inc()
+        counter = self._in.get(tp.topic)
+        if counter is None:  # a labelled counter per topic, looked up once
+            counter = self._in[tp.topic] = EVENTS_IN.labels(self.service, tp.topic)
+        counter.inc()
 
     def on_send_completed(self, producer: Any, state: Any, metadata: Any) -> None:
-        EVENTS_OUT.labels(self.service, metadata.topic).inc()
+        counter = self._out.get(metadata.topic)
+        if counter is None:
+            counter = self._out[metadata.topic] = EVENTS_OUT.labels(self.service, metadata.topic)
+        counter.inc()
 
 
 class LagCollector(Collector):

@@ -55,6 +55,11 @@ from services.referral.state import EVENT_TYPES, Notice, RejectedEvent
 SERVICE = "referral"
 BROADCAST = "*"
 READ_PERSON = unpacker(PersonState)
+GATE_SECONDS = DECISION_SECONDS.labels("referral.gate")
+RECEIVED = MESSAGES.labels(SERVICE, "received")
+ACCEPTED = MESSAGES.labels(SERVICE, "accepted")
+DUPLICATE = MESSAGES.labels(SERVICE, "duplicate")
+HELD = MESSAGES.labels(SERVICE, "held")
 
 
 def build_app(settings: Settings, worker_id: str = "0") -> faust.App:
@@ -112,7 +117,7 @@ class ReferralShell:
     async def _gate_agent(self, stream: Any) -> None:
         async for event in stream.events():
             try:
-                with DECISION_SECONDS.labels("referral.gate").time():
+                with GATE_SECONDS.time():
                     await self._gate_one(event.message)
             except Exception as error:
                 self.rt.log.exception("gate_failed", error=type(error).__name__)
@@ -169,7 +174,7 @@ class ReferralShell:
 
     async def _gate_one(self, message: Any) -> None:
         rt = self.rt
-        MESSAGES.labels(SERVICE, "received").inc()
+        RECEIVED.inc()
         try:
             record = rt.catalogue.decode(message.value)
         except DecodeError as error:
@@ -309,9 +314,9 @@ class ReferralShell:
         batch.write(event, self.persons, key, pack(outcome.state), outcome.state)
         self._index_held(event, batch, key, outcome.state)
         if outcome.accepted:
-            MESSAGES.labels(SERVICE, "duplicate" if outcome.duplicate else "accepted").inc()
+            (DUPLICATE if outcome.duplicate else ACCEPTED).inc()
         if outcome.held:
-            MESSAGES.labels(SERVICE, "held").inc(outcome.held)
+            HELD.inc(outcome.held)
 
     def _index_held(self, event: Any, batch: Batch, key: bytes, state: PersonState) -> None:
         until = held_until(state, self.decide_settings)
