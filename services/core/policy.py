@@ -155,8 +155,7 @@ def _reaches(consent: Consent, recipient: str, normalised_purpose: str, today: d
     """`_consent_reaches` for a purpose already normalised; the cheapest tests first."""
     return (
         recipient in consent.recipients
-        and consent.withdrawn_at is None
-        and consent.valid_from <= today <= consent.valid_until
+        and consent.in_force(today)
         and _normalised(consent.purpose) == normalised_purpose
         and _recorder_may_name(consent.given_by_org, recipient)
     )
