@@ -113,3 +113,54 @@ def test_a_quiet_partition_without_lag_is_left_alone() -> None:
     asyncio.run(gapless_commit.notice_stalls(consumer))
     asyncio.run(gapless_commit.reread_dropped(consumer))
     assert consumer.seeks == []
+
+
+class SlowEnds(FakeConsumer):
+    """A consumer whose question for the end offsets waits until `answer` is set."""
+
+    def __init__(self, committed: int, end: int) -> None:
+        super().__init__(committed, end)
+        self.answer = asyncio.Event()
+        self.asked = 0
+
+    async def highwaters(self, *tps: Any) -> dict[Any, int]:
+        self.asked += 1
+        await self.answer.wait()
+        return dict.fromkeys(tps, self.end)
+
+
+def test_the_stall_check_runs_beside_the_caller_without_holding_it() -> None:
+    """While the end offsets are still unanswered, the check has not noted anything yet and
+    the caller (the commit) has gone on; once answered, the stalled partition is noted."""
+
+    async def scenario() -> tuple[int, list[dict[Any, int]], list[dict[Any, int]]]:
+        consumer = SlowEnds(committed=22, end=23)
+        _quiet(consumer, -2 * STALL)
+        gapless_commit.watch_stalls_aside(consumer)
+        await asyncio.sleep(0)  # the check starts and waits for its answer
+        await gapless_commit.reread_dropped(consumer)
+        before = list(consumer.seeks)
+        consumer.answer.set()
+        await consumer.__dict__["_jatkumo_stall_check"]
+        await gapless_commit.reread_dropped(consumer)
+        return consumer.asked, before, consumer.seeks
+
+    asked, before, after = asyncio.run(scenario())
+    assert (asked, before, after) == (1, [], [{STUCK: 22}])
+
+
+def test_one_stall_check_at_a_time() -> None:
+    """A commit while the previous check still waits for its answer starts no second one."""
+
+    async def scenario() -> int:
+        consumer = SlowEnds(committed=22, end=23)
+        _quiet(consumer, -2 * STALL)
+        gapless_commit.watch_stalls_aside(consumer)
+        await asyncio.sleep(0)
+        gapless_commit.watch_stalls_aside(consumer)
+        await asyncio.sleep(0)
+        consumer.answer.set()
+        await consumer.__dict__["_jatkumo_stall_check"]
+        return consumer.asked
+
+    assert asyncio.run(scenario()) == 1
