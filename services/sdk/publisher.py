@@ -16,6 +16,20 @@ class PublishError(RuntimeError):
     """An event was not accepted by the broker, or belongs to another organisation."""
 
 
+def producer_for(bootstrap: str, client_id: str, **security: Any) -> KafkaProducer:
+    """The producer a publisher sends with: all in-sync replicas, idempotent, retried for two
+    minutes, 5 ms linger."""
+    return KafkaProducer(
+        bootstrap_servers=bootstrap,
+        client_id=client_id,
+        acks="all",
+        enable_idempotence=True,
+        delivery_timeout_ms=120_000,
+        linger_ms=5,
+        **security,
+    )
+
+
 class Publisher:
     """Sends events to `inbound.<org>` keyed by `event_id`, with retries and idempotence.
 
@@ -31,8 +45,11 @@ class Publisher:
         *,
         namespace: str = "",
         catalogue: Catalogue | None = None,
+        producer: KafkaProducer | None = None,
         **security: Any,
     ) -> None:
+        """`producer`: one shared with other publishers (made with `producer_for`), which the
+        caller closes; by default the publisher makes and closes its own."""
         self.org = org
         self.bootstrap = bootstrap
         self.namespace = namespace
@@ -41,15 +58,8 @@ class Publisher:
         self.catalogue = catalogue or Catalogue()
         self._failed: list[Exception] = []
         self._receipts: ReceiptReader | None = None
-        self._producer = KafkaProducer(
-            bootstrap_servers=bootstrap,
-            client_id=f"jatkumo-sdk-{org}",
-            acks="all",
-            enable_idempotence=True,
-            delivery_timeout_ms=120_000,
-            linger_ms=5,
-            **security,
-        )
+        self._owns_producer = producer is None
+        self._producer = producer or producer_for(bootstrap, f"jatkumo-sdk-{org}", **security)
 
     def publish(
         self,
@@ -68,8 +78,9 @@ class Publisher:
         if event.source_org != self.org:
             raise PublishError(f"event source_org {event.source_org!r} is not {self.org!r}")
         reader = self._receipt_reader() if wait_for_receipt else None
-        self.publish_raw(self.catalogue.encode(event), key=event.event_id.encode(),
-                         wait=wait or wait_for_receipt)
+        self.publish_raw(
+            self.catalogue.encode(event), key=event.event_id.encode(), wait=wait or wait_for_receipt
+        )
         return None if reader is None else reader.wait_for(event.event_id, receipt_timeout)
 
     def connect(self) -> None:
@@ -84,8 +95,13 @@ class Publisher:
     def _receipt_reader(self) -> ReceiptReader:
         """One reader per publisher, made before its first send (it starts at the end)."""
         if self._receipts is None:
-            self._receipts = ReceiptReader(self.org, self.bootstrap, namespace=self.namespace,
-                                           catalogue=self.catalogue, **self.security)
+            self._receipts = ReceiptReader(
+                self.org,
+                self.bootstrap,
+                namespace=self.namespace,
+                catalogue=self.catalogue,
+                **self.security,
+            )
         return self._receipts
 
     def publish_raw(self, data: bytes, *, key: bytes | None = None, wait: bool = False) -> None:
@@ -115,7 +131,8 @@ class Publisher:
         try:
             self._producer.flush(timeout=130)
         finally:
-            self._producer.close(timeout=10)
+            if self._owns_producer:
+                self._producer.close(timeout=10)
             if self._receipts is not None:
                 self._receipts.close()
         self._raise_failures()

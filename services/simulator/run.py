@@ -35,6 +35,7 @@ same outcome for the same seed.
 
 import heapq
 import itertools
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -58,6 +59,7 @@ from services.platform.codec import Catalogue, DecodeError
 from services.platform.settings import Settings
 from services.platform.topics import TopicNames
 from services.sdk import Publisher
+from services.sdk.publisher import producer_for
 from services.simulator.behaviour import county_behaviours
 from services.simulator.config import SimulationConfig
 from services.simulator.kafka_io import (
@@ -208,6 +210,12 @@ class Simulation:
         """When each alert the operators saw resolve did so."""
         self._escalating: set[str] = set()
         self._unflushed: set[str] = set()
+        self._refs: dict[str, str] = {}
+        """Each identity code's person_ref (a keyed hash), worked out once."""
+        self._flusher: ThreadPoolExecutor | None = None
+        """Flushes the publishers side by side; made once, not for every wave."""
+        self._shared_producer: KafkaProducer | None = None
+        self._producer_made = threading.Lock()
 
     def run(self, on_day: Callable[[DayDone], None] = lambda _: None) -> RunReport:
         began = time.monotonic()
@@ -242,8 +250,12 @@ class Simulation:
                 self._pace(began, day + 1)
             self.report.wait_seconds += pace.finish()
         finally:
+            if self._flusher is not None:
+                self._flusher.shutdown()
             for publisher in self._publishers.values():
                 publisher.close()
+            if self._shared_producer is not None:
+                self._shared_producer.close(timeout=10)
             clock.close(timeout=10)
             tasks.close()
             alerts.close()
@@ -268,7 +280,14 @@ class Simulation:
         """Who the event is about, however its sender names them."""
         if event.person_ref:
             return event.person_ref
-        return person_ref(event.identity_code or "", self.settings.person_ref_key)
+        return self._ref_of(event.identity_code or "")
+
+    def _ref_of(self, code: str) -> str:
+        """The identity code's person_ref, hashed once per code."""
+        ref = self._refs.get(code)
+        if ref is None:
+            ref = self._refs[code] = person_ref(code, self.settings.person_ref_key)
+        return ref
 
     def _read(self, tasks: KafkaConsumer, alerts: KafkaConsumer) -> None:
         self._read_tasks(tasks)
@@ -288,10 +307,22 @@ class Simulation:
             self.settings.bootstrap_servers,
             namespace=self.settings.namespace,
             catalogue=self.catalogue,
+            producer=self._producer(),
             **security(self.settings),
         )
         publisher.connect()
         return publisher
+
+    def _producer(self) -> KafkaProducer:
+        """One producer for every organisation's publisher: they share the simulator's
+        credentials, and sixty producers' network threads would take turns at the GIL with
+        the thread that publishes."""
+        with self._producer_made:
+            if self._shared_producer is None:
+                self._shared_producer = producer_for(
+                    self.settings.bootstrap_servers, "jatkumo-simulator", **security(self.settings)
+                )
+            return self._shared_producer
 
     def _closing_times(self, scheduled: list[Scheduled]) -> dict[str, datetime]:
         """When each closed case closes, by person_ref (answers stop a day before)."""
@@ -335,7 +366,7 @@ class Simulation:
         publisher = self._publishers.get(org)
         if publisher is None:
             publisher = self._publishers[org] = self._kafka_publisher(org)
-        publisher.publish(as_named_by_sender(event, org, self.settings.person_ref_key))
+        publisher.publish(as_named_by_sender(event, org, self._ref_of))
         self._unflushed.add(org)
         self.report.events_by_type[type(event).__name__] += 1
         kind = self.registry.get(org)
@@ -348,9 +379,10 @@ class Simulation:
         if len(publishers) == 1:
             publishers[0].flush()
         elif publishers:
-            with ThreadPoolExecutor(max_workers=min(8, len(publishers))) as pool:
-                for _ in pool.map(lambda publisher: publisher.flush(), publishers):
-                    pass  # a failed flush raises here
+            if self._flusher is None:
+                self._flusher = ThreadPoolExecutor(8, thread_name_prefix="jatkumo-flush")
+            for _ in self._flusher.map(lambda publisher: publisher.flush(), publishers):
+                pass  # a failed flush raises here
         self._unflushed.clear()
 
     def _tick(self, producer: KafkaProducer, partitions: list[int], now: datetime) -> None:

@@ -96,7 +96,7 @@ def test_the_referral_service_accepts_every_event(events: list[Scheduled]) -> No
     states: dict[str, PersonState] = {}
     refused: Counter[str] = Counter()
     for at, org, named in events:
-        event = as_named_by_sender(named, org, SECRET)
+        event = as_named_by_sender(named, org, lambda code: identity.person_ref(code, SECRET))
         verdict = gate(event, org, registry, SECRET)
         if isinstance(verdict, Rejection):
             refused[verdict.reason_code] += 1
