@@ -212,8 +212,6 @@ class Simulation:
         self._unflushed: set[str] = set()
         self._refs: dict[str, str] = {}
         """Each identity code's person_ref (a keyed hash), worked out once."""
-        self._flusher: ThreadPoolExecutor | None = None
-        """Flushes the publishers side by side; made once, not for every wave."""
         self._shared_producer: KafkaProducer | None = None
         self._producer_made = threading.Lock()
 
@@ -250,8 +248,6 @@ class Simulation:
                 self._pace(began, day + 1)
             self.report.wait_seconds += pace.finish()
         finally:
-            if self._flusher is not None:
-                self._flusher.shutdown()
             for publisher in self._publishers.values():
                 publisher.close()
             if self._shared_producer is not None:
@@ -326,9 +322,8 @@ class Simulation:
 
     def _closing_times(self, scheduled: list[Scheduled]) -> dict[str, datetime]:
         """When each closed case closes, by person_ref (answers stop a day before)."""
-        key = self.settings.person_ref_key
         return {
-            person_ref(s.event.identity_code, key): s.occurred_at
+            self._ref_of(s.event.identity_code): s.occurred_at
             for s in scheduled
             if isinstance(s.event, CaseClosed) and s.event.identity_code
         }
@@ -373,16 +368,12 @@ class Simulation:
         self.report.events_by_kind[kind.kind.value if kind else "unknown"] += 1
 
     def _flush(self) -> None:
-        """Until the broker has every event published since the last flush: the publishers
-        side by side, so a wave costs one round trip to the broker, not one per sender."""
-        publishers = [self._publishers[org] for org in sorted(self._unflushed)]
-        if len(publishers) == 1:
-            publishers[0].flush()
-        elif publishers:
-            if self._flusher is None:
-                self._flusher = ThreadPoolExecutor(8, thread_name_prefix="jatkumo-flush")
-            for _ in self._flusher.map(lambda publisher: publisher.flush(), publishers):
-                pass  # a failed flush raises here
+        """Until the broker has every event published since the last flush. The Kafka
+        publishers share one producer, so the first flush sends the whole wave in one round
+        trip and the others find nothing left (each still raises its own failures); the
+        gateway's sink buffers nothing."""
+        for org in sorted(self._unflushed):
+            self._publishers[org].flush()
         self._unflushed.clear()
 
     def _tick(self, producer: KafkaProducer, partitions: list[int], now: datetime) -> None:
