@@ -109,11 +109,10 @@ def watch_stalls_aside(consumer: Any) -> None:
     Its question for the end offsets goes through faust's consumer thread and took up to 1.5 s
     in the demo; faust's fetch loop awaits a commit every `broker_commit_every` messages, so
     awaiting the question there held every partition of the worker for that long."""
-    running: asyncio.Future[None] | None = consumer.__dict__.get("_jatkumo_stall_check")
-    if running is None or running.done():
-        check = asyncio.ensure_future(notice_stalls(consumer))
-        check.add_done_callback(partial(_report_failure, consumer))
-        consumer.__dict__["_jatkumo_stall_check"] = check
+    rereads = _rereads(consumer)
+    if rereads.stall_check is None or rereads.stall_check.done():
+        rereads.stall_check = asyncio.ensure_future(notice_stalls(consumer))
+        rereads.stall_check.add_done_callback(partial(_report_failure, consumer))
 
 
 def _report_failure(consumer: Any, check: "asyncio.Future[None]") -> None:
@@ -205,6 +204,8 @@ class _Rereads:
     """Per partition: the lowest dropped offset and when it was noted."""
     sought: dict[tuple[Any, int], float] = field(default_factory=dict)
     """When each (partition, offset) was last sought back to."""
+    stall_check: "asyncio.Future[None] | None" = None
+    """The `notice_stalls` running beside the commits, if any (`watch_stalls_aside`)."""
 
 
 def _rereads(consumer: Any) -> _Rereads:
