@@ -38,3 +38,41 @@ def read_all(bootstrap: str, topics: list[str], catalogue: Catalogue, **security
         return records
     finally:
         consumer.close()
+
+
+class Tail:
+    """Follows some topics from the beginning, outside any consumer group: each `read` returns
+    every record that has arrived since the last, at least up to the topics' end offsets at the
+    time of the call, so what a caller has seen never depends on how quickly a fetch came
+    back."""
+
+    def __init__(self, bootstrap: str, topics: list[str], client_id: str, **security: Any):
+        self._consumer = KafkaConsumer(
+            bootstrap_servers=bootstrap,
+            group_id=None,
+            enable_auto_commit=False,
+            client_id=client_id,
+            **security,
+        )
+        self._partitions = [
+            TopicPartition(topic, p)
+            for topic in topics
+            for p in sorted(self._consumer.partitions_for_topic(topic) or [])
+        ]
+        self._consumer.assign(self._partitions)
+        self._consumer.seek_to_beginning(*self._partitions)
+
+    def read(self) -> list[bytes]:
+        """The values of the records that arrived since the last read, at least up to the end
+        offsets the topics have now, in each partition's order."""
+        if not self._partitions:
+            return []
+        ends = self._consumer.end_offsets(self._partitions)
+        values: list[bytes] = []
+        while any(self._consumer.position(tp) < ends[tp] for tp in self._partitions):
+            for batch in self._consumer.poll(timeout_ms=1000, max_records=5000).values():
+                values.extend(message.value for message in batch)
+        return values
+
+    def close(self) -> None:
+        self._consumer.close()

@@ -13,8 +13,15 @@ from kafka.structs import TopicPartition
 from services.core.records import DeadLetter
 from services.platform.codec import Catalogue, DecodeError
 from services.platform.kafka_security import client_options
+from services.platform.reading import Tail
 from services.platform.settings import Settings
 from services.platform.topics import TopicNames
+
+STALL = 30.0
+"""Seconds without any progress after which a wait for a stage gives up and the simulation goes
+on: a message that failed writes no state and would be waited for in vain. Far longer than a
+loaded machine keeps a live worker from moving, so that a slow worker is waited for, not
+overtaken (which would change what the simulated people do next)."""
 
 
 class SimulationError(RuntimeError):
@@ -53,31 +60,23 @@ def ticker(settings: Settings) -> tuple[KafkaProducer, list[int]]:
     return producer, partitions
 
 
-def task_reader(settings: Settings, orgs: list[str]) -> KafkaConsumer:
+def task_reader(settings: Settings, orgs: list[str]) -> Tail:
     """Reads the task topics of `orgs` from the beginning, outside any consumer group."""
     names = TopicNames(settings.namespace)
-    return KafkaConsumer(
-        *[names.tasks(org) for org in orgs],
-        bootstrap_servers=settings.bootstrap_servers,
-        group_id=None,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        client_id="jatkumo-simulator-counties",
-        metadata_max_age_ms=5000,
+    return Tail(
+        settings.bootstrap_servers,
+        [names.tasks(org) for org in orgs],
+        "jatkumo-simulator-counties",
         **security(settings),
     )
 
 
-def alert_reader(settings: Settings) -> KafkaConsumer:
+def alert_reader(settings: Settings) -> Tail:
     """Reads the operators' alert topic from the beginning, outside any consumer group."""
-    return KafkaConsumer(
-        TopicNames(settings.namespace).alerts,
-        bootstrap_servers=settings.bootstrap_servers,
-        group_id=None,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        client_id="jatkumo-simulator-operators",
-        metadata_max_age_ms=5000,
+    return Tail(
+        settings.bootstrap_servers,
+        [TopicNames(settings.namespace).alerts],
+        "jatkumo-simulator-operators",
         **security(settings),
     )
 
@@ -203,7 +202,7 @@ class ServiceProgress:
         todo = sum(per_topic[t] for inputs in self._work.values() for t in inputs)
         return todo - done, done
 
-    def wait_until_done(self, timeout: float = 120.0, stall: float = 5.0) -> float:
+    def wait_until_done(self, timeout: float = 120.0, stall: float = STALL) -> float:
         """Until nothing is left (or nothing moved for `stall` seconds: a message that failed
         writes no state and would be waited for in vain); the seconds it took."""
 
@@ -255,7 +254,7 @@ class StageProgress:
         return {p: n - self._base_todo.get(p, 0) - self.silent.get(p, 0) for p, n in todo.items()}
 
     def wait_past(
-        self, snapshot: dict[int, int], timeout: float = 120.0, stall: float = 5.0
+        self, snapshot: dict[int, int], timeout: float = 120.0, stall: float = STALL
     ) -> float:
         """Until every partition has done what its snapshot holds (or nothing moved for
         `stall` seconds: a message that failed writes no state); the seconds it took."""
@@ -290,6 +289,61 @@ def followup_progress(settings: Settings) -> StageProgress:
         names.changelog("followup", "followup-state"),
         (names.case_facts, names.followup_ticks),
         "jatkumo-simulator-followup",
+    )
+
+
+class CommittedProgress:
+    """How far a consumer group has committed on one input topic, against snapshots of the
+    topic's end offsets.
+
+    A stage that does not write its state for every message it takes in (handover writes its
+    table only when the tasks it issued change) cannot be counted by its changelog; its group's
+    committed offsets are the evidence instead, exact but late: a worker commits a message only
+    once the outputs of its batch are delivered (`faust_patches.batch_acks`), up to the commit
+    interval after. A snapshot is therefore waited for a simulated day or more after it was
+    taken, when the commit has nearly always caught up.
+    """
+
+    def __init__(self, settings: Settings, group: str, topic: str, client_id: str) -> None:
+        self._group = group
+        self._admin, self._partitions = _partitions_of(settings, [topic], client_id)
+        self._base = self._ends()
+
+    def _ends(self) -> dict[TopicPartition, int]:
+        ends = self._admin.list_partition_offsets(
+            dict.fromkeys(self._partitions, OffsetSpec.LATEST)
+        )
+        return {tp: ends[tp].offset for tp in self._partitions}
+
+    def snapshot(self) -> dict[TopicPartition, int]:
+        """The end offsets now of the partitions that grew since the watch began."""
+        return {tp: end for tp, end in self._ends().items() if end > self._base[tp]}
+
+    def wait_past(
+        self, snapshot: dict[TopicPartition, int], timeout: float = 120.0, stall: float = STALL
+    ) -> float:
+        """Until the group has committed every partition up to its snapshot (or the commits
+        have not moved for `stall` seconds: the workers are not running); the seconds it took."""
+        if not snapshot:
+            return 0.0
+
+        def check() -> tuple[bool, object]:
+            fetched = self._admin.list_group_offsets({self._group: list(snapshot)})
+            offsets = fetched.get(self._group, {})
+            committed = {tp: offsets[tp].offset if tp in offsets else -1 for tp in snapshot}
+            return all(committed[tp] >= end for tp, end in snapshot.items()), committed
+
+        return _wait_while_moving(check, timeout, stall, interval=0.02)
+
+    def close(self) -> None:
+        self._admin.close()
+
+
+def handover_progress(settings: Settings) -> CommittedProgress:
+    """The handover service: case facts in, tasks out, its table written only on a change."""
+    names = TopicNames(settings.namespace)
+    return CommittedProgress(
+        settings, names.app_id("handover"), names.case_facts, "jatkumo-simulator-handover"
     )
 
 

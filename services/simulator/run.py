@@ -14,11 +14,14 @@ and effect:
   consent given that morning;
 - the answers. A county answers a task it has received, so the task must exist before the day
   of the answer is published. Answers and escalations are sent at their planned time, but no
-  earlier than the end of the day after the one their task or alert was created on
-  (`not_before`: the simulated systems report what they received with a night's delay), and an
-  operator drops an escalation only for an alert that resolved two days before it or earlier
-  (`withdrawn`), so the simulator may publish one day ahead of the services without missing an
-  answer or a resolution.
+  earlier than the end of the second day after the one their task or alert was created on
+  (`not_before`: the simulated systems report what they received with two nights' delay), and
+  an operator drops an escalation only for an alert that resolved two days before it or earlier
+  (`withdrawn`). Before a day is published, the counties and operators have read every task
+  and alert the services made for the days that can have answers in it: the registry and
+  followup have taken those days in (their changelogs count it exactly) and the handover
+  service has committed their case facts (`HANDOVER_LAG_DAYS`). Which answers go out, and
+  when, therefore never depends on how quickly the services ran.
 
 Time passing where nothing happens is a broadcast `Tick` (person_ref "*") at midnight to every
 partition of `followup.ticks` and `referral.ticks`, sent once the case registry and the
@@ -37,7 +40,7 @@ import heapq
 import itertools
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -45,7 +48,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Protocol, TypeVar
 
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaProducer, TopicPartition
 from pydantic import BaseModel
 
 from services.core.calendar import local_date, start_of_local_day
@@ -56,6 +59,7 @@ from services.core.organisations import OrgKind, Registry, default_registry
 from services.core.records import Alert, AlertState
 from services.core.tasks import Task
 from services.platform.codec import Catalogue, DecodeError
+from services.platform.reading import Tail
 from services.platform.settings import Settings
 from services.platform.topics import TopicNames
 from services.sdk import Publisher
@@ -68,6 +72,7 @@ from services.simulator.kafka_io import (
     SimulationError,
     alert_reader,
     followup_progress,
+    handover_progress,
     registry_progress,
     security,
     task_reader,
@@ -97,10 +102,20 @@ DEFAULT_SPEED = 0.0
 """Simulated days per wall-clock second at most; 0: as fast as the services take them in."""
 
 
+ANSWER_NIGHTS = 2
+"""Nights between the day a task or alert is made and the first day it can be answered on."""
+HANDOVER_LAG_DAYS = ANSWER_NIGHTS
+"""Simulated days the handover service's commits may trail the day being published: the
+snapshot of the case facts taken after day N's services were waited for (pipelined, the registry
+has by then decided day N-1) is waited for before day N + this many is published, whose
+answers are to tasks from day N-1 or earlier. A whole day of slack lets the commits (once a
+second) catch up unwaited."""
+
+
 def not_before(created_at: datetime) -> datetime:
     """The earliest instant an answer to a task (or an escalation of an alert) created at
-    `created_at` is sent: midnight ending the day after the one it was created on."""
-    return start_of_local_day(local_date(created_at) + timedelta(days=2))
+    `created_at` is sent: midnight ending the second day after the one it was created on."""
+    return start_of_local_day(local_date(created_at) + timedelta(days=ANSWER_NIGHTS + 1))
 
 
 def withdrawn(escalated_at: datetime, resolved_at: datetime | None) -> bool:
@@ -227,6 +242,8 @@ class Simulation:
         tasks = task_reader(self.settings, [c for c in counties if c not in self._task_sources])
         alerts = alert_reader(self.settings)
         gate = GateWatch(self.settings)
+        handover = handover_progress(self.settings)
+        facts_by_day: deque[dict[TopicPartition, int]] = deque()
         upcoming: Scheduled | None = next(events, None)
         tick = partial(self._tick, clock, partitions)
         pace: _Lockstep | _Pipeline = (
@@ -238,10 +255,13 @@ class Simulation:
             for day in range(self.config.days):
                 today = first + timedelta(days=day)
                 day_end = start_of_local_day(self.config.start + timedelta(days=day + 1))
+                if len(facts_by_day) == HANDOVER_LAG_DAYS:
+                    self.report.wait_seconds += handover.wait_past(facts_by_day.popleft())
                 self._read(tasks, alerts)
                 due, upcoming = self._due_until(day_end, upcoming, events)
                 self.report.wait_seconds += self._publish_in_waves(due, gate)
                 self.report.wait_seconds += pace.day_taken_in(day_end)
+                facts_by_day.append(handover.snapshot())
                 self._read(tasks, alerts)
                 self.report.wall_seconds = time.monotonic() - began
                 on_day(DayDone(day + 1, today, self.report))
@@ -256,6 +276,7 @@ class Simulation:
             tasks.close()
             alerts.close()
             gate.close()
+            handover.close()
             pace.close()
         self.report.wall_seconds = time.monotonic() - began
         return self.report
@@ -285,7 +306,7 @@ class Simulation:
             ref = self._refs[code] = person_ref(code, self.settings.person_ref_key)
         return ref
 
-    def _read(self, tasks: KafkaConsumer, alerts: KafkaConsumer) -> None:
+    def _read(self, tasks: Tail, alerts: Tail) -> None:
         self._read_tasks(tasks)
         self._read_alerts(alerts)
 
@@ -386,19 +407,19 @@ class Simulation:
         producer.flush(timeout=30)  # on the topics before anything counts them as sent
         self.report.ticks += 1
 
-    def _read_tasks(self, consumer: KafkaConsumer) -> None:
+    def _read_tasks(self, reader: Tail) -> None:
         """Plan the counties' answers to the tasks that arrived; none before `not_before`, none
         for a case about to close."""
-        for task in self._decoded(consumer, Task):
+        for task in self._decoded(reader, Task):
             self._plan_answers(task)
         for source in self._task_sources.values():
             for task in source.fetch_tasks():
                 self._plan_answers(task)
 
-    def _read_alerts(self, consumer: KafkaConsumer) -> None:
+    def _read_alerts(self, reader: Tail) -> None:
         """Plan the operators' escalations of the alerts that opened; note those resolved, so
         that an escalation planned for an alert resolved in the meantime is not sent."""
-        for alert in self._decoded(consumer, Alert):
+        for alert in self._decoded(reader, Alert):
             if alert.state == AlertState.RESOLVED:
                 self._resolved_alerts[alert.alert_id] = alert.resolved_at or alert.opened_at
             elif alert.alert_id in self._escalating:
@@ -409,14 +430,14 @@ class Simulation:
                 event = planned.model_copy(update={"occurred_at": at})
                 heapq.heappush(self._pending, (at, next(self._order), event))
 
-    def _decoded(self, consumer: KafkaConsumer, model: type[M]) -> Iterator[M]:
-        """The records of one poll (without waiting) as `model`; what does not decode, skipped."""
-        for records in consumer.poll(timeout_ms=0, max_records=5000).values():
-            for record in records:
-                try:
-                    yield self.catalogue.decode_as(record.value, model)
-                except DecodeError:
-                    continue
+    def _decoded(self, reader: Tail, model: type[M]) -> Iterator[M]:
+        """Every record that arrived since the last read, as `model`; what does not decode,
+        skipped."""
+        for value in reader.read():
+            try:
+                yield self.catalogue.decode_as(value, model)
+            except DecodeError:
+                continue
 
     def _plan_answers(self, task: Task) -> None:
         self.report.tasks_seen += 1

@@ -39,15 +39,15 @@ def test_a_day_of_different_people_is_one_wave() -> None:
     assert len(waves(day, _person)) == 1
 
 
-def test_an_answer_waits_for_the_end_of_the_day_after_the_task() -> None:
-    """A task created on Monday 2 March is answered no earlier than midnight ending Tuesday."""
+def test_an_answer_waits_two_nights_after_the_task() -> None:
+    """A task created on Monday 2 March is answered no earlier than midnight ending Wednesday."""
     monday_morning = datetime(2026, 3, 2, 7, tzinfo=UTC)
-    assert not_before(monday_morning) == start_of_local_day(date(2026, 3, 4))
+    assert not_before(monday_morning) == start_of_local_day(date(2026, 3, 5))
 
 
 def test_a_task_created_at_midnight_belongs_to_the_day_it_starts() -> None:
-    """A task created at the first instant of Tuesday waits for the end of Wednesday."""
-    assert not_before(start_of_local_day(date(2026, 3, 3))) == start_of_local_day(date(2026, 3, 5))
+    """A task created at the first instant of Tuesday waits for the end of Thursday."""
+    assert not_before(start_of_local_day(date(2026, 3, 3))) == start_of_local_day(date(2026, 3, 6))
 
 
 def test_an_escalation_stands_for_an_alert_resolved_the_day_before() -> None:
