@@ -34,8 +34,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # The test files are spread over two xdist workers (each starts its own broker), a file's tests
-# staying together on one worker, the long runs all on one (tests/support/xdist_schedule.py): most of the
-# suite waits on brokers and worker processes. `make test PYTEST_WORKERS=` runs in one process.
+# staying together on one worker: most of the suite waits on brokers and worker processes.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy

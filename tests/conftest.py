@@ -8,13 +8,11 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from services.platform import broker
 from tests.support.log_privacy import PrivacyPlugin
-from tests.support.xdist_schedule import SLOW_FILES, SlowRunsTogether, file_of
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -23,16 +21,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The long runs first: with `make test`'s xdist workers, the worker that takes them
-    starts at once (tests/support/xdist_schedule.py)."""
-    items.sort(key=lambda item: file_of(item.nodeid) not in SLOW_FILES)
-
-
-def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """`--dist loadfile` with the slow files as one unit of work; other modes as they are."""
-    if config.getvalue("dist") != "loadfile":
-        return None
-    return SlowRunsTogether(config, log)
+    """The long runs (marked `slow`) first, in their order: when `make test` spreads the test
+    files over xdist workers, a worker that takes a five-minute fault run then starts it while
+    the other works through the short files, instead of after them."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 def _docker_answers() -> bool:
