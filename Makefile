@@ -3,7 +3,6 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha1sum | cut -c1-12)
 PIP := $(BIN)/python -m pip --disable-pip-version-check
-PYTEST_WORKERS := -n 2 --dist loadfile --no-loadscope-reorder
 # The Kafka version of the local broker (`infra/kafka/pom.xml` takes it as a property).
 KAFKA_VERSION ?=
 export KAFKA_VERSION
@@ -33,13 +32,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# The test files are spread over two xdist workers (each starts its own broker), a file's tests
-# staying together on one worker: most of the suite waits on brokers and worker processes.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/jatkumo schemas check
-	$(BIN)/pytest $(PYTEST_WORKERS) --durations=20
+	$(BIN)/pytest
 
 unit: $(STAMP)
 	$(BIN)/pytest tests/unit tests/contract

@@ -20,13 +20,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(PrivacyPlugin(), "jatkumo-privacy-watch")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The long runs (marked `slow`) first, in their order: when `make test` spreads the test
-    files over xdist workers, a worker that takes a five-minute fault run then starts it while
-    the other works through the short files, instead of after them."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
-
-
 def _docker_answers() -> bool:
     if shutil.which("docker") is None:
         return False

@@ -90,10 +90,7 @@ class PrivacyWatch:
 
 
 class PrivacyPlugin:
-    """Registered by tests/conftest.py for every session.
-
-    With pytest-xdist the controller does the watching: it receives every test's report, and
-    the temporary directories of the xdist workers lie under its own."""
+    """Registered by tests/conftest.py for every session."""
 
     def __init__(self) -> None:
         self.watch = PrivacyWatch()
@@ -107,10 +104,6 @@ class PrivacyPlugin:
         self.watch.check_report(report)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if _is_xdist_worker(session.config):
-            return  # the controller scans every worker's reports and files
-        if not self.watch.roots:  # the xdist controller runs no test and no fixture
-            self.watch.roots.append(_session_temporary_root(session.config))
         self.watch.check_files(self.watch.log_files())
         if not self.watch.findings:
             return
@@ -120,13 +113,3 @@ class PrivacyPlugin:
             for line in self.watch.summary():
                 reporter.write_line(line, red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
-def _is_xdist_worker(config: pytest.Config) -> bool:
-    return hasattr(config, "workerinput")
-
-
-def _session_temporary_root(config: pytest.Config) -> Path:
-    """The session's base temporary directory (the xdist workers' lie under it)."""
-    factory: pytest.TempPathFactory = config._tmp_path_factory  # type: ignore[attr-defined]
-    return factory.getbasetemp()
