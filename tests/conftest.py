@@ -12,12 +12,17 @@ from pathlib import Path
 import pytest
 
 from services.platform import broker
+from tests.support.kafka_io import drop_topics
 from tests.support.log_privacy import PrivacyPlugin
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Fail the session when an identity code or a fixture name reaches a log."""
     config.pluginmanager.register(PrivacyPlugin(), "jatkumo-privacy-watch")
+
+
+SESSION_BROKER: list[str] = []
+"""The bootstrap address of the broker this session started, if it did."""
 
 
 def _docker_answers() -> bool:
@@ -50,7 +55,20 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         state_dir=state, port=broker.free_port(), controller_port=broker.free_port()
     )
     broker.start(config, timeout=90)
+    SESSION_BROKER.append(config.bootstrap)
     try:
         yield config.bootstrap
     finally:
+        SESSION_BROKER.clear()
         broker.stop(config)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _topics_dropped_after_each_module() -> Iterator[None]:
+    """After a module, its topics leave the broker this session started (never a broker it was
+    given, which others may share). Each module applies the whole topic catalogue in a
+    namespace of its own, some 2,000 partitions for a pipeline; kept, they would pile up to
+    tens of thousands on one broker, which then spends ever more time on them."""
+    yield
+    if SESSION_BROKER:
+        drop_topics(SESSION_BROKER[0])

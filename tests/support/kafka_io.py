@@ -4,8 +4,9 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from kafka import KafkaConsumer, TopicPartition
+from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
+from kafka.errors import UnknownTopicOrPartitionError
 from pydantic import BaseModel
 
 from services.platform.codec import Catalogue
@@ -94,3 +95,19 @@ def read_to_end(
                 yield from batch
     finally:
         consumer.close()
+
+
+def drop_topics(bootstrap: str, batch: int = 200) -> int:
+    """Delete every topic of the broker but its own (`__consumer_offsets` and the like); how
+    many. A topic already gone is no error."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="jatkumo-test-cleanup")
+    try:
+        names = sorted(t for t in admin.list_topics() if not t.startswith("__"))
+        for start in range(0, len(names), batch):
+            try:
+                admin.delete_topics(names[start : start + batch], timeout_ms=60_000)
+            except UnknownTopicOrPartitionError:
+                continue
+        return len(names)
+    finally:
+        admin.close()
