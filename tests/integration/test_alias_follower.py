@@ -5,16 +5,15 @@ not wait for the follower's own long-polling fetch, or every new person costs th
 """
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from kafka.admin import KafkaAdminClient, NewTopic
 
 from services.platform.alias_follower import AliasFollower
 from services.platform.settings import Settings
+from tests.support.kafka_io import new_topic
 
 pytestmark = pytest.mark.integration
 
@@ -26,13 +25,7 @@ WITHIN = 20.0
 
 
 def _topic(bootstrap: str) -> str:
-    name = f"follower-{uuid.uuid4().hex[:8]}"
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-    try:
-        admin.create_topics([NewTopic(name, PARTITIONS, 1)])
-    finally:
-        admin.close()
-    return name
+    return new_topic(bootstrap, "follower", PARTITIONS)
 
 
 async def _publish(bootstrap: str, topic: str, entries: dict[str, str]) -> None:

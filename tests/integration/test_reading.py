@@ -5,14 +5,13 @@ that returned only what a fetch had happened to bring back would make the answer
 how quickly the broker replied.
 """
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from kafka import KafkaProducer
-from kafka.admin import KafkaAdminClient, NewTopic
 
 from services.platform.reading import Tail
+from tests.support.kafka_io import new_topic
 
 pytestmark = pytest.mark.integration
 
@@ -21,13 +20,7 @@ PARTITIONS = 3
 
 @pytest.fixture
 def topic(kafka_bootstrap: str) -> str:
-    name = f"tail-{uuid.uuid4().hex[:8]}"
-    admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap)
-    try:
-        admin.create_topics([NewTopic(name, PARTITIONS, 1)])
-    finally:
-        admin.close()
-    return name
+    return new_topic(kafka_bootstrap, "tail", PARTITIONS)
 
 
 @pytest.fixture

@@ -1,10 +1,12 @@
 """Reading topics in tests: bounded polls for a condition, never a fixed sleep."""
 
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
+from kafka.admin import NewTopic
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import UnknownTopicOrPartitionError
 from pydantic import BaseModel
@@ -111,3 +113,14 @@ def drop_topics(bootstrap: str, batch: int = 200) -> int:
         return len(names)
     finally:
         admin.close()
+
+
+def new_topic(bootstrap: str, prefix: str, partitions: int) -> str:
+    """Create a topic of a fresh name starting with `prefix`; its name."""
+    name = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        admin.create_topics([NewTopic(name, partitions, 1)])
+    finally:
+        admin.close()
+    return name
