@@ -99,9 +99,9 @@ def read_to_end(
         consumer.close()
 
 
-def drop_topics(bootstrap: str, batch: int = 200) -> int:
-    """Delete every topic of the broker but its own (`__consumer_offsets` and the like); how
-    many. A topic already gone is no error."""
+def drop_topics(bootstrap: str, batch: int = 200) -> None:
+    """Delete every topic of the broker but its own (`__consumer_offsets` and the like). A
+    topic already gone is no error."""
     admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="jatkumo-test-cleanup")
     try:
         names = sorted(t for t in admin.list_topics() if not t.startswith("__"))
@@ -110,7 +110,6 @@ def drop_topics(bootstrap: str, batch: int = 200) -> int:
                 admin.delete_topics(names[start : start + batch], timeout_ms=60_000)
             except UnknownTopicOrPartitionError:
                 continue
-        return len(names)
     finally:
         admin.close()
 
