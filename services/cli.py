@@ -1,50 +1,78 @@
-"""The `jatkumo` command: broker, topics, schemas, workers, simulator and subscriber tools."""
+"""The `jatkumo` command: broker, topics, schemas, workers, simulator and subscriber tools.
+
+Each command's module is imported only when that command runs: a worker process (started
+many times over in a deployment's life) does not pay for the simulator's, the gateway's or the
+broker tools' imports. `app` (the whole command, for `--help` and for tests) imports them all.
+"""
+
+import importlib
+import sys
+from typing import Any, NamedTuple
 
 import typer
 
-from services.commands import (
-    broker_cmd,
-    demo_cmd,
-    disclosures_cmd,
-    dlq_cmd,
-    erase_cmd,
-    gateway_cmd,
-    keys_cmd,
-    messages_cmd,
-    operator_cmd,
-    receipts_cmd,
-    schemas_cmd,
-    simulate_cmd,
-    tasks_cmd,
-    topics_cmd,
-    worker_cmd,
-)
 from services.platform.logging import configure
 
-app = typer.Typer(
-    help="Jatkumo: an unbroken service path from prison to the community.", no_args_is_help=True
-)
-app.add_typer(broker_cmd.app, name="broker")
-app.add_typer(topics_cmd.app, name="topics")
-app.add_typer(schemas_cmd.app, name="schemas")
-app.command("worker")(worker_cmd.worker)
-app.add_typer(operator_cmd.app, name="operator")
-app.command("paths")(operator_cmd.paths)
-app.command("simulate")(simulate_cmd.simulate)
-app.add_typer(tasks_cmd.app, name="tasks")
-app.add_typer(receipts_cmd.app, name="receipts")
-app.add_typer(dlq_cmd.app, name="dlq")
-app.add_typer(keys_cmd.app, name="keys")
-app.command("demo")(demo_cmd.demo)
-app.command("disclosures")(disclosures_cmd.disclosures)
-app.command("erase")(erase_cmd.erase)
-app.add_typer(messages_cmd.app, name="messages")
-app.add_typer(gateway_cmd.app, name="gateway")
+HELP = "Jatkumo: an unbroken service path from prison to the community."
+
+
+class Command(NamedTuple):
+    module: str
+    attribute: str
+    group: bool
+    """A group of subcommands (a Typer app) rather than one command."""
+
+
+COMMANDS: dict[str, Command] = {
+    "broker": Command("services.commands.broker_cmd", "app", group=True),
+    "topics": Command("services.commands.topics_cmd", "app", group=True),
+    "schemas": Command("services.commands.schemas_cmd", "app", group=True),
+    "worker": Command("services.commands.worker_cmd", "worker", group=False),
+    "operator": Command("services.commands.operator_cmd", "app", group=True),
+    "paths": Command("services.commands.operator_cmd", "paths", group=False),
+    "simulate": Command("services.commands.simulate_cmd", "simulate", group=False),
+    "tasks": Command("services.commands.tasks_cmd", "app", group=True),
+    "receipts": Command("services.commands.receipts_cmd", "app", group=True),
+    "dlq": Command("services.commands.dlq_cmd", "app", group=True),
+    "keys": Command("services.commands.keys_cmd", "app", group=True),
+    "demo": Command("services.commands.demo_cmd", "demo", group=False),
+    "disclosures": Command("services.commands.disclosures_cmd", "disclosures", group=False),
+    "erase": Command("services.commands.erase_cmd", "erase", group=False),
+    "messages": Command("services.commands.messages_cmd", "app", group=True),
+    "gateway": Command("services.commands.gateway_cmd", "app", group=True),
+}
+
+
+def build(only: str | None = None) -> typer.Typer:
+    """The command with every subcommand, or with `only` that one (the others not imported)."""
+    app = typer.Typer(help=HELP, no_args_is_help=True)
+
+    @app.callback()
+    def root() -> None:
+        """Jatkumo: an unbroken service path from prison to the community."""
+
+    for name, command in COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        target = getattr(importlib.import_module(command.module), command.attribute)
+        if command.group:
+            app.add_typer(target, name=name)
+        else:
+            app.command(name)(target)
+    return app
+
+
+def __getattr__(name: str) -> Any:
+    """`services.cli.app`: the whole command, every subcommand imported."""
+    if name == "app":
+        return build()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     configure()
-    app()
+    requested = sys.argv[1] if len(sys.argv) > 1 else None
+    build(requested if requested in COMMANDS else None)()
 
 
 if __name__ == "__main__":
