@@ -104,7 +104,7 @@ def test_a_broker_and_a_worker_killed_lose_nothing(
         for service in SERVICES:
             pipeline.start_worker(service)
         pipeline.wait_ready(timeout=120)
-        _replay(pipeline, ledger, replay, actions)
+        figures["wave_seconds"] = _replay(pipeline, ledger, replay, actions)
         assert set(figures) >= {"broker_killed", "worker_killed", "broker_back_after_s"}
         _assert_nothing_lost(pipeline, ledger, expected)
         _until(lambda: not under_replicated(cluster.bootstrap, pipeline.topics(), NODES),

@@ -62,12 +62,15 @@ def _pipeline(config: BrokerConfig, work: Path) -> Pipeline:
 
 def _replay(
     pipeline: Pipeline, ledger: Ledger, replay: Replay, actions: dict[tuple[int, float], Action]
-) -> None:
+) -> list[float]:
     """Publish wave after wave; run each action once the wave's progress reaches its fraction,
-    and let the next wave go only when every event of this one has its facts."""
+    and let the next wave go only when every event of this one has its facts. Returns each
+    wave's seconds, publish to its last fact (for the report)."""
     feed = Feed(pipeline.bootstrap, pipeline.namespace)
+    seconds: list[float] = []
     try:
         for k, wave in enumerate(replay.waves()):
+            began = time.monotonic()
             feed.publish(wave)
             ids = {event.event_id for event in wave}
             for (at_wave, fraction), action in sorted(actions.items()):
@@ -79,8 +82,10 @@ def _replay(
             _wait(
                 pipeline, ledger, _progress(ids, len(ids)), f"the facts of every event of wave {k}"
             )
+            seconds.append(round(time.monotonic() - began, 1))
     finally:
         feed.close()
+    return seconds
 
 
 def _wait(
@@ -186,7 +191,7 @@ def test_kills_and_a_broker_restart_lose_nothing(
             for worker_id in ("0", "1"):
                 pipeline.start_worker(service, worker_id)
         pipeline.wait_ready(timeout=120)
-        _replay(pipeline, ledger, replay, actions)
+        waves = _replay(pipeline, ledger, replay, actions)
         _assert_nothing_lost(pipeline, ledger, expected)
         _report(
             "faults",
@@ -196,6 +201,7 @@ def test_kills_and_a_broker_restart_lose_nothing(
             victims=",".join(kills),
             broker_restarts=1,
             seconds=round(time.monotonic() - began),
+            wave_seconds=waves,
         )
     finally:
         ledger.close()
@@ -225,11 +231,14 @@ def test_workers_joining_and_leaving_lose_nothing(
         for service in SERVICES:
             pipeline.start_worker(service, "0")
         pipeline.wait_ready(timeout=120)
-        _replay(pipeline, ledger, replay, {(2, 0.3): add_workers, (6, 0.3): remove_workers})
+        waves = _replay(
+            pipeline, ledger, replay, {(2, 0.3): add_workers, (6, 0.3): remove_workers}
+        )
         _assert_nothing_lost(pipeline, ledger, expected)
         assert sorted(pipeline.processes) == [f"{s}-1" for s in sorted(SERVICES)]
         _report(
-            "rebalance", replay, ledger, joined=3, left=3, seconds=round(time.monotonic() - began)
+            "rebalance", replay, ledger, joined=3, left=3,
+            seconds=round(time.monotonic() - began), wave_seconds=waves,
         )
     finally:
         ledger.close()
