@@ -244,6 +244,13 @@ def ensure_pki(config: BrokerConfig) -> Stores:
     return stores
 
 
+METADATA_IDLE_MS = 10_000
+"""How often an idle controller writes a no-op record to the metadata log (Kafka's default:
+every 500 ms). Each is appended and flushed by every node's Raft thread; on an idle local node
+that thread used 1.55 s of CPU in 20 s with the default and 0.35 s with 10 s. Nodes are still
+fenced by their heartbeats; the no-ops only let a node see that its metadata is current."""
+
+
 def node_properties(config: BrokerConfig, node: Node, stores: Stores | None = None) -> str:
     """The `server.properties` of one node."""
     voters = ",".join(f"{n.node_id}@127.0.0.1:{n.controller_port}" for n in config.node_list)
@@ -266,6 +273,7 @@ def node_properties(config: BrokerConfig, node: Node, stores: Stores | None = No
         "auto.create.topics.enable=true",
         "log.retention.check.interval.ms=60000",
         "log.segment.bytes=67108864",
+        f"metadata.max.idle.interval.ms={METADATA_IDLE_MS}",
     ]
     if config.secure:
         lines += _secure_lines(config, node, stores or ensure_pki(config))
