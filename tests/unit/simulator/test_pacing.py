@@ -1,9 +1,14 @@
-"""How the simulator orders a day: waves per person, and when answers may go out."""
+"""How the simulator orders a day: waves per person, when answers may go out, and how often its
+waits ask the broker."""
 
+import itertools
 from datetime import UTC, date, datetime, timedelta
+
+import pytest
 
 from services.core.calendar import start_of_local_day
 from services.core.events import InboundEvent, ReferralAcknowledged
+from services.simulator.kafka_io import LONGEST_PAUSE, backoff
 from services.simulator.run import not_before, waves, withdrawn
 
 
@@ -68,3 +73,11 @@ def test_an_escalation_is_dropped_for_an_alert_resolved_before_the_review() -> N
 def test_an_open_alert_is_escalated() -> None:
     """With no resolution seen, the planned escalation is sent."""
     assert not withdrawn(datetime(2026, 3, 4, 9, tzinfo=UTC), None)
+
+
+def test_waits_ask_often_at_first_then_at_most_every_50_ms() -> None:
+    """The pauses between a wait's questions to the broker grow by half from 5 ms to 50 ms."""
+    pauses = list(itertools.islice(backoff(0.005), 8))
+    assert pauses[:3] == pytest.approx([0.005, 0.0075, 0.01125])
+    assert all(later >= earlier for earlier, later in itertools.pairwise(pauses))
+    assert pauses[-1] == LONGEST_PAUSE == 0.05
