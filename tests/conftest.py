@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from services.platform import broker
+from tests.support.clock import close_producers
 from tests.support.kafka_io import drop_topics
 from tests.support.log_privacy import PrivacyPlugin
 
@@ -65,10 +66,12 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module", autouse=True)
 def _topics_dropped_after_each_module() -> Iterator[None]:
-    """After a module, its topics leave the broker this session started (never a broker it was
-    given, which others may share). Each module applies the whole topic catalogue in a
-    namespace of its own, some 2,000 partitions for a pipeline; kept, they would pile up to
-    tens of thousands on one broker, which then spends ever more time on them."""
+    """After a module, the tick producers it used are closed, and its topics leave the broker
+    this session started (never a broker it was given, which others may share). Each module
+    applies the whole topic catalogue in a namespace of its own; kept, the topics would pile up
+    to tens of thousands of partitions on one broker, which then spends ever more time on
+    them."""
     yield
+    close_producers()
     if SESSION_BROKER:
         drop_topics(SESSION_BROKER[0])

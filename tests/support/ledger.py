@@ -111,6 +111,7 @@ class TableReader:
 
     def __init__(self, bootstrap: str, changelog: str) -> None:
         self.values: dict[bytes, bytes] = {}
+        self._unpacked: dict[bytes, tuple[bytes, Any]] = {}
         self._consumer = KafkaConsumer(
             changelog,
             bootstrap_servers=bootstrap,
@@ -129,8 +130,23 @@ class TableReader:
                     self.values[message.key] = message.value
         return self
 
+    def unpacked(self, key: bytes, unpack: Callable[[bytes], Any]) -> Any:
+        """The key's latest value unpacked, or None; unpacked again only once it changed (a
+        wait asks about every person on every poll)."""
+        raw = self.values.get(key)
+        if raw is None:
+            return None
+        cached = self._unpacked.get(key)
+        if cached is None or cached[0] is not raw:
+            cached = (raw, unpack(raw))
+            self._unpacked[key] = cached
+        return cached[1]
+
     def close(self) -> None:
         self._consumer.close()
+
+
+READ_FOLLOWUP_STATE = unpacker(FollowupState)
 
 
 def followup_gaps(states: TableReader, ledger: Ledger, expected: Expected) -> list[str]:
@@ -142,12 +158,11 @@ def followup_gaps(states: TableReader, ledger: Ledger, expected: Expected) -> li
     An empty list means nothing followup decided was lost."""
     gaps: list[str] = []
     for person_ref, last_fact in expected.last_fact_id.items():
-        raw = states.values.get(person_ref.encode())
-        if raw is None:
+        state: FollowupState | None = states.unpacked(person_ref.encode(), READ_FOLLOWUP_STATE)
+        if state is None:
             if not _retention_over(expected.final_case.get(person_ref), expected.latest_at):
                 gaps.append(f"{person_ref}: no followup state")
             continue
-        state = unpacker(FollowupState)(raw)
         if last_fact not in state.seen_fact_ids:
             gaps.append(f"{person_ref}: the last fact is not folded in")
         for alert in state.alerts.values():
