@@ -49,7 +49,9 @@ def build(only: str | None = None) -> typer.Typer:
 
     @app.callback()
     def root() -> None:
-        """Jatkumo: an unbroken service path from prison to the community."""
+        # With a callback, a Typer app of one command stays a group: `jatkumo worker ...` keeps
+        # its command name. The help text is the app's (HELP).
+        pass
 
     for name, command in COMMANDS.items():
         if only is not None and name != only:

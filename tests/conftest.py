@@ -65,7 +65,7 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _topics_dropped_after_each_module() -> Iterator[None]:
+def _each_module_cleans_up() -> Iterator[None]:
     """After a module, the tick producers it used are closed, and its topics leave the broker
     this session started (never a broker it was given, which others may share). Each module
     applies the whole topic catalogue in a namespace of its own; kept, the topics would pile up

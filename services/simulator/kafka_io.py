@@ -211,7 +211,7 @@ class ServiceProgress:
             backlog, done = self._raw()
             return backlog - self.broadcasts <= self._baseline[0], done
 
-        return _wait_while_moving(check, timeout, stall, interval=0.01)
+        return _wait_while_moving(check, timeout, stall, first_pause=0.01)
 
     def close(self) -> None:
         self._admin.close()
@@ -265,7 +265,7 @@ class StageProgress:
             done = {p: n - self._base_done.get(p, 0) for p, n in counts.items()}
             return all(done.get(p, 0) >= n for p, n in snapshot.items()), done
 
-        return _wait_while_moving(check, timeout, stall, interval=0.005)
+        return _wait_while_moving(check, timeout, stall, first_pause=0.005)
 
     def close(self) -> None:
         self._admin.close()
@@ -334,7 +334,7 @@ class CommittedProgress:
             committed = {tp: offsets[tp].offset if tp in offsets else -1 for tp in snapshot}
             return all(committed[tp] >= end for tp, end in snapshot.items()), committed
 
-        return _wait_while_moving(check, timeout, stall, interval=0.02)
+        return _wait_while_moving(check, timeout, stall, first_pause=0.02)
 
     def close(self) -> None:
         self._admin.close()
@@ -421,14 +421,14 @@ def backoff(first: float, longest: float = LONGEST_PAUSE) -> Iterator[float]:
 
 
 def _wait_while_moving(
-    check: Callable[[], tuple[bool, object]], timeout: float, stall: float, interval: float
+    check: Callable[[], tuple[bool, object]], timeout: float, stall: float, first_pause: float
 ) -> float:
     """Poll `check` (done?, progress so far) until it is done, or its progress has not moved
     for `stall` seconds (a message that failed writes no state and would be waited for in
     vain); the seconds it took. Past `timeout` the services are not keeping up at all."""
     began = last_move = time.monotonic()
     last: object = None
-    pauses = backoff(interval)
+    pauses = backoff(first_pause)
     while True:
         done, progress = check()
         now = time.monotonic()
