@@ -22,6 +22,7 @@ from services.followup.state import FollowupState
 from services.handover.decide import decide
 from services.handover.settings import HandoverSettings
 from services.handover.state import HandoverState
+from services.platform.collector import settle_collector
 from services.referral.decide import PersonState, ReferralSettings, Rejection, apply, gate
 from services.referral.state import Outcome
 
@@ -131,6 +132,8 @@ class CoreReplay:
 
 
 def run_core(events: list[Timed]) -> CoreResult:
-    """Replay once to warm caches on a slice, then time the whole replay from fresh state."""
+    """Replay once to warm caches on a slice, then time the whole replay from fresh state,
+    with the garbage collector settled as a worker process settles it."""
     CoreReplay().run(events[: min(len(events), 2000)])
+    settle_collector()
     return CoreReplay().run(events)

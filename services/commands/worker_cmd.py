@@ -22,6 +22,7 @@ def worker(
 
     from services.platform import worker_http  # noqa: PLC0415
     from services.platform.admin import replication_for  # noqa: PLC0415
+    from services.platform.collector import settle_collector  # noqa: PLC0415
     from services.platform.kafka_security import client_options  # noqa: PLC0415
     from services.platform.settings import InsecureSettingsError, Settings  # noqa: PLC0415
 
@@ -39,4 +40,5 @@ def worker(
     app = module.build_app(settings, worker_id)
     extra = list(worker_http.services_for(app))  # /healthz, /readyz, /metrics when opted in
     worker = Worker(app, *extra, loglevel="WARNING", quiet=True, override_logging=False)
+    settle_collector()  # everything imported and built so far lives as long as the process
     worker.execute_from_commandline()  # logging stays as services.platform.logging set it
