@@ -18,7 +18,15 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.kafka import Observer, encode, groups_stable, prepare_topics, publish, running_broker
+from bench.kafka import (
+    BATCHED_FETCH,
+    Observer,
+    encode,
+    groups_stable,
+    prepare_topics,
+    publish,
+    running_broker,
+)
 from bench.processes import Workers
 from bench.runs import SERVICES
 from bench.workload import Timed, generate
@@ -74,7 +82,7 @@ async def _soak(
 ) -> None:
     """Publish chunk by chunk, appending a sample after each (kept if the run is cut short)."""
     senders = sorted({t.event.source_org for t in events})
-    observer = Observer(bootstrap, [names.receipts(org) for org in senders])
+    observer = Observer(bootstrap, [names.receipts(org) for org in senders], fetch=BATCHED_FETCH)
     await observer.start()
     codec, cases = Catalogue(), 0
     budget = args.minutes * 60 if args.minutes is not None else float("inf")
