@@ -59,10 +59,7 @@ class Tail:
         ends = self._consumer.end_offsets(self._partitions)
         behind = [tp for tp in self._partitions if self._reached.get(tp, -1) < ends[tp]]
         values: list[bytes] = []
-        while behind:
-            behind = [tp for tp in behind if self._consumer.position(tp) < ends[tp]]
-            if not behind:
-                break
+        while behind := [tp for tp in behind if self._consumer.position(tp) < ends[tp]]:
             for batch in self._consumer.poll(timeout_ms=1000, max_records=5000).values():
                 values.extend(message.value for message in batch)
         self._reached.update(ends)
